@@ -1,0 +1,72 @@
+package dev.forge3d.api.embedded;
+
+import dev.forge3d.worker.WorkerConfig;
+import dev.forge3d.worker.WorkerNode;
+import dev.forge3d.worker.pipeline.stages.PhotoToSplat;
+import dev.forge3d.worker.pipeline.stages.WorkerLimits;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+
+import java.net.URI;
+import java.nio.file.Path;
+
+/**
+ * The in-process worker of {@code forge3d serve}: a {@link WorkerNode} named {@code embedded} that runs the real
+ * pipelines (photos-to-splat: ingest, SfM, 3DGS training, export) against this API over HTTP, with its working
+ * folders under {@code <data-dir>/worker}. Started by {@link EmbeddedWorkerRunner} only when
+ * {@code forge3d.embedded-worker.enabled=true}. Its caps come from {@code forge3d.worker.max-resolution},
+ * {@code forge3d.worker.max-iterations}, {@code forge3d.worker.checkpoint-iterations} and
+ * {@code forge3d.worker.checkpoint-seconds} (CPU defaults otherwise); {@code forge3d.worker.lease-wait-seconds} is the
+ * long-poll time of its lease requests (default 5: short, so that a shutdown does not wait for a long poll).
+ */
+@Component
+@ConditionalOnProperty(name = "forge3d.embedded-worker.enabled", havingValue = "true")
+public class LocalPipelineWorker implements EmbeddedWorker {
+
+    private final Path dataDir;
+    private final WorkerLimits limits;
+    private final int leaseWaitSeconds;
+    private volatile WorkerNode node;
+
+    public LocalPipelineWorker(@Value("${forge3d.data-dir}") Path dataDir,
+            @Value("${forge3d.worker.max-resolution:0}") int maxResolution,
+            @Value("${forge3d.worker.max-iterations:0}") int maxIterations,
+            @Value("${forge3d.worker.checkpoint-iterations:0}") int checkpointIterations,
+            @Value("${forge3d.worker.checkpoint-seconds:0}") double checkpointSeconds,
+            @Value("${forge3d.worker.lease-wait-seconds:5}") int leaseWaitSeconds) {
+        this.dataDir = dataDir;
+        this.leaseWaitSeconds = leaseWaitSeconds;
+        WorkerLimits l = WorkerLimits.cpuDefaults();
+        if (maxResolution > 0) l = l.withMaxResolution(maxResolution);
+        if (maxIterations > 0) l = l.withMaxIterations(maxIterations);
+        if (checkpointIterations > 0 || checkpointSeconds > 0) {
+            l = l.withCheckpointEvery(checkpointIterations > 0 ? checkpointIterations : l.checkpointEveryIterations(),
+                    checkpointSeconds > 0 ? checkpointSeconds : l.checkpointEverySeconds());
+        }
+        this.limits = l;
+    }
+
+    @Override
+    public synchronized void start(URI apiUrl, String workerToken) {
+        if (node != null) return;
+        node = WorkerNode.start(WorkerConfig.builder(apiUrl, workerToken)
+                .workerId("embedded")
+                .workDir(dataDir.resolve("worker"))
+                .leaseWaitSeconds(leaseWaitSeconds)
+                .pipelines(PhotoToSplat.registry(limits))
+                .build());
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (node == null) return;
+        node.close();
+        node = null;
+    }
+
+    /** The running node (null before start and after stop). */
+    public WorkerNode node() {
+        return node;
+    }
+}

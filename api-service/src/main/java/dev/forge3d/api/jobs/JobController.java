@@ -1,0 +1,232 @@
+package dev.forge3d.api.jobs;
+
+import dev.forge3d.api.artifacts.ArtifactController;
+import dev.forge3d.api.auth.TenantId;
+import dev.forge3d.api.uploads.UploadIngestor;
+import dev.forge3d.api.web.ApiException;
+import dev.forge3d.api.web.ProblemType;
+import dev.forge3d.worker.pipeline.stages.PhotoJobOptions;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.Part;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The public job API: create (multipart photos or JSON prompt), get, list, cancel. */
+@RestController
+public class JobController {
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+    private final JobService jobs;
+    private final UploadIngestor uploads;
+    private final JobProperties props;
+    private final ObjectMapper mapper;
+
+    public JobController(JobService jobs, UploadIngestor uploads, JobProperties props, ObjectMapper mapper) {
+        this.jobs = jobs;
+        this.uploads = uploads;
+        this.props = props;
+        this.mapper = mapper;
+    }
+
+    /** Photos as repeated {@code images} file parts or one {@code archive} zip; options as further form fields. */
+    @PostMapping(path = "/v1/jobs", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    ResponseEntity<JobView> createMultipart(TenantId tenant,
+            @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
+            HttpServletRequest request) throws IOException, ServletException {
+        String key = checkIdempotencyKey(idempotencyKey);
+        UUID jobId = UUID.randomUUID();
+        UploadIngestor.Batch batch = uploads.batch(jobId);
+        Map<String, String> fields = new LinkedHashMap<>();
+        RequestFingerprint fp = new RequestFingerprint();
+        try {
+            for (Part part : request.getParts()) {
+                String field = part.getName();
+                if (part.getSubmittedFileName() == null) {
+                    fields.put(field, readField(part));
+                } else if (field.equals("images")) {
+                    batch.addImage(part.getSubmittedFileName(), part::getInputStream);
+                } else if (field.equals("archive")) {
+                    try (InputStream in = part.getInputStream()) {
+                        batch.addArchive(part.getSubmittedFileName(), in);
+                    }
+                } else {
+                    throw new ApiException(ProblemType.INVALID_PARAMETER,
+                            "unexpected file field '" + field + "': photos go in 'images' parts or one 'archive'");
+                }
+            }
+            String type = JobTypes.require(fields.remove("type"));
+            int priority = parsePriority(fields.remove("priority"));
+            ObjectNode params = mapper.createObjectNode();
+            fields.forEach(params::put);
+            validate(type, params, batch.imageCount());
+            fp.add("type", type).add("priority", Integer.toString(priority)).addFields(fields);
+            for (var in : batch.inputs()) fp.add("input:" + in.name(), in.sha256());
+            var created = jobs.create(tenant, key,
+                    new JobService.NewJob(jobId, type, priority, params, batch.inputs(), fp.hex()));
+            return accepted(created);
+        } catch (RuntimeException | IOException | ServletException e) {
+            jobs.discardUploads(jobId);
+            throw e;
+        }
+    }
+
+    /** A job without uploads, e.g. {@code {"type":"text-to-3d","prompt":"..."}}; other fields are job options. */
+    @PostMapping(path = "/v1/jobs", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<JobView> createJson(TenantId tenant,
+            @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
+            @RequestBody(required = false) byte[] body) {
+        String key = checkIdempotencyKey(idempotencyKey);
+        if (body == null || body.length == 0) {
+            throw new ApiException(ProblemType.MALFORMED_REQUEST, "the request body is empty; send a JSON object");
+        }
+        if (body.length > props.maxJsonBytes()) {
+            throw new ApiException(ProblemType.PAYLOAD_TOO_LARGE,
+                    "the JSON body is larger than " + props.maxJsonBytes() + " bytes");
+        }
+        JsonNode node;
+        try {
+            node = mapper.readTree(body);
+        } catch (JacksonException e) {
+            throw new ApiException(ProblemType.MALFORMED_REQUEST, "the body is not valid JSON: "
+                    + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw new ApiException(ProblemType.MALFORMED_REQUEST, "the body must be a JSON object");
+        }
+        ObjectNode params = ((ObjectNode) node).deepCopy();
+        JsonNode typeNode = params.remove("type");
+        String type = JobTypes.require(typeNode == null || !typeNode.isString() ? null : typeNode.asString());
+        JsonNode prio = params.remove("priority");
+        int priority = prio == null || prio.isNull() ? 0 : prio.isIntegralNumber() ? checkPriority(prio.asLong())
+                : parsePriority(prio.asString());
+        validate(type, params, 0);
+        String fingerprint = new RequestFingerprint().add("type", type).add("priority", Integer.toString(priority))
+                .addJson(params).hex();
+        UUID jobId = UUID.randomUUID();
+        return accepted(jobs.create(tenant, key, new JobService.NewJob(jobId, type, priority, params,
+                java.util.List.of(), fingerprint)));
+    }
+
+    @GetMapping("/v1/jobs/{id}")
+    JobView get(TenantId tenant, @PathVariable String id) {
+        return jobs.get(tenant, ArtifactController.parseJobId(id));
+    }
+
+    @GetMapping("/v1/jobs")
+    JobPage list(TenantId tenant, @RequestParam(required = false) String state,
+            @RequestParam(required = false) String limit, @RequestParam(required = false) String cursor) {
+        Integer n = null;
+        if (limit != null) {
+            try {
+                n = Integer.parseInt(limit.trim());
+            } catch (NumberFormatException e) {
+                throw new ApiException(ProblemType.INVALID_PARAMETER, "limit must be a whole number");
+            }
+        }
+        return jobs.list(tenant, state, n, cursor);
+    }
+
+    @PostMapping("/v1/jobs/{id}/cancel")
+    ResponseEntity<JobView> cancel(TenantId tenant, @PathVariable String id) {
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(jobs.cancel(tenant, ArtifactController.parseJobId(id)));
+    }
+
+    private void validate(String type, ObjectNode params, int images) {
+        JsonNode prompt = params.get("prompt");
+        if (prompt != null && !prompt.isNull()) {
+            if (!prompt.isString()) throw new ApiException(ProblemType.INVALID_PARAMETER, "prompt must be a string");
+            int chars = prompt.asString().codePointCount(0, prompt.asString().length());
+            if (chars > props.maxPromptChars()) {
+                throw new ApiException(ProblemType.PROMPT_TOO_LONG, "the prompt has " + chars
+                        + " characters; the limit is " + props.maxPromptChars());
+            }
+        }
+        switch (type) {
+            case JobTypes.TEXT_TO_3D -> {
+                if (prompt == null || !prompt.isString() || prompt.asString().isBlank()) {
+                    throw new ApiException(ProblemType.MISSING_PROMPT, "a text-to-3d job needs a non-empty 'prompt'");
+                }
+            }
+            case JobTypes.PHOTOS_TO_SPLAT -> {
+                if (images == 0) {
+                    throw new ApiException(ProblemType.MISSING_IMAGES, "a photos-to-splat job needs photos: send "
+                            + "multipart/form-data with 'images' file parts (JPEG/PNG) or one 'archive' zip");
+                }
+                try {
+                    // The worker parses the same options with the same class before it runs the job.
+                    PhotoJobOptions.parse(params);
+                } catch (IllegalArgumentException e) {
+                    throw new ApiException(ProblemType.INVALID_PARAMETER, e.getMessage());
+                }
+            }
+            default -> throw new IllegalStateException(type);
+        }
+    }
+
+    private String readField(Part part) throws IOException {
+        try (InputStream in = part.getInputStream()) {
+            byte[] b = in.readNBytes(props.maxFieldChars() * 4 + 1);
+            String s = new String(b, StandardCharsets.UTF_8);
+            if (b.length > props.maxFieldChars() * 4 || s.codePointCount(0, s.length()) > props.maxFieldChars()) {
+                if (part.getName().equals("prompt")) {
+                    throw new ApiException(ProblemType.PROMPT_TOO_LONG,
+                            "the prompt is longer than " + props.maxPromptChars() + " characters");
+                }
+                throw new ApiException(ProblemType.INVALID_PARAMETER, "form field '" + part.getName()
+                        + "' is longer than " + props.maxFieldChars() + " characters");
+            }
+            return s;
+        }
+    }
+
+    private static int parsePriority(String raw) {
+        if (raw == null || raw.isBlank()) return 0;
+        try {
+            return checkPriority(Long.parseLong(raw.trim()));
+        } catch (NumberFormatException e) {
+            throw new ApiException(ProblemType.INVALID_PARAMETER, "priority must be a whole number");
+        }
+    }
+
+    private static int checkPriority(long p) {
+        if (p < -1000 || p > 1000) {
+            throw new ApiException(ProblemType.INVALID_PARAMETER, "priority must be between -1000 and 1000");
+        }
+        return (int) p;
+    }
+
+    private static String checkIdempotencyKey(String key) {
+        if (key == null) return null;
+        String k = key.trim();
+        if (k.isEmpty() || k.length() > 255) {
+            throw new ApiException(ProblemType.INVALID_PARAMETER, "Idempotency-Key must have 1 to 255 characters");
+        }
+        return k;
+    }
+
+    private static ResponseEntity<JobView> accepted(JobService.Created created) {
+        var b = ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create(created.job().links().self()));
+        if (created.replayed()) b.header("Idempotent-Replayed", "true");
+        return b.body(created.job());
+    }
+}

@@ -1,0 +1,8 @@
+package dev.forge3d.api.queue;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** A claimed job as the claim query returns it; params and inputs are JSON text, passed through to the worker. */
+public record Lease(UUID jobId, String type, int attempt, long leaseToken, Instant leaseExpiresAt, int leaseSeconds,
+        String paramsJson, String inputsJson) {}

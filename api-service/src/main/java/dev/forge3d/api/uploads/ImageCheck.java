@@ -1,0 +1,86 @@
+package dev.forge3d.api.uploads;
+
+import dev.forge3d.api.web.ApiException;
+import dev.forge3d.api.web.ProblemType;
+import java.awt.image.BufferedImage;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Iterator;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Accepts only JPEG and PNG photos that decode completely. Decoding (subsampled, so memory stays small) is the
+ * only reliable way to catch a truncated or damaged file; the JPEG decoder reports a truncated file as a warning,
+ * which counts as corrupt here.
+ */
+final class ImageCheck {
+    private ImageCheck() {}
+
+    /** Returns the media type, or throws a 4xx {@link ApiException} naming the file. */
+    static String verify(String displayName, InputStream raw, long maxPixels) throws IOException {
+        BufferedInputStream in = new BufferedInputStream(raw, 64 * 1024);
+        in.mark(16);
+        byte[] magic = in.readNBytes(8);
+        in.reset();
+        String mediaType = sniff(magic);
+        if (mediaType == null) {
+            throw new ApiException(ProblemType.NOT_AN_IMAGE, displayName + " is not a JPEG or PNG image");
+        }
+        try (ImageInputStream iis = ImageIO.createImageInputStream(in)) {
+            Iterator<ImageReader> readers = ImageIO.getImageReadersByMIMEType(mediaType);
+            if (!readers.hasNext()) throw new IllegalStateException("no ImageIO reader for " + mediaType);
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(iis, true, true);
+                AtomicReference<String> warning = new AtomicReference<>();
+                reader.addIIOReadWarningListener(new IIOReadWarningListener() {
+                    @Override
+                    public void warningOccurred(ImageReader source, String w) {
+                        warning.compareAndSet(null, w);
+                    }
+                });
+                int w = reader.getWidth(0);
+                int h = reader.getHeight(0);
+                if (w <= 0 || h <= 0) throw corrupt(displayName, "no image size");
+                if ((long) w * h > maxPixels) {
+                    throw new ApiException(ProblemType.PAYLOAD_TOO_LARGE, displayName + " is " + w + "x" + h
+                            + " pixels; the limit is " + maxPixels + " pixels");
+                }
+                ImageReadParam p = reader.getDefaultReadParam();
+                int sub = Math.max(1, Math.min(8, Math.max(w, h) / 256));
+                p.setSourceSubsampling(sub, sub, 0, 0);
+                BufferedImage img = reader.read(0, p);
+                if (img == null) throw corrupt(displayName, "nothing decoded");
+                if (warning.get() != null) throw corrupt(displayName, warning.get());
+                return mediaType;
+            } finally {
+                reader.dispose();
+            }
+        } catch (ApiException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw corrupt(displayName, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        }
+    }
+
+    static String sniff(byte[] magic) {
+        if (magic.length >= 3 && (magic[0] & 0xff) == 0xFF && (magic[1] & 0xff) == 0xD8 && (magic[2] & 0xff) == 0xFF) {
+            return "image/jpeg";
+        }
+        if (magic.length >= 8 && (magic[0] & 0xff) == 0x89 && magic[1] == 'P' && magic[2] == 'N' && magic[3] == 'G'
+                && magic[4] == 0x0D && magic[5] == 0x0A && magic[6] == 0x1A && magic[7] == 0x0A) {
+            return "image/png";
+        }
+        return null;
+    }
+
+    private static ApiException corrupt(String name, String why) {
+        return new ApiException(ProblemType.CORRUPT_IMAGE, name + " could not be decoded (" + why + ")");
+    }
+}

@@ -1,0 +1,44 @@
+package dev.forge3d.api.workers;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+
+/** The worker protocol's JSON bodies (docs/worker-protocol.md, tag {@code worker} in openapi.yaml). */
+public final class WorkerMessages {
+    private WorkerMessages() {}
+
+    public record Capabilities(String backend, Integer threads, Long memoryBytes, String gpuName,
+            Long gpuMemoryBytes) {}
+
+    /** {@code leaseSeconds} is optional (server default); it is clamped to the server's bounds. */
+    public record LeaseRequest(String workerId, Capabilities capabilities, List<String> jobTypes,
+            Integer waitSeconds, Integer leaseSeconds) {}
+
+    public record LeaseResponse(UUID jobId, String type, int attempt, long leaseToken, Instant leaseExpiresAt,
+            int leaseSeconds, JsonNode params, JsonNode inputs) {}
+
+    public record HeartbeatRequest(Long leaseToken, String stage, Double progress, Double etaSeconds,
+            String message) {}
+
+    public record HeartbeatResponse(boolean cancelRequested, Instant leaseExpiresAt) {}
+
+    /**
+     * {@code next} (optional) leases the worker's next job in the same call, without waiting: one round trip per
+     * job instead of two for workers that drain short jobs.
+     */
+    public record CompleteRequest(Long leaseToken, JsonNode metrics, LeaseRequest next) {}
+
+    public record FailRequest(Long leaseToken, String reason, Boolean retryable) {}
+
+    public record CanceledRequest(Long leaseToken) {}
+
+    /** The job's state after a complete / fail / canceled call. */
+    public record JobStateResponse(UUID jobId, String state) {}
+
+    /** The answer to complete: the job's state, and the next lease when one was asked for and a job was free. */
+    public record CompleteResponse(UUID jobId, String state, LeaseResponse next) {}
+
+    public record StoredFile(String name, long size, String sha256) {}
+}

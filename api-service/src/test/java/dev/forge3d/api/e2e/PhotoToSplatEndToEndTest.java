@@ -1,0 +1,356 @@
+package dev.forge3d.api.e2e;
+
+import dev.forge3d.api.blobs.BlobKeys;
+import dev.forge3d.api.blobs.BlobStore;
+import dev.forge3d.api.embedded.LocalPipelineWorker;
+import dev.forge3d.api.support.ApiClient;
+import dev.forge3d.api.support.ApiClient.Multipart;
+import dev.forge3d.api.support.ApiTestBase;
+import dev.forge3d.api.support.TestImages;
+import dev.forge3d.runtime.splat.GaussianModel;
+import dev.forge3d.runtime.splat.io.PlyReader;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.TestPropertySource;
+import tools.jackson.databind.JsonNode;
+
+import javax.imageio.ImageIO;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Photos to splat through the public API, in embedded mode: a real API on PostgreSQL with its in-process worker
+ * running the real stages (ingest, SfM, 3DGS on the CPU, export). The photos are rendered by the test itself (a
+ * richly textured synthetic room) or taken from the NeRF-synthetic lego scene in {@code ../shared/datasets}; tiny
+ * images and iteration budgets keep every job to seconds or tens of seconds.
+ */
+@TestPropertySource(properties = {
+        "forge3d.embedded-worker.enabled=true",
+        "forge3d.queue.default-lease-seconds=10",
+        "forge3d.worker.checkpoint-iterations=10",
+        "forge3d.worker.max-iterations=5000",
+        "forge3d.worker.lease-wait-seconds=" + PhotoToSplatEndToEndTest.LEASE_WAIT})
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+class PhotoToSplatEndToEndTest extends ApiTestBase {
+
+    static final int LEASE_WAIT = 2;
+    private static final Set<String> ARTIFACTS = Set.of("scene.ply", "scene.splat", "cameras/cameras.txt",
+            "cameras/images.txt", "cameras/points3D.txt", "preview.png", "metrics.json");
+
+    @Autowired
+    LocalPipelineWorker worker;
+    @Autowired
+    BlobStore blobs;
+
+    private String key;
+
+    @BeforeEach
+    void tenant() {
+        key = newTenantKey("e2e");
+    }
+
+    @Test
+    void photosBecomeASplatWithEveryArtifact() throws Exception {
+        drainQueue();
+        SyntheticPhotos scene = new SyntheticPhotos(320, 240, 11);
+        Multipart m = new Multipart().field("type", "photos-to-splat").field("preset", "preview").field("iterations", "150");
+        scene.views(8).forEach((name, png) -> m.file("images", name, "image/png", png));
+        String id = create(m);
+
+        JsonNode job = await(id, j -> terminal(j), Duration.ofMinutes(4));
+        assertThat(job.path("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        assertThat(job.path("attempt").asInt()).isEqualTo(1);
+        assertThat(artifactNames(job)).isEqualTo(new TreeSet<>(ARTIFACTS));
+
+        GaussianModel model = PlyReader.read(new ByteArrayInputStream(download(id, "scene.ply")), "scene.ply");
+        JsonNode metrics = ApiClient.JSON.readTree(download(id, "metrics.json"));
+        assertThat(model.size()).isPositive().isEqualTo(metrics.path("gaussians").asInt());
+        assertThat(download(id, "scene.splat")).hasSize(32 * model.size());
+        BufferedImage preview = ImageIO.read(new ByteArrayInputStream(download(id, "preview.png")));
+        assertThat(preview.getWidth()).isEqualTo(320);
+        assertThat(new String(download(id, "cameras/images.txt"))).contains("view_00.png", "view_07.png");
+
+        System.out.printf("photos: %s%n", summary(metrics));
+        assertThat(metrics.path("imagesRegistered").asInt()).isEqualTo(8);
+        assertThat(metrics.path("posesSupplied").asBoolean()).isFalse();
+        assertThat(metrics.path("meanReprojectionErrorPx").asDouble()).isBetween(0.0, 1.0);
+        // 9.9 dB before training (1 iteration); 16.9 dB after 150 iterations, measured with 2 threads
+        assertThat(metrics.path("psnr").asDouble()).isGreaterThan(15.0);
+        assertThat(metrics.path("ssim").asDouble()).isBetween(0.0, 1.0);
+        assertThat(metrics.path("backend").asString()).isEqualTo("cpu");
+        assertThat(metrics.path("workerId").asString()).isEqualTo("embedded");
+        for (String stage : List.of("ingest", "sfm", "train", "export")) {
+            assertThat(metrics.path("stages").path(stage).path("seconds").asDouble()).as(stage).isPositive();
+        }
+        assertThat(job.path("metrics").path("psnr").asDouble()).isEqualTo(metrics.path("psnr").asDouble());
+    }
+
+    @Test
+    void uploadWithPosesSkipsSfm() throws Exception {
+        Path lego = dataset("nerf-synthetic-lego");
+        assumeTrue(lego != null, "../shared/datasets/nerf-synthetic-lego is absent: skipping the posed-upload test");
+        drainQueue();
+        String id = create(new Multipart().field("type", "photos-to-splat").field("preset", "preview")
+                .field("iterations", "150").field("maxResolution", "100")
+                .file("archive", "lego.zip", "application/zip", legoSubset(lego, 10, 200)));
+
+        JsonNode job = await(id, j -> terminal(j), Duration.ofMinutes(3));
+        assertThat(job.path("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        JsonNode metrics = ApiClient.JSON.readTree(download(id, "metrics.json"));
+        System.out.printf("lego: %s%n", summary(metrics));
+        assertThat(metrics.path("sfm").path("skipped").asBoolean()).isTrue();
+        assertThat(metrics.path("posesSupplied").asBoolean()).isTrue();
+        assertThat(metrics.path("imagesRegistered").asInt()).isEqualTo(10);
+        assertThat(metrics.path("train").path("resolution").asString()).isEqualTo("100x100");
+        assertThat(metrics.path("psnr").asDouble()).isGreaterThan(16.0); // 18.5 dB measured
+        assertThat(artifactNames(job)).isEqualTo(new TreeSet<>(ARTIFACTS));
+        assertThat(PlyReader.read(new ByteArrayInputStream(download(id, "scene.ply")), "scene.ply").size()).isPositive();
+        assertThat(new String(download(id, "cameras/cameras.txt"))).contains("PINHOLE 100 100");
+    }
+
+    @Test
+    void aWorkerKilledMidTrainingIsResumedFromItsCheckpointByAnother(@TempDir Path tmp) throws Exception {
+        drainQueue();
+        worker.stop(); // the job must go to the worker process below
+        // The API answers a long poll that is already waiting even when its client has gone: let it time out.
+        Thread.sleep(LEASE_WAIT * 1000L + 1500);
+        Process first = null;
+        try {
+            String id = create(posedRoom(8, "160").field("iterations", "150"));
+            first = startWorkerProcess(tmp.resolve("worker-1"));
+            String checkpoint = BlobKeys.checkpoint(UUID.fromString(id), "train/state.bin");
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            // Mid-training, with a checkpoint saved (the job's stage shows at the next heartbeat, <= 2 s later).
+            JsonNode before;
+            while (true) {
+                before = api.get("/v1/jobs/" + id, key).json();
+                if (blobs.size(checkpoint).isPresent() && "train".equals(before.path("stage").asString())) break;
+                assertThat(first.isAlive()).as("worker process exited early").isTrue();
+                assertThat(System.nanoTime()).as("no training checkpoint within 3 minutes").isLessThan(deadline);
+                Thread.sleep(200);
+            }
+            assertThat(before.path("state").asString()).isEqualTo("RUNNING");
+            first.destroyForcibly().waitFor();
+
+            worker.start(java.net.URI.create("http://127.0.0.1:" + port), WORKER_TOKEN); // the second worker
+            JsonNode job = await(id, j -> terminal(j), Duration.ofMinutes(4));
+            assertThat(job.path("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+            assertThat(job.path("attempt").asInt()).isEqualTo(2);
+            JsonNode metrics = ApiClient.JSON.readTree(download(id, "metrics.json"));
+            assertThat(metrics.path("attempt").asInt()).isEqualTo(2);
+            assertThat(metrics.path("workerId").asString()).isEqualTo("embedded");
+            assertThat(metrics.path("train").path("resumedFromIteration").asInt()).isGreaterThanOrEqualTo(10);
+            assertThat(metrics.path("train").path("iterations").asInt()).isEqualTo(150);
+            // One set of artifacts, all from the second attempt; the killed worker published nothing.
+            assertThat(artifactNames(job)).isEqualTo(new TreeSet<>(ARTIFACTS));
+            assertThat(blobs.size(BlobKeys.artifact(UUID.fromString(id), 1, "metrics.json"))).isEmpty();
+            assertThat(blobs.size(BlobKeys.artifact(UUID.fromString(id), 1, "scene.ply"))).isEmpty();
+        } finally {
+            if (first != null) first.destroyForcibly();
+            worker.start(java.net.URI.create("http://127.0.0.1:" + port), WORKER_TOKEN);
+        }
+    }
+
+    @Test
+    void cancelStopsTrainingWithinSecondsAndTheWorkerTakesTheNextJob() throws Exception {
+        drainQueue();
+        String id = create(posedRoom(8, "160").field("iterations", "100000"));
+        JsonNode training = await(id, j -> "train".equals(j.path("stage").asString()) && j.path("progress").asDouble() > 0.2
+                && !j.path("etaSeconds").isNull() || terminal(j), Duration.ofMinutes(2));
+        assertThat(training.path("state").asString()).isEqualTo("RUNNING");
+        // The worker ran the job at its cap and said so; the ETA is finite.
+        assertThat(training.path("etaSeconds").asDouble()).isPositive();
+
+        long t0 = System.nanoTime();
+        assertThat(api.postJson("/v1/jobs/" + id + "/cancel", key, "{}").status()).isEqualTo(202);
+        JsonNode canceled = await(id, j -> terminal(j), Duration.ofSeconds(30));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertThat(canceled.path("state").asString()).isEqualTo("CANCELED");
+        assertThat(seconds).isLessThan(10);
+        System.out.printf("cancel -> CANCELED in %.2f s%n", seconds);
+
+        String next = create(posedRoom(6, "96").field("iterations", "20"));
+        JsonNode done = await(next, j -> terminal(j), Duration.ofMinutes(2));
+        assertThat(done.path("state").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    void badPhotosAreSetAsideOrFailTheJobWithAReason() throws Exception {
+        drainQueue();
+        // A photo too small to use among good ones: set aside, named in the metrics, the job succeeds.
+        Multipart withSmall = posedRoom(6, "96").field("iterations", "20")
+                .file("images", "thumb.png", "image/png", TestImages.image("png", 16, 12, 3));
+        String ok = create(withSmall);
+
+        // A corrupt photo is refused at upload, naming the file.
+        byte[] good = new SyntheticPhotos(160, 120, 5).png(0, 4);
+        ApiClient.Res corrupt = api.postMultipart(key, new Multipart().field("type", "photos-to-splat")
+                .file("images", "a.png", "image/png", good)
+                .file("images", "broken.png", "image/png", TestImages.truncated(good)), Map.of());
+        assertThat(corrupt.status()).isEqualTo(400);
+        assertThat(corrupt.json().path("detail").asString()).contains("broken.png");
+
+        // Every photo unusable: FAILED with the reasons.
+        String allBad = create(new Multipart().field("type", "photos-to-splat")
+                .file("images", "t1.png", "image/png", TestImages.image("png", 16, 12, 1))
+                .file("images", "t2.jpg", "image/jpeg", TestImages.image("jpg", 20, 10, 2)));
+
+        // Unrelated photos: SfM cannot register them.
+        Multipart noise = new Multipart().field("type", "photos-to-splat").field("preset", "preview");
+        for (int i = 0; i < 4; i++) noise.file("images", "noise" + i + ".png", "image/png", SyntheticPhotos.noisePng(240, 180, 300 + i));
+        String unrelated = create(noise);
+
+        JsonNode okJob = await(ok, j -> terminal(j), Duration.ofMinutes(2));
+        assertThat(okJob.path("state").asString()).as(okJob.toString()).isEqualTo("SUCCEEDED");
+        JsonNode rejected = okJob.path("metrics").path("ingest").path("rejectedImages");
+        assertThat(rejected).hasSize(1);
+        assertThat(rejected.get(0).path("name").asString()).isEqualTo("thumb.png");
+        assertThat(rejected.get(0).path("reason").asString()).contains("too small");
+        assertThat(okJob.path("metrics").path("imagesRejected").asInt()).isEqualTo(1);
+
+        JsonNode bad = await(allBad, j -> terminal(j), Duration.ofMinutes(1));
+        assertThat(bad.path("state").asString()).isEqualTo("FAILED");
+        assertThat(bad.path("error").path("detail").asString()).contains("none of the 2 photos could be used", "t1.png", "too small");
+
+        JsonNode unrel = await(unrelated, j -> terminal(j), Duration.ofMinutes(2));
+        assertThat(unrel.path("state").asString()).isEqualTo("FAILED");
+        assertThat(unrel.path("error").path("detail").asString()).contains("could not register", "noise0.png");
+    }
+
+    @Test
+    void badOptionsAreRefusedAtCreation() {
+        byte[] png = new SyntheticPhotos(96, 72, 1).png(0, 2);
+        for (String[] bad : new String[][] {{"preset", "ultra"}, {"iterations", "0"}, {"iterations", "lots"},
+                {"maxResolution", "10"}, {"seed", "1.5"}, {"background", "purple"}, {"outputFormats", "glb"}}) {
+            ApiClient.Res r = api.postMultipart(key, new Multipart().field("type", "photos-to-splat").field(bad[0], bad[1])
+                    .file("images", "a.png", "image/png", png), Map.of());
+            assertThat(r.status()).as(bad[0] + "=" + bad[1]).isEqualTo(400);
+            assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+            assertThat(r.json().path("detail").asString()).contains("'" + bad[0] + "'");
+        }
+    }
+
+    // ---- helpers
+
+    /** The synthetic room, posed by a transforms.json in the archive, at {@code maxResolution}. */
+    private Multipart posedRoom(int views, String maxResolution) {
+        SyntheticPhotos scene = new SyntheticPhotos(160, 120, 21);
+        Map<String, byte[]> zip = new LinkedHashMap<>();
+        zip.put("transforms.json", scene.transformsJson(views).getBytes());
+        scene.views(views).forEach((n, b) -> zip.put("train/" + n, b));
+        return new Multipart().field("type", "photos-to-splat").field("preset", "preview").field("maxResolution", maxResolution)
+                .file("archive", "room.zip", "application/zip", TestImages.zip(zip));
+    }
+
+    private static String summary(JsonNode m) {
+        return "registered " + m.path("imagesRegistered") + ", reprojection " + m.path("meanReprojectionErrorPx")
+                + " px, psnr " + m.path("psnr") + ", ssim " + m.path("ssim") + ", gaussians " + m.path("gaussians")
+                + ", stages " + m.path("stages");
+    }
+
+    private String create(Multipart m) {
+        ApiClient.Res r = api.postMultipart(key, m, Map.of());
+        assertThat(r.status()).as(r.text()).isEqualTo(202);
+        return r.json().path("id").asString();
+    }
+
+    private static boolean terminal(JsonNode j) {
+        return Set.of("SUCCEEDED", "FAILED", "CANCELED").contains(j.path("state").asString());
+    }
+
+    private JsonNode await(String id, Predicate<JsonNode> done, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode j;
+        while (true) {
+            j = api.get("/v1/jobs/" + id, key).json();
+            if (done.test(j)) return j;
+            if (System.nanoTime() > deadline) throw new AssertionError("job " + id + " not there after " + timeout + ": " + j);
+            Thread.sleep(250);
+        }
+    }
+
+    private static Set<String> artifactNames(JsonNode job) {
+        Set<String> names = new TreeSet<>();
+        List<String> all = new ArrayList<>();
+        for (JsonNode a : job.path("artifacts")) {
+            names.add(a.path("name").asString());
+            all.add(a.path("name").asString());
+        }
+        assertThat(all).hasSameSizeAs(names);
+        return names;
+    }
+
+    private byte[] download(String id, String name) {
+        // unchecked: the contract says any media type, as bytes; metrics.json is JSON but not a JSON schema's business
+        ApiClient.Res r = api.unchecked().get("/v1/jobs/" + id + "/artifacts/" + name, key);
+        assertThat(r.status()).as(name).isEqualTo(200);
+        return r.body();
+    }
+
+    /** {@code forge3d worker} in a JVM of its own, on the test's classpath. */
+    private Process startWorkerProcess(Path workDir) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = List.of(java, "--add-modules", "jdk.incubator.vector", "-Xmx1g",
+                "-Dforge3d.worker.checkpoint-iterations=10", "-cp", System.getProperty("java.class.path"),
+                "dev.forge3d.worker.cli.Forge3dCli", "worker", "--api", "http://127.0.0.1:" + port,
+                "--token", WORKER_TOKEN, "--work-dir", workDir.toString(), "--id", "process-1", "--lease-wait", "2");
+        return new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(Files.createDirectories(Path.of("target")).resolve("e2e-worker-process.log").toFile()).start();
+    }
+
+    /** Walks up from the working directory to find {@code ../shared/datasets/<name>}. */
+    static Path dataset(String name) {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            Path d = p.resolve("shared/datasets").resolve(name);
+            if (Files.isDirectory(d)) return d;
+        }
+        return null;
+    }
+
+    /** The first {@code n} lego training views, downscaled to {@code size} px (alpha kept), with their poses. */
+    private static byte[] legoSubset(Path lego, int n, int size) throws IOException {
+        JsonNode t = ApiClient.JSON.readTree(lego.resolve("transforms_train.json").toFile());
+        var root = ApiClient.JSON.createObjectNode();
+        root.put("camera_angle_x", t.path("camera_angle_x").asDouble());
+        var frames = root.putArray("frames");
+        Map<String, byte[]> zip = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            JsonNode f = t.path("frames").get(i);
+            frames.add(f);
+            String rel = f.path("file_path").asString().replaceFirst("^\\./", "") + ".png";
+            BufferedImage src = ImageIO.read(new File(lego.toFile(), rel));
+            BufferedImage small = new BufferedImage(size, size, BufferedImage.TYPE_INT_ARGB);
+            var g = small.createGraphics();
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+            g.drawImage(src, 0, 0, size, size, null);
+            g.dispose();
+            var out = new ByteArrayOutputStream();
+            ImageIO.write(small, "png", out);
+            zip.put(rel, out.toByteArray());
+        }
+        zip.put("transforms_train.json", ApiClient.JSON.writeValueAsBytes(root));
+        return TestImages.zip(zip);
+    }
+}

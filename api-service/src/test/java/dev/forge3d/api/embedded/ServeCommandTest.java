@@ -1,0 +1,44 @@
+package dev.forge3d.api.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `forge3d serve` refuses bad command lines with one readable line and exit code 1, before starting anything. */
+class ServeCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void unknownArgumentIsOneLineAndExitCodeOne() {
+        assertThat(ServeCommand.run(new String[] {"--data-dir", dir.toString(), "bogus"})).isEqualTo(1);
+        assertThat(ServeCommand.run(new String[] {"--port", "eighty"})).isEqualTo(1);
+    }
+
+    @Test
+    void aRunningDatabaseOnTheDataDirIsReportedAtOnce() throws Exception {
+        Path pg = Files.createDirectories(dir.resolve("postgres"));
+        // This JVM's own pid stands in for a PostgreSQL that is still running on the directory.
+        Files.writeString(pg.resolve("postmaster.pid"), ProcessHandle.current().pid() + "\n" + pg + "\n");
+        long t0 = System.nanoTime();
+        try {
+            EmbeddedPostgresServer.start(dir).close();
+            throw new AssertionError("expected a refusal");
+        } catch (IllegalStateException e) {
+            assertThat(e.getMessage()).contains("in use by PostgreSQL process " + ProcessHandle.current().pid());
+        }
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(5000);
+    }
+
+    @Test
+    void startupFailureNamesTheBusyPort() {
+        var busy = new RuntimeException("Failed to start bean 'webServerStartStop'",
+                new org.springframework.boot.web.server.PortInUseException(8080));
+        assertThat(ServeCommand.reason(busy)).startsWith("Port 8080 is already in use").contains("--port");
+        assertThat(ServeCommand.reason(new IllegalStateException("boom", new java.io.IOException("disk full"))))
+                .isEqualTo("boom: disk full");
+    }
+}

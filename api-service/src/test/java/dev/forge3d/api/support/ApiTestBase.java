@@ -1,0 +1,70 @@
+package dev.forge3d.api.support;
+
+import dev.forge3d.api.auth.TenantService;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * A real API on a random port over a real PostgreSQL (see {@link TestDatabase}); every test class shares one
+ * application context. Tests create their own tenants, and drain the queue first when they lease.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "forge3d.workers.token=" + ApiTestBase.WORKER_TOKEN,
+        "forge3d.queue.sweep-interval=200ms",
+        "forge3d.queue.poll-interval=200ms",
+        "forge3d.events.poll-interval=200ms",
+        "forge3d.uploads.max-archive-expanded-bytes=4MB",
+        "forge3d.uploads.max-images=50",
+        "forge3d.jobs.max-prompt-chars=500",
+        "spring.servlet.multipart.max-file-size=3MB",
+        "spring.servlet.multipart.max-request-size=6MB",
+        "spring.datasource.hikari.maximum-pool-size=30",
+        "logging.level.dev.forge3d.api.queue.LeaseSweeper=warn"})
+public abstract class ApiTestBase {
+    public static final String WORKER_TOKEN = "test-worker-token-0123456789";
+    private static Path dataDir;
+
+    @LocalServerPort
+    protected int port;
+    @Autowired
+    protected TenantService tenants;
+    @Autowired
+    protected JdbcClient jdbc;
+
+    protected ApiClient api;
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry r) throws Exception {
+        TestDatabase.Connection db = TestDatabase.get();
+        r.add("spring.datasource.url", db::url);
+        r.add("spring.datasource.username", db::username);
+        r.add("spring.datasource.password", db::password);
+        synchronized (ApiTestBase.class) {
+            if (dataDir == null) dataDir = Files.createTempDirectory("forge3d-test-");
+        }
+        r.add("forge3d.data-dir", () -> dataDir.toString());
+    }
+
+    @BeforeEach
+    void client() {
+        api = new ApiClient("http://127.0.0.1:" + port, WORKER_TOKEN);
+    }
+
+    /** A new tenant and its key. */
+    protected String newTenantKey(String name) {
+        return tenants.createTenant(name + "-" + java.util.UUID.randomUUID()).apiKey();
+    }
+
+    /** Ends every unfinished job, so lease tests see only their own jobs. */
+    protected void drainQueue() {
+        jdbc.sql("update jobs set state = 'CANCELED', finished_at = now(), updated_at = now() "
+                + "where state in ('QUEUED', 'RUNNING')").update();
+    }
+}

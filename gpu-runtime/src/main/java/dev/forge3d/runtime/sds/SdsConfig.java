@@ -1,0 +1,41 @@
+package dev.forge3d.runtime.sds;
+
+/** Settings of a score-distillation run; defaults suit the built-in prior on a small CPU. */
+public final class SdsConfig {
+    /** Iteration budget (0: none, then maxSeconds must be set). */
+    public int iterations = 600;
+    /** Wall-clock budget in seconds (0: none); whichever budget ends first stops the run. */
+    public double maxSeconds = 0;
+    public long seed = 0;
+    /** Classifier-free guidance scale; NaN uses the prior's default. */
+    public double guidance = Double.NaN;
+    /** Random views rendered and scored per iteration (one prior call for all of them). */
+    public int viewsPerIteration = 4;
+    public int initGaussians = 2000;
+    public double initRadius = 0.6;
+    /** The timestep range is drawn from [tMin, tMax], tMax annealed linearly from tMaxStart to tMaxEnd (fractions of T). */
+    public double tMin = 0.02, tMaxStart = 0.98, tMaxEnd = 0.5;
+    public double lrPositionInit = 0.003, lrPositionFinal = 0.0003;
+    public double lrScaling = 0.005, lrRotation = 0.002, lrOpacity = 0.03, lrColour = 0.02;
+    public int densifyInterval = 100;
+    /** Densify until this fraction of the run. */
+    public double densifyUntil = 0.6;
+    /** Fraction of Gaussians with the largest view-space gradients cloned or split at each densification. */
+    public double densifyTopFraction = 0.05;
+    public int maxGaussians = 6000;
+    public double minOpacity = 0.02;
+    /** Gaussian centres stay within this distance of the origin (the training shapes fit in about 0.9). */
+    public double boundRadius = 1.0;
+    /** Largest Gaussian scale (world units). */
+    public double maxScale = 0.12;
+    public int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+
+    public void validate() {
+        if (iterations < 0 || maxSeconds < 0) throw new IllegalArgumentException("budgets must not be negative");
+        if (iterations == 0 && maxSeconds == 0) throw new IllegalArgumentException("set an iteration or a time budget");
+        if (viewsPerIteration < 1) throw new IllegalArgumentException("at least one view per iteration");
+        if (initGaussians < 1) throw new IllegalArgumentException("at least one initial Gaussian");
+        if (!(tMin > 0 && tMin < tMaxEnd && tMaxEnd <= tMaxStart && tMaxStart < 1)) throw new IllegalArgumentException("timestep range must satisfy 0 < tMin < tMaxEnd <= tMaxStart < 1");
+        if (!Double.isNaN(guidance) && guidance < 0) throw new IllegalArgumentException("guidance must not be negative");
+    }
+}

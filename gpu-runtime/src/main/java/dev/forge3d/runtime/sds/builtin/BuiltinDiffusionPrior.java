@@ -1,0 +1,141 @@
+package dev.forge3d.runtime.sds.builtin;
+
+import ai.djl.MalformedModelException;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.forge3d.runtime.sds.DiffusionPrior;
+import dev.forge3d.runtime.sds.DjlSetup;
+import dev.forge3d.runtime.sds.MiniLmPromptEncoder;
+import dev.forge3d.runtime.sds.NoiseSchedule;
+import dev.forge3d.runtime.sds.PromptEncoder;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The built-in prior: {@link PriorUNet} weights trained by {@link PriorTrainer} on the project's own shape renders,
+ * conditioned on MiniLM prompt embeddings. The committed weights ship as resources {@code prior.params} and
+ * {@code prior.json} next to this class; {@link #load(Path)} reads another training run's output folder.
+ */
+public final class BuiltinDiffusionPrior implements DiffusionPrior {
+
+    public static final String PARAMS = "prior.params", RECIPE = "prior.json";
+
+    private final PriorRecipe recipe;
+    private final PriorUNet net;
+    private final NDManager manager;
+    private final ParameterStore store;
+    private final PromptEncoder encoder;
+    private final NoiseSchedule schedule;
+
+    private BuiltinDiffusionPrior(PriorRecipe recipe, InputStream params, PromptEncoder encoder) throws IOException {
+        DjlSetup.apply();
+        this.recipe = recipe;
+        this.encoder = encoder;
+        this.schedule = NoiseSchedule.linear(recipe.timesteps(), recipe.betaStart(), recipe.betaEnd());
+        if (encoder.dimension() != recipe.textDim()) {
+            throw new IllegalArgumentException("prompt encoder gives " + encoder.dimension() + "-d embeddings, the prior wants " + recipe.textDim());
+        }
+        manager = Engine.getEngine("PyTorch").newBaseManager();
+        net = new PriorUNet(recipe.base());
+        int s = recipe.imageSize();
+        net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, s, s), new Shape(1, PriorUNet.TIME_DIM), new Shape(1, recipe.textDim()));
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(params))) {
+            net.loadParameters(manager, in);
+        } catch (MalformedModelException e) {
+            manager.close();
+            throw new IllegalStateException("the built-in prior's weights do not fit its recipe: " + e.getMessage(), e);
+        }
+        store = new ParameterStore(manager, false);
+    }
+
+    /** The committed weights (resources of gpu-runtime). */
+    public static BuiltinDiffusionPrior loadBundled() {
+        try (InputStream r = BuiltinDiffusionPrior.class.getResourceAsStream(RECIPE);
+             InputStream p = BuiltinDiffusionPrior.class.getResourceAsStream(PARAMS)) {
+            if (r == null || p == null) throw new IllegalStateException("the built-in prior's weights are missing from the classpath (" + PARAMS + ", " + RECIPE + ")");
+            return new BuiltinDiffusionPrior(PriorRecipe.read(r), p, new MiniLmPromptEncoder());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the built-in prior's weights", e);
+        }
+    }
+
+    /** Weights from a {@code train-prior} output folder. */
+    public static BuiltinDiffusionPrior load(Path dir) {
+        Path recipe = dir.resolve(RECIPE), params = dir.resolve(PARAMS);
+        for (Path f : new Path[] {recipe, params}) {
+            if (!Files.isRegularFile(f)) throw new IllegalArgumentException("built-in prior folder " + dir + " has no " + f.getFileName());
+        }
+        try (InputStream r = Files.newInputStream(recipe); InputStream p = Files.newInputStream(params)) {
+            return new BuiltinDiffusionPrior(PriorRecipe.read(r), p, new MiniLmPromptEncoder());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + dir, e);
+        }
+    }
+
+    public PriorRecipe recipe() { return recipe; }
+
+    @Override
+    public String name() { return "builtin"; }
+
+    @Override
+    public int imageSize() { return recipe.imageSize(); }
+
+    @Override
+    public NoiseSchedule schedule() { return schedule; }
+
+    @Override
+    public double defaultGuidance() { return 20; }
+
+    @Override
+    public Conditioning encode(String prompt) {
+        return new Conditioning(prompt, encoder.encode(prompt), new float[recipe.textDim()]);
+    }
+
+    @Override
+    public synchronized float[] predictNoise(float[] xt, int[] t, Conditioning cond, double guidance) {
+        int b = t.length, s = recipe.imageSize(), d = recipe.textDim(), per = 3 * s * s;
+        if (xt.length != b * per) throw new IllegalArgumentException("expected " + b + " images of 3x" + s + "x" + s);
+        // one forward on 2B images: the conditional batch, then the unconditional one
+        float[] x2 = new float[2 * b * per];
+        System.arraycopy(xt, 0, x2, 0, b * per);
+        System.arraycopy(xt, 0, x2, b * per, b * per);
+        int[] t2 = new int[2 * b];
+        System.arraycopy(t, 0, t2, 0, b);
+        System.arraycopy(t, 0, t2, b, b);
+        float[] c2 = new float[2 * b * d];
+        for (int i = 0; i < b; i++) {
+            System.arraycopy(cond.embedding(), 0, c2, i * d, d);
+            System.arraycopy(cond.unconditional(), 0, c2, (b + i) * d, d);
+        }
+        float[] out;
+        try (NDManager sub = manager.newSubManager()) {
+            NDArray pred = net.forward(store, new NDList(sub.create(x2, new Shape(2L * b, 3, s, s)),
+                    sub.create(PriorUNet.timeEmbedding(t2), new Shape(2L * b, PriorUNet.TIME_DIM)),
+                    sub.create(c2, new Shape(2L * b, d))), false).singletonOrThrow();
+            out = pred.toFloatArray();
+        }
+        float[] guided = new float[b * per];
+        float g = (float) guidance;
+        for (int k = 0; k < b * per; k++) {
+            float c = out[k], u = out[b * per + k];
+            guided[k] = u + g * (c - u);
+        }
+        return guided;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.forge3d.runtime.sds.builtin;
+
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.SerializationFeature;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * How the built-in prior's weights were made and what architecture they fit; stored as {@code prior.json} next to
+ * {@code prior.params}.
+ *
+ * @param command     the command that reproduces the weights
+ * @param imageSize   image side (pixels)
+ * @param base        UNet channels at full resolution
+ * @param textDim     prompt embedding length (MiniLM: 384)
+ * @param timesteps   DDPM steps of the linear schedule
+ * @param betaStart   first beta
+ * @param betaEnd     last beta
+ * @param steps       optimiser steps
+ * @param batch       images per step
+ * @param learningRate Adam's peak learning rate
+ * @param seed        seed of data rendering, initialisation and sampling
+ * @param perPair     renders per (shape, colour) pair
+ * @param condDropout probability of the empty prompt (for classifier-free guidance)
+ * @param parameters  trainable parameter count
+ * @param finalLoss   mean noise-prediction MSE over the last 10% of steps
+ * @param seconds     wall-clock training time
+ * @param lossCurve   (step, smoothed loss) samples
+ * @param machine     where it was trained
+ */
+public record PriorRecipe(String command, int imageSize, int base, int textDim, int timesteps, double betaStart, double betaEnd,
+                          int steps, int batch, double learningRate, long seed, int perPair, double condDropout,
+                          long parameters, double finalLoss, double seconds, List<double[]> lossCurve, String machine) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public void write(Path file) {
+        try {
+            Files.writeString(file, JSON.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(this));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static PriorRecipe read(InputStream in) {
+        return JSON.readValue(in, PriorRecipe.class);
+    }
+}

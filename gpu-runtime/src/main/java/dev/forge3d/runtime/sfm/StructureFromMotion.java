@@ -1,0 +1,243 @@
+package dev.forge3d.runtime.sfm;
+
+import dev.forge3d.runtime.image.ingest.IngestResult;
+import dev.forge3d.runtime.image.ingest.IngestedImage;
+import dev.forge3d.runtime.image.ingest.PhotoIngest;
+import dev.forge3d.runtime.image.ingest.RejectedImage;
+import dev.forge3d.runtime.progress.Progress;
+import dev.forge3d.runtime.progress.ProgressListener;
+import dev.forge3d.runtime.sfm.features.ImageFeatures;
+import dev.forge3d.runtime.sfm.features.SiftExtractor;
+import dev.forge3d.runtime.sfm.geometry.FocalFromFundamental;
+import dev.forge3d.runtime.sfm.geometry.LensModel;
+import dev.forge3d.runtime.sfm.geometry.TwoViewGeometry;
+import dev.forge3d.runtime.sfm.geometry.TwoViewVerifier;
+import dev.forge3d.runtime.sfm.mapper.IncrementalMapper;
+import dev.forge3d.runtime.sfm.mapper.SceneState;
+import dev.forge3d.runtime.sfm.mapper.Tracks;
+import dev.forge3d.runtime.sfm.matching.DescriptorMatcher;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+/**
+ * Structure from motion over a folder of photos: ingest -> SIFT features -> exhaustive matching with geometric
+ * verification -> incremental mapping with bundle adjustment. Reports progress per phase (stage names
+ * {@code sfm.ingest}, {@code sfm.features}, {@code sfm.matching}, {@code sfm.mapping}) and honours cancellation
+ * between units of work. Failures a user can act on are {@link SfmException}s naming the photos concerned.
+ * Features and matching run on {@link SfmOptions#threads()} threads, which report progress concurrently: the
+ * listener must be thread-safe. Write the result with {@link SfmOutputWriter}.
+ */
+public final class StructureFromMotion {
+
+    private final SfmOptions options;
+
+    public StructureFromMotion(SfmOptions options) {
+        this.options = options;
+    }
+
+    public SfmResult run(Path imagesDir, ProgressListener listener) {
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        long t0 = System.nanoTime();
+        cpuMark = cpuSeconds();
+        IngestResult ingest = new PhotoIngest(new PhotoIngest.Options(options.featureMaxDimension(), 200, options.threads()))
+                .ingest(imagesDir, listener);
+        seconds.put("ingest", since(t0));
+        debugCpu("ingest");
+        return run(ingest, listener, seconds);
+    }
+
+    public SfmResult run(IngestResult ingest, ProgressListener listener, Map<String, Double> seconds) {
+        List<IngestedImage> images = ingest.images();
+        if (images.size() < 3) {
+            String rej = ingest.rejected().isEmpty() ? "" : "; set aside: " + ingest.rejected().stream()
+                    .map(r -> r.name() + " (" + r.reason() + ")").collect(Collectors.joining(", "));
+            throw new SfmException("need at least 3 readable photos, found " + images.size() + rej,
+                    ingest.rejected().stream().map(RejectedImage::name).toList());
+        }
+        List<LensModel> lenses = initialLenses(images);
+        boolean selfCalibrated = options.intrinsics().isEmpty();
+
+        long t1 = System.nanoTime();
+        List<ImageFeatures> features = extractFeatures(images, listener);
+        seconds.put("features", since(t1));
+        debugCpu("features");
+
+        long t2 = System.nanoTime();
+        List<TwoViewGeometry> pairs = matchAll(features, lenses, listener);
+        seconds.put("matching", since(t2));
+        debugCpu("matching");
+        List<String> names = images.stream().map(IngestedImage::name).toList();
+        if (pairs.isEmpty()) {
+            throw new SfmException("no overlapping photos: no pair of the " + images.size()
+                    + " photos shares enough matching features (are they of the same object?)", names);
+        }
+        if (selfCalibrated) calibrateFocal(images, lenses, pairs);
+
+        long t3 = System.nanoTime();
+        Tracks tracks = Tracks.build(features.stream().mapToInt(ImageFeatures::size).toArray(), pairs);
+        SceneState scene = new SceneState(features, lenses, tracks);
+        IncrementalMapper mapper = new IncrementalMapper(scene, options.mapper());
+        if (!mapper.reconstruct(pairs, listener)) {
+            throw new SfmException("could not start a reconstruction: no pair of photos has enough matches with a "
+                    + "wide enough baseline (move the camera between shots)", names);
+        }
+        seconds.put("mapping", since(t3));
+        debugCpu("mapping");
+        SfmResult result = new SfmResult(images, ingest.rejected(), scene, seconds, selfCalibrated);
+        List<String> missing = result.unregisteredImages();
+        if (scene.registeredCount() < Math.max(3, Math.ceil(options.minRegisteredFraction() * images.size()))) {
+            throw new SfmException("could only place " + scene.registeredCount() + " of " + images.size()
+                    + " photos; not placed: " + String.join(", ", missing), missing);
+        }
+        return result;
+    }
+
+    /** Given intrinsics (one shared camera) or, to self-calibrate, one camera per distinct photo size and EXIF model. */
+    private List<LensModel> initialLenses(List<IngestedImage> images) {
+        List<LensModel> lenses = new ArrayList<>();
+        if (options.intrinsics().isPresent()) {
+            IntrinsicsFile k = options.intrinsics().get();
+            Map<String, LensModel> bySize = new HashMap<>();
+            for (IngestedImage im : images) {
+                lenses.add(bySize.computeIfAbsent(im.width() + "x" + im.height(), key -> {
+                    double[] p = k.forImage(im.width(), im.height(), im.name());
+                    return new LensModel(im.width(), im.height(), p[0], p[1], p[2], p[3], p[4], true);
+                }));
+            }
+            return lenses;
+        }
+        Map<String, List<IngestedImage>> groups = new LinkedHashMap<>();
+        for (IngestedImage im : images) {
+            groups.computeIfAbsent(im.width() + "x" + im.height() + "|" + im.exif().cameraModel(), x -> new ArrayList<>()).add(im);
+        }
+        Map<String, LensModel> byKey = new HashMap<>();
+        for (var e : groups.entrySet()) {
+            IngestedImage first = e.getValue().get(0);
+            double[] priors = e.getValue().stream().filter(i -> i.focalPriorPx().isPresent())
+                    .mapToDouble(i -> i.focalPriorPx().getAsDouble()).sorted().toArray();
+            // COLMAP's default guess without EXIF: 1.2 times the longer side; replaced by self-calibration below.
+            double f = priors.length > 0 ? priors[priors.length / 2] : 1.2 * Math.max(first.width(), first.height());
+            LensModel lens = LensModel.unknown(first.width(), first.height(), f);
+            byKey.put(e.getKey(), lens);
+        }
+        for (IngestedImage im : images) lenses.add(byKey.get(im.width() + "x" + im.height() + "|" + im.exif().cameraModel()));
+        return lenses;
+    }
+
+    /** Without EXIF focal lengths, estimates the focal length from the fundamental matrices of verified pairs. */
+    private static void calibrateFocal(List<IngestedImage> images, List<LensModel> lenses, List<TwoViewGeometry> pairs) {
+        boolean anyExif = images.stream().anyMatch(i -> i.focalPriorPx().isPresent());
+        if (anyExif) return;
+        double ratio = FocalFromFundamental.estimateRatio(pairs, lenses);
+        if (!(ratio > 0.2 && ratio < 5)) return;
+        for (LensModel l : new java.util.LinkedHashSet<>(lenses)) {
+            l.fx = l.fy = ratio * Math.max(l.width, l.height);
+        }
+    }
+
+    private List<ImageFeatures> extractFeatures(List<IngestedImage> images, ProgressListener listener) {
+        ThreadLocal<SiftExtractor> sift = ThreadLocal.withInitial(() -> new SiftExtractor(options.maxFeatures()));
+        AtomicInteger done = new AtomicInteger();
+        long start = System.nanoTime();
+        List<Callable<ImageFeatures>> tasks = new ArrayList<>();
+        for (IngestedImage im : images) {
+            tasks.add(() -> {
+                listener.checkCancelled();
+                ImageFeatures f = sift.get().extract(im.smallGray(), im.small().getWidth(), im.small().getHeight(), im.scaleX(), im.scaleY());
+                int n = done.incrementAndGet();
+                double el = since(start);
+                listener.onProgress(Progress.of("sfm.features", (double) n / images.size(), el / n * (images.size() - n),
+                        n + "/" + images.size() + " photos"));
+                return f;
+            });
+        }
+        return runAll(tasks);
+    }
+
+    private List<TwoViewGeometry> matchAll(List<ImageFeatures> features, List<LensModel> lenses, ProgressListener listener) {
+        int n = features.size();
+        DescriptorMatcher matcher = new DescriptorMatcher(options.matchRatio());
+        IncrementalMapper.Options mo = options.mapper();
+        List<Callable<TwoViewGeometry>> tasks = new ArrayList<>();
+        int total = n * (n - 1) / 2;
+        AtomicInteger done = new AtomicInteger();
+        long start = System.nanoTime();
+        for (int a = 0; a < n; a++) {
+            for (int b = a + 1; b < n; b++) {
+                int ia = a, ib = b;
+                tasks.add(() -> {
+                    listener.checkCancelled();
+                    int[] m = matcher.match(features.get(ia), features.get(ib));
+                    // A verifier per pair, seeded by the pair: RANSAC's random stream must not depend on which
+                    // thread happened to verify which pairs before, or results vary from run to run.
+                    TwoViewVerifier verifier = new TwoViewVerifier(mo.thresholdPx(), options.minPairInliers(),
+                            mo.ransacIterations(), mo.seed() * 1_000_003L + (long) ia * n + ib);
+                    TwoViewGeometry g = verifier.verify(ia, ib, features.get(ia), features.get(ib), m,
+                            lenses.get(ia), lenses.get(ib));
+                    int d = done.incrementAndGet();
+                    double el = since(start);
+                    listener.onProgress(Progress.of("sfm.matching", (double) d / total, el / d * (total - d),
+                            d + "/" + total + " pairs"));
+                    return g;
+                });
+            }
+        }
+        List<TwoViewGeometry> out = new ArrayList<>();
+        for (TwoViewGeometry g : runAll(tasks)) if (g != null) out.add(g);
+        return out;
+    }
+
+    private <T> List<T> runAll(List<Callable<T>> tasks) {
+        ExecutorService pool = Executors.newFixedThreadPool(options.threads());
+        try {
+            List<Future<T>> futures = pool.invokeAll(tasks);
+            List<T> out = new ArrayList<>(futures.size());
+            for (Future<T> f : futures) out.add(f.get());
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new dev.forge3d.runtime.progress.CancelledException();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            if (e.getCause() instanceof Error er) throw er;
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private double cpuMark = cpuSeconds();
+
+    /** With FORGE3D_SFM_DEBUG set, prints the process CPU seconds spent in a phase (useful on a shared machine). */
+    private void debugCpu(String phase) {
+        double now = cpuSeconds();
+        if (System.getenv("FORGE3D_SFM_DEBUG") != null) {
+            System.err.printf(java.util.Locale.ROOT, "cpu %s %.1fs%n", phase, now - cpuMark);
+        }
+        cpuMark = now;
+    }
+
+    private static double cpuSeconds() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime() / 1e9;
+        }
+        return 0;
+    }
+
+    private static double since(long t) {
+        return (System.nanoTime() - t) / 1e9;
+    }
+
+}

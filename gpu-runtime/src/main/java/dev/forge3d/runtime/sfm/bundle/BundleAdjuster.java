@@ -1,0 +1,134 @@
+package dev.forge3d.runtime.sfm.bundle;
+
+import boofcv.abst.geo.bundle.BundleAdjustment;
+import boofcv.abst.geo.bundle.ScaleSceneStructure;
+import boofcv.abst.geo.bundle.SceneObservations;
+import boofcv.abst.geo.bundle.SceneStructureMetric;
+import boofcv.alg.geo.bundle.cameras.BundlePinhole;
+import boofcv.factory.geo.ConfigBundleAdjustment;
+import boofcv.factory.geo.FactoryMultiView;
+import dev.forge3d.runtime.sfm.geometry.LensModel;
+import dev.forge3d.runtime.sfm.mapper.SceneState;
+import org.ddogleg.optimization.ConfigLoss;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Global bundle adjustment of a {@link SceneState} with BoofCV's sparse Schur-complement Levenberg-Marquardt:
+ * refines every registered pose, every 3D point and the intrinsics of self-calibrated cameras (focal length and
+ * one radial term), minimising reprojection error in pixels under an optional robust loss. The first registered
+ * image's pose is held fixed to remove part of the gauge freedom.
+ */
+public final class BundleAdjuster {
+
+    /** @param robustLossPx     Cauchy loss scale in pixels, or {@code <= 0} for plain least squares
+     * @param refineIntrinsics whether self-calibrated cameras are refined (held fixed while the scene is too small)
+     * @param refinePrincipalPoint whether their principal point is refined too
+     * @param tolerance        relative change of the cost (and gradient size) at which the solver stops
+     */
+    public record Settings(int maxIterations, double robustLossPx, boolean refineIntrinsics, boolean refinePrincipalPoint,
+                           double tolerance) { }
+
+    private BundleAdjuster() { }
+
+    /** @return the RMS reprojection error in pixels after optimisation */
+    public static double adjust(SceneState s, Settings settings, int fixedView) {
+        int n = s.imageCount();
+        int[] viewOf = new int[n];
+        List<Integer> views = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            viewOf[i] = -1;
+            if (s.registered[i]) { viewOf[i] = views.size(); views.add(i); }
+        }
+        Map<LensModel, Integer> cameraIndex = new IdentityHashMap<>();
+        List<LensModel> cameras = new ArrayList<>();
+        for (int i : views) {
+            LensModel l = s.lenses.get(i);
+            if (!cameraIndex.containsKey(l)) { cameraIndex.put(l, cameras.size()); cameras.add(l); }
+        }
+        List<Integer> pointTracks = new ArrayList<>();
+        for (int t = 0; t < s.points.length; t++) if (s.points[t] != null) pointTracks.add(t);
+
+        SceneStructureMetric structure = new SceneStructureMetric(false);
+        structure.initialize(cameras.size(), views.size(), pointTracks.size());
+        for (int c = 0; c < cameras.size(); c++) {
+            LensModel l = cameras.get(c);
+            if (l.fixed || !settings.refineIntrinsics()) {
+                structure.setCamera(c, true, l.k1 == 0 ? new BundlePinhole(true).setK(l.fx, l.fy, 0, l.cx, l.cy)
+                        : new SimpleRadialCamera(l.fx, l.k1, l.cx, l.cy, false));
+            } else {
+                structure.setCamera(c, false, new SimpleRadialCamera(l.fx, l.k1, l.cx, l.cy, settings.refinePrincipalPoint()));
+            }
+        }
+        for (int v = 0; v < views.size(); v++) {
+            int img = views.get(v);
+            structure.setView(v, cameraIndex.get(s.lenses.get(img)), img == fixedView, s.poses[img].copy());
+        }
+        SceneObservations obs = new SceneObservations();
+        obs.initialize(views.size());
+        for (int p = 0; p < pointTracks.size(); p++) {
+            int t = pointTracks.get(p);
+            double[] x = s.points[t];
+            structure.setPoint(p, x[0], x[1], x[2]);
+            for (int k = 0; k < s.tracks.images[t].length; k++) {
+                if (!s.active(t, k)) continue;
+                int v = viewOf[s.tracks.images[t][k]];
+                structure.connectPointToView(p, v);
+                obs.getView(v).add(p, (float) s.px(t, k), (float) s.py(t, k));
+            }
+        }
+        ConfigBundleAdjustment config = new ConfigBundleAdjustment();
+        if (settings.robustLossPx() > 0) config.loss = new ConfigLoss(ConfigLoss.Type.CAUCHY, settings.robustLossPx());
+        BundleAdjustment<SceneStructureMetric> ba = FactoryMultiView.bundleSparseMetric(config);
+        ba.configure(settings.tolerance(), settings.tolerance(), settings.maxIterations());
+        ScaleSceneStructure scale = new ScaleSceneStructure();
+        scale.applyScale(structure, obs);
+        ba.setParameters(structure, obs);
+        long t0 = System.nanoTime();
+        ba.optimize(structure);
+        scale.undoScale(structure, obs);
+        if (System.getenv("FORGE3D_SFM_DEBUG") != null) {
+            System.err.printf(java.util.Locale.ROOT, "ba views=%d points=%d iter<=%d %.2fs%n", views.size(), pointTracks.size(),
+                    settings.maxIterations(), (System.nanoTime() - t0) / 1e9);
+        }
+
+        for (int v = 0; v < views.size(); v++) {
+            s.poses[views.get(v)] = structure.getParentToView(v).copy();
+        }
+        for (int p = 0; p < pointTracks.size(); p++) {
+            var pt = structure.points.get(p);
+            s.points[pointTracks.get(p)] = new double[] {pt.getX(), pt.getY(), pt.getZ()};
+        }
+        for (int c = 0; c < cameras.size(); c++) {
+            LensModel l = cameras.get(c);
+            if (!l.fixed && settings.refineIntrinsics()) {
+                SimpleRadialCamera cam = structure.getCameraModel(c);
+                l.fx = cam.f;
+                l.fy = cam.f;
+                l.k1 = cam.k1;
+                l.cx = cam.cx;
+                l.cy = cam.cy;
+            }
+        }
+        return rms(s);
+    }
+
+    /** RMS reprojection error in pixels over all active observations of triangulated tracks. */
+    public static double rms(SceneState s) {
+        double sum = 0;
+        long count = 0;
+        for (int t = 0; t < s.points.length; t++) {
+            if (s.points[t] == null) continue;
+            for (int k = 0; k < s.tracks.images[t].length; k++) {
+                if (!s.active(t, k)) continue;
+                sum += s.reprojectionErrorSq(s.points[t], s.tracks.images[t][k], s.px(t, k), s.py(t, k));
+                count++;
+            }
+        }
+        return count == 0 ? 0 : Math.sqrt(sum / count);
+    }
+
+}

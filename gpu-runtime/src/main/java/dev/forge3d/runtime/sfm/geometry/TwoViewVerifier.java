@@ -1,0 +1,117 @@
+package dev.forge3d.runtime.sfm.geometry;
+
+import boofcv.alg.geo.robust.ModelMatcherMultiview;
+import boofcv.alg.geo.robust.RansacCalibrated;
+import org.ddogleg.fitting.modelset.ransac.Ransac;
+import boofcv.factory.geo.ConfigEssential;
+import boofcv.factory.geo.ConfigFundamental;
+import boofcv.factory.geo.ConfigRansac;
+import boofcv.factory.geo.FactoryMultiViewRobust;
+import boofcv.struct.calib.CameraPinhole;
+import boofcv.struct.geo.AssociatedPair;
+import dev.forge3d.runtime.sfm.features.ImageFeatures;
+import org.ddogleg.fitting.modelset.ModelMatcher;
+import org.ejml.data.DMatrixRMaj;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Keeps the matches of an image pair that agree with one epipolar geometry, found by RANSAC: the essential matrix
+ * (five-point) when both cameras' intrinsics are known, the fundamental matrix (seven-point) otherwise.
+ * Not thread-safe (RANSAC state): use one instance per thread.
+ */
+public final class TwoViewVerifier {
+
+    private static final int FIRST_ROUND = 1000;
+    private final double thresholdPx;
+    private final int iterations;
+    private final int minInliers;
+    private final ModelMatcherMultiview<DMatrixRMaj, AssociatedPair> essential;
+    private final ModelMatcher<DMatrixRMaj, AssociatedPair> fundamental;
+
+    /**
+     * @param thresholdPx RANSAC inlier threshold in full-resolution pixels
+     * @param minInliers  pairs with fewer inliers are not considered overlapping
+     */
+    public TwoViewVerifier(double thresholdPx, int minInliers, int iterations, long seed) {
+        this.thresholdPx = thresholdPx;
+        this.minInliers = minInliers;
+        this.iterations = iterations;
+        ConfigEssential ce = new ConfigEssential();
+        // Sampson distance: a first-order epipolar error that needs no triangulation per point, far cheaper.
+        ce.errorModel = ConfigEssential.ErrorModel.SAMPSON;
+        ConfigRansac cr = new ConfigRansac(iterations, thresholdPx);
+        cr.randSeed = seed;
+        essential = FactoryMultiViewRobust.essentialRansac(ce, cr);
+        ConfigFundamental cf = new ConfigFundamental();
+        ConfigRansac crf = new ConfigRansac(iterations, thresholdPx);
+        crf.randSeed = seed;
+        fundamental = FactoryMultiViewRobust.fundamentalRansac(cf, crf);
+    }
+
+    /**
+     * @param lensA intrinsics of image A, or null when unknown (then both use the fundamental matrix)
+     * @return the verified pair, or null when too few matches agree
+     */
+    public TwoViewGeometry verify(int a, int b, ImageFeatures fa, ImageFeatures fb, int[] matches,
+                                  LensModel lensA, LensModel lensB) {
+        int n = matches.length / 2;
+        if (n < minInliers) return null;
+        List<AssociatedPair> pairs = new ArrayList<>(n);
+        boolean calibrated = lensA != null && lensB != null && lensA.fixed && lensB.fixed;
+        double[] na = new double[2], nb = new double[2];
+        for (int m = 0; m < n; m++) {
+            int i = matches[2 * m], j = matches[2 * m + 1];
+            if (calibrated) {
+                lensA.normalize(fa.x()[i], fa.y()[i], na);
+                lensB.normalize(fb.x()[j], fb.y()[j], nb);
+                pairs.add(new AssociatedPair(na[0], na[1], nb[0], nb[1]));
+            } else {
+                pairs.add(new AssociatedPair(fa.x()[i], fa.y()[i], fb.x()[j], fb.y()[j]));
+            }
+        }
+        ModelMatcher<?, AssociatedPair> ransac;
+        if (calibrated) {
+            essential.setIntrinsic(0, pinhole(lensA));
+            essential.setIntrinsic(1, pinhole(lensB));
+            ransac = essential;
+        } else {
+            ransac = fundamental;
+        }
+        // Adaptive RANSAC: a short first run estimates the inlier ratio, a second run only when that ratio needs
+        // more samples for 99.9 % confidence (most verified pairs are mostly inliers after the ratio test).
+        int sample = calibrated ? 5 : 7;
+        setIterations(ransac, FIRST_ROUND);
+        if (!ransac.process(pairs)) return null;
+        double ratio = (double) ransac.getMatchSet().size() / n;
+        int needed = (int) Math.ceil(Math.log(0.001) / Math.log(Math.max(1e-12, 1 - Math.pow(ratio, sample))));
+        if (needed > FIRST_ROUND && ratio * n >= minInliers) {
+            setIterations(ransac, Math.min(iterations, needed));
+            if (!ransac.process(pairs)) return null;
+        }
+        int k = ransac.getMatchSet().size();
+        if (k < minInliers) return null;
+        int[] inl = new int[2 * k];
+        for (int q = 0; q < k; q++) {
+            int src = ransac.getInputIndex(q);
+            inl[2 * q] = matches[2 * src];
+            inl[2 * q + 1] = matches[2 * src + 1];
+        }
+        double[] f = null;
+        if (!calibrated) f = ((DMatrixRMaj) ransac.getModelParameters()).data.clone();
+        return new TwoViewGeometry(a, b, inl, f);
+    }
+
+    public double thresholdPx() { return thresholdPx; }
+
+    private static void setIterations(ModelMatcher<?, ?> m, int n) {
+        if (m instanceof RansacCalibrated<?, ?> rc) rc.getFitter().setMaxIterations(n);
+        else if (m instanceof Ransac<?, ?> r) r.setMaxIterations(n);
+        else throw new IllegalStateException("unexpected RANSAC type " + m.getClass());
+    }
+
+    static CameraPinhole pinhole(LensModel l) {
+        return new CameraPinhole(l.fx, l.fy, 0, l.cx, l.cy, l.width, l.height);
+    }
+}

@@ -1,0 +1,315 @@
+package dev.forge3d.runtime.sfm.mapper;
+
+import boofcv.abst.geo.RefinePnP;
+import boofcv.abst.geo.TriangulateNViewsMetric;
+import boofcv.alg.geo.robust.RansacCalibrated;
+import boofcv.factory.geo.ConfigEssential;
+import boofcv.factory.geo.ConfigPnP;
+import boofcv.factory.geo.ConfigRansac;
+import boofcv.factory.geo.ConfigTriangulation;
+import boofcv.factory.geo.FactoryMultiView;
+import boofcv.factory.geo.FactoryMultiViewRobust;
+import boofcv.struct.calib.CameraPinhole;
+import boofcv.struct.geo.AssociatedPair;
+import boofcv.struct.geo.Point2D3D;
+import dev.forge3d.runtime.progress.Progress;
+import dev.forge3d.runtime.progress.ProgressListener;
+import dev.forge3d.runtime.sfm.bundle.BundleAdjuster;
+import dev.forge3d.runtime.sfm.geometry.LensModel;
+import dev.forge3d.runtime.sfm.geometry.TwoViewGeometry;
+import georegression.struct.point.Point2D_F64;
+import georegression.struct.point.Point3D_F64;
+import georegression.struct.se.Se3_F64;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Incremental reconstruction (the COLMAP recipe): choose an initial pair with many matches and a wide baseline,
+ * then repeatedly register the image that sees the most reconstructed points (PnP + RANSAC, refined), triangulate
+ * the tracks it completes, bundle-adjust and drop outlier observations. Ends with global refinement rounds.
+ */
+public final class IncrementalMapper {
+
+    /**
+     * @param thresholdPx          RANSAC and outlier threshold in full-resolution pixels
+     * @param minTriangulationDeg  a new point needs two rays at least this far apart
+     * @param minPnpInliers        an image needs this many 2D-3D inliers to be registered
+     */
+    public record Options(double thresholdPx, double minTriangulationDeg, int minPnpInliers, int ransacIterations,
+                          long seed) {
+        public static Options defaults() {
+            return new Options(4.0, 1.5, 30, 2000, 42);
+        }
+    }
+
+    /** Views needed before a self-calibrated camera's principal point is refined. */
+    static final int MIN_VIEWS_FOR_PRINCIPAL_POINT = 8;
+
+    private final Options options;
+    private final SceneState s;
+    private final TriangulateNViewsMetric triangulator = FactoryMultiView.triangulateNViewMetric(ConfigTriangulation.DLT());
+    private int fixedView = -1;
+    private int baRuns;
+    private int lastGlobalSize = 2;
+
+    public IncrementalMapper(SceneState state, Options options) {
+        this.s = state;
+        this.options = options;
+    }
+
+    public SceneState state() { return s; }
+
+    public int bundleAdjustmentRuns() { return baRuns; }
+
+    /** Runs the whole reconstruction; returns false when no initial pair could be found. */
+    public boolean reconstruct(List<TwoViewGeometry> pairs, ProgressListener listener) {
+        long start = System.nanoTime();
+        if (!initialize(pairs)) return false;
+        int n = s.imageCount();
+        int[] failedAtSize = new int[n];
+        Arrays.fill(failedAtSize, -1);
+        report(listener, start);
+        while (true) {
+            listener.checkCancelled();
+            int size = s.registeredCount();
+            int[] visible = new int[n];
+            for (int t = 0; t < s.points.length; t++) {
+                if (s.points[t] == null) continue;
+                for (int img : s.tracks.images[t]) if (!s.registered[img]) visible[img]++;
+            }
+            Integer[] order = new Integer[n];
+            for (int i = 0; i < n; i++) order[i] = i;
+            Arrays.sort(order, Comparator.comparingInt(i -> -visible[i]));
+            boolean added = false;
+            for (int img : order) {
+                if (s.registered[img] || visible[img] < options.minPnpInliers() || failedAtSize[img] == size) continue;
+                if (register(img)) { added = true; break; }
+                failedAtSize[img] = size;
+            }
+            if (!added) break;
+            triangulateAll();
+            int reg = s.registeredCount();
+            // A few iterations after every image keep the model consistent; a longer global refinement runs each
+            // time the model has grown by a quarter since the last one (COLMAP's schedule, simplified).
+            boolean global = reg >= 1.25 * lastGlobalSize;
+            adjust(global ? 20 : 6, reg >= 3);
+            if (global) lastGlobalSize = reg;
+            filterOutliers(options.thresholdPx());
+            triangulateAll();
+            report(listener, start);
+        }
+        // Final global refinement: robust pass, outlier removal, retriangulation, then plain least squares.
+        adjust(20, true);
+        filterOutliers(options.thresholdPx());
+        triangulateAll();
+        adjust(15, true);
+        filterOutliers(0.5 * options.thresholdPx());
+        // Last pass: plain least squares on the inliers; self-calibrated cameras also refine their principal
+        // point when enough views constrain it (with few views it trades off against the rotations).
+        baRuns++;
+        boolean principal = s.registeredCount() >= MIN_VIEWS_FOR_PRINCIPAL_POINT;
+        BundleAdjuster.adjust(s, new BundleAdjuster.Settings(100, 0, true, principal, 1e-12), fixedView);
+        filterOutliers(0.5 * options.thresholdPx());
+        return true;
+    }
+
+    private void report(ProgressListener l, long start) {
+        double frac = (double) s.registeredCount() / s.imageCount();
+        double el = (System.nanoTime() - start) / 1e9;
+        l.onProgress(new Progress("sfm.mapping", frac, frac > 0 ? el / frac * (1 - frac) : Double.NaN,
+                s.registeredCount() + "/" + s.imageCount() + " images, " + s.pointCount() + " points",
+                java.util.Map.of("registered", (double) s.registeredCount(), "points", (double) s.pointCount())));
+    }
+
+    private void adjust(int iterations, boolean refineIntrinsics) {
+        baRuns++;
+        BundleAdjuster.adjust(s, new BundleAdjuster.Settings(iterations, 1.0, refineIntrinsics, false, 1e-8), fixedView);
+    }
+
+    /** Picks the initial pair and builds the two-view model; false when no pair gives a usable geometry. */
+    boolean initialize(List<TwoViewGeometry> pairs) {
+        List<TwoViewGeometry> sorted = new ArrayList<>(pairs);
+        sorted.sort(Comparator.comparingInt(p -> -p.inliers()));
+        ConfigRansac cr = new ConfigRansac(options.ransacIterations(), options.thresholdPx());
+        cr.randSeed = options.seed();
+        RansacCalibrated<Se3_F64, AssociatedPair> ransac = FactoryMultiViewRobust.baselineRansac(new ConfigEssential(), cr);
+        TwoViewGeometry best = null;
+        Se3_F64 bestMotion = null;
+        int bestScore = 0;
+        double minCos = Math.cos(Math.toRadians(4.0));
+        for (TwoViewGeometry p : sorted.subList(0, Math.min(20, sorted.size()))) {
+            if (p.inliers() < 2 * options.minPnpInliers() || p.inliers() <= bestScore) continue;
+            LensModel la = s.lenses.get(p.imageA()), lb = s.lenses.get(p.imageB());
+            List<AssociatedPair> obs = new ArrayList<>();
+            double[] na = new double[2], nb = new double[2];
+            int[] m = p.matches();
+            for (int k = 0; k < m.length; k += 2) {
+                var fa = s.features.get(p.imageA());
+                var fb = s.features.get(p.imageB());
+                la.normalize(fa.x()[m[k]], fa.y()[m[k]], na);
+                lb.normalize(fb.x()[m[k + 1]], fb.y()[m[k + 1]], nb);
+                obs.add(new AssociatedPair(na[0], na[1], nb[0], nb[1]));
+            }
+            ransac.setIntrinsic(0, pinhole(la));
+            ransac.setIntrinsic(1, pinhole(lb));
+            if (!ransac.process(obs)) continue;
+            Se3_F64 aToB = ransac.getModelParameters().copy();
+            // Score: inliers that triangulate in front of both cameras with a triangulation angle of 4 degrees or more.
+            Se3_F64 id = new Se3_F64();
+            Point3D_F64 x = new Point3D_F64();
+            double[] cb = centreOf(aToB);
+            int score = 0;
+            for (AssociatedPair ap : ransac.getMatchSet()) {
+                if (!triangulator.triangulate(List.of(ap.p1, ap.p2), List.of(id, aToB), x)) continue;
+                Point3D_F64 xb = new Point3D_F64();
+                georegression.transform.se.SePointOps_F64.transform(aToB, x, xb);
+                if (x.z <= 0 || xb.z <= 0) continue;
+                if (cosAngle(new double[3], cb, x) <= minCos) score++;
+            }
+            if (score > bestScore) { bestScore = score; best = p; bestMotion = aToB; }
+        }
+        if (best == null || bestScore < options.minPnpInliers()) return false;
+        s.poses[best.imageA()] = new Se3_F64();
+        s.poses[best.imageB()] = bestMotion;
+        s.registered[best.imageA()] = s.registered[best.imageB()] = true;
+        fixedView = best.imageA();
+        triangulateAll();
+        adjust(20, false);
+        filterOutliers(options.thresholdPx());
+        triangulateAll();
+        return s.pointCount() >= options.minPnpInliers();
+    }
+
+    /** PnP + RANSAC from the image's keypoints that belong to reconstructed tracks, then nonlinear refinement. */
+    boolean register(int img) {
+        LensModel lens = s.lenses.get(img);
+        var f = s.features.get(img);
+        List<Point2D3D> list = new ArrayList<>();
+        List<Integer> trackOfObs = new ArrayList<>();
+        double[] n = new double[2];
+        int[] trackOf = s.tracks.trackOf[img];
+        for (int kp = 0; kp < trackOf.length; kp++) {
+            int t = trackOf[kp];
+            if (t < 0 || s.points[t] == null) continue;
+            lens.normalize(f.x()[kp], f.y()[kp], n);
+            double[] p = s.points[t];
+            list.add(new Point2D3D(new Point2D_F64(n[0], n[1]), new Point3D_F64(p[0], p[1], p[2])));
+            trackOfObs.add(t);
+        }
+        if (list.size() < options.minPnpInliers()) return false;
+        ConfigRansac cr = new ConfigRansac(options.ransacIterations(), options.thresholdPx());
+        cr.randSeed = options.seed() + img;
+        RansacCalibrated<Se3_F64, Point2D3D> pnp = FactoryMultiViewRobust.pnpRansac(new ConfigPnP(), cr);
+        pnp.setIntrinsic(0, pinhole(lens));
+        if (!pnp.process(list)) return false;
+        List<Point2D3D> inliers = new ArrayList<>(pnp.getMatchSet());
+        if (inliers.size() < options.minPnpInliers() || inliers.size() < 0.1 * list.size()) return false;
+        Se3_F64 pose = pnp.getModelParameters().copy();
+        RefinePnP refine = FactoryMultiView.pnpRefine(1e-10, 100);
+        Se3_F64 refined = new Se3_F64();
+        if (refine.fitModel(inliers, pose, refined)) pose = refined;
+        s.poses[img] = pose;
+        s.registered[img] = true;
+        // Observations in this image that disagree with its pose are outliers of their tracks.
+        double th2 = options.thresholdPx() * options.thresholdPx();
+        for (int kp = 0; kp < trackOf.length; kp++) {
+            int t = trackOf[kp];
+            if (t < 0 || s.points[t] == null) continue;
+            int k = indexOf(s.tracks.images[t], img);
+            if (s.reprojectionErrorSq(s.points[t], img, f.x()[kp], f.y()[kp]) > th2) s.inlier[t][k] = false;
+        }
+        return true;
+    }
+
+    /** Triangulates every track without a point that has two or more active observations. */
+    void triangulateAll() {
+        for (int t = 0; t < s.points.length; t++) {
+            if (s.points[t] == null) triangulate(t);
+        }
+    }
+
+    private boolean triangulate(int t) {
+        int[] imgs = s.tracks.images[t];
+        List<Point2D_F64> obs = new ArrayList<>(imgs.length);
+        List<Se3_F64> poses = new ArrayList<>(imgs.length);
+        List<Integer> ks = new ArrayList<>(imgs.length);
+        double[] n = new double[2];
+        for (int k = 0; k < imgs.length; k++) {
+            if (!s.active(t, k)) continue;
+            s.lenses.get(imgs[k]).normalize(s.px(t, k), s.py(t, k), n);
+            obs.add(new Point2D_F64(n[0], n[1]));
+            poses.add(s.poses[imgs[k]]);
+            ks.add(k);
+        }
+        if (obs.size() < 2) return false;
+        Point3D_F64 x = new Point3D_F64();
+        if (!triangulator.triangulate(obs, poses, x)) return false;
+        double[] p = {x.x, x.y, x.z};
+        if (!Double.isFinite(p[0]) || !Double.isFinite(p[1]) || !Double.isFinite(p[2])) return false;
+        double th2 = options.thresholdPx() * options.thresholdPx();
+        for (int k : ks) {
+            if (s.reprojectionErrorSq(p, imgs[k], s.px(t, k), s.py(t, k)) > th2) return false;
+        }
+        if (!wideEnough(t, p)) return false;
+        s.points[t] = p;
+        return true;
+    }
+
+    /** True when some two active rays to the point are at least the minimum triangulation angle apart. */
+    private boolean wideEnough(int t, double[] p) {
+        double minCos = Math.cos(Math.toRadians(options.minTriangulationDeg()));
+        int[] imgs = s.tracks.images[t];
+        Point3D_F64 x = new Point3D_F64(p[0], p[1], p[2]);
+        for (int a = 0; a < imgs.length; a++) {
+            if (!s.active(t, a)) continue;
+            for (int b = a + 1; b < imgs.length; b++) {
+                if (!s.active(t, b)) continue;
+                if (cosAngle(s.centre(imgs[a]), s.centre(imgs[b]), x) <= minCos) return true;
+            }
+        }
+        return false;
+    }
+
+    /** Switches off observations above the threshold and removes points left with fewer than two. */
+    void filterOutliers(double thresholdPx) {
+        double th2 = thresholdPx * thresholdPx;
+        for (int t = 0; t < s.points.length; t++) {
+            double[] p = s.points[t];
+            if (p == null) continue;
+            int active = 0;
+            for (int k = 0; k < s.tracks.images[t].length; k++) {
+                if (!s.active(t, k)) continue;
+                if (s.reprojectionErrorSq(p, s.tracks.images[t][k], s.px(t, k), s.py(t, k)) > th2) s.inlier[t][k] = false;
+                else active++;
+            }
+            if (active < 2 || !wideEnough(t, p)) s.points[t] = null;
+        }
+    }
+
+    private static double cosAngle(double[] ca, double[] cb, Point3D_F64 x) {
+        double ax = x.x - ca[0], ay = x.y - ca[1], az = x.z - ca[2];
+        double bx = x.x - cb[0], by = x.y - cb[1], bz = x.z - cb[2];
+        return (ax * bx + ay * by + az * bz) / Math.sqrt((ax * ax + ay * ay + az * az) * (bx * bx + by * by + bz * bz));
+    }
+
+    private static double[] centreOf(Se3_F64 worldToView) {
+        var r = worldToView.R.data;
+        var t = worldToView.T;
+        return new double[] {
+            -(r[0] * t.x + r[3] * t.y + r[6] * t.z),
+            -(r[1] * t.x + r[4] * t.y + r[7] * t.z),
+            -(r[2] * t.x + r[5] * t.y + r[8] * t.z)};
+    }
+
+    private static int indexOf(int[] a, int v) {
+        for (int i = 0; i < a.length; i++) if (a[i] == v) return i;
+        return -1;
+    }
+
+    static CameraPinhole pinhole(LensModel l) {
+        return new CameraPinhole(l.fx, l.fy, 0, l.cx, l.cy, l.width, l.height);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.forge3d.runtime.splat.train;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Training settings. Defaults are the Inria 3DGS ones (see docs/trainer.md for what a time budget changes):
+ * learning rates, loss weight, densification thresholds and intervals, SH degree schedule, opacity reset.
+ * The schedules that the reference ties to 30k iterations (position learning-rate decay, densification end at
+ * half the run) are expressed as fractions of the run, which is either {@link #iterations} or {@link #maxSeconds}.
+ */
+public final class TrainConfig {
+
+    /** Iteration budget; 0 = none (then {@link #maxSeconds} must be set). */
+    public int iterations = 30_000;
+    /** Wall-clock budget in seconds (training time, evaluations excluded); 0 = none. */
+    public double maxSeconds = 0;
+    public long seed = 0;
+    public int threads = Runtime.getRuntime().availableProcessors();
+
+    public int initPoints = 100_000;
+    public double initHalfExtent = 1.3;
+    public float[] background = {1, 1, 1};
+    public double lambdaDssim = 0.2;
+
+    public double lrPositionInit = 1.6e-4, lrPositionFinal = 1.6e-6;
+    public double lrFeatureDc = 0.0025, lrFeatureRest = 0.0025 / 20;
+    public double lrOpacity = 0.05, lrScaling = 0.005, lrRotation = 0.001;
+    public double adamEps = 1e-15;
+
+    public int densifyFrom = 500;
+    public int densifyInterval = 100;
+    /** Densification stops at this fraction of the run (15k of 30k in 3DGS). */
+    public double densifyUntilFraction = 0.5;
+    public double densifyGradThreshold = 0.0002;
+    public double percentDense = 0.01;
+    public int opacityResetInterval = 3000;
+    public int shDegreeInterval = 1000;
+    public int maxShDegree = 3;
+    /** Cloning and splitting stop at this many Gaussians (memory guard). */
+    public int maxGaussians = 3_000_000;
+
+    /** Seconds of training time at which to evaluate the held-out views (a PSNR-vs-time curve). */
+    public List<Double> evalAtSeconds = new ArrayList<>();
+    /** Save a checkpoint every this many iterations (0 = never). */
+    public int checkpointEvery = 0;
+
+    public void validate() {
+        if (iterations < 0) throw new IllegalArgumentException("--iterations must be >= 0");
+        if (maxSeconds < 0) throw new IllegalArgumentException("--max-seconds must be >= 0");
+        if (iterations == 0 && maxSeconds == 0) throw new IllegalArgumentException("give --iterations or --max-seconds");
+        if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1");
+        if (initPoints < 1) throw new IllegalArgumentException("--init-points must be >= 1");
+        if (maxShDegree < 0 || maxShDegree > 3) throw new IllegalArgumentException("SH degree must be 0..3");
+    }
+}

@@ -1,0 +1,109 @@
+package dev.forge3d.runtime.sds;
+
+import dev.forge3d.runtime.sds.builtin.BuiltinDiffusionPrior;
+import dev.forge3d.runtime.splat.GaussianModel;
+import dev.forge3d.runtime.splat.raster.RasterSettings;
+import dev.forge3d.runtime.splat.raster.RenderResult;
+import dev.forge3d.runtime.splat.raster.cpu.CpuRasterizer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Score distillation with the committed built-in prior on tiny budgets. */
+class SdsTrainerTest {
+
+    static BuiltinDiffusionPrior prior;
+
+    @BeforeAll
+    static void load() { prior = BuiltinDiffusionPrior.loadBundled(); }
+
+    @AfterAll
+    static void close() { prior.close(); }
+
+    static SdsConfig tiny(long seed, int iterations) {
+        SdsConfig c = new SdsConfig();
+        c.seed = seed;
+        c.iterations = iterations;
+        c.viewsPerIteration = 2;
+        c.initGaussians = 600;
+        c.threads = 1;
+        return c;
+    }
+
+    static GaussianModel distil(String prompt, SdsConfig cfg) {
+        SdsTrainer t = new SdsTrainer(prior, prompt, cfg, v -> new CpuRasterizer(1));
+        t.train(p -> { });
+        return t.model();
+    }
+
+    static Path findUp(String relative) {
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            if (Files.exists(d.resolve(relative))) return d.resolve(relative);
+        }
+        return null;
+    }
+
+    /** Mean colour of the opaque pixels over four views around the model. */
+    static float[] foreground(GaussianModel m) {
+        double[] sum = new double[3];
+        int n = 0;
+        try (CpuRasterizer r = new CpuRasterizer(1)) {
+            for (int az = 0; az < 360; az += 90) {
+                RenderResult res = r.forward(m, new OrbitCamera(20, az, 3.3, 45).camera("t", 48, 48), RasterSettings.white());
+                float[] a = res.alpha(), rgb = res.rgb();
+                int px = a.length;
+                for (int p = 0; p < px; p++) {
+                    if (a[p] < 0.8f) continue;
+                    for (int k = 0; k < 3; k++) sum[k] += (rgb[k * px + p] - (1 - a[p])) / a[p];
+                    n++;
+                }
+            }
+        }
+        assertThat(n).as("opaque pixels").isGreaterThan(50);
+        return new float[] {(float) (sum[0] / n), (float) (sum[1] / n), (float) (sum[2] / n)};
+    }
+
+    @Test
+    void theGreySphereTakesThePromptsColour() {
+        float[] start = foreground(SdsTrainer.initialSphere(600, 0.6, new java.util.Random(5)));
+        assertThat(Math.abs(start[0] - start[2])).isLessThan(0.05f);
+        float[] red = foreground(distil("a red cube", tiny(5, 80)));
+        float[] blue = foreground(distil("a blue cube", tiny(5, 80)));
+        assertThat(red[0] - (red[1] + red[2]) / 2).as("red run " + java.util.Arrays.toString(red)).isGreaterThan(0.15f);
+        assertThat(blue[2] - (blue[0] + blue[1]) / 2).as("blue run " + java.util.Arrays.toString(blue)).isGreaterThan(0.15f);
+    }
+
+    @Test
+    void sameSeedSameModel() {
+        GaussianModel a = distil("a yellow cone", tiny(9, 15)), b = distil("a yellow cone", tiny(9, 15));
+        assertThat(a.size()).isEqualTo(b.size());
+        assertThat(a.positions()).startsWith(java.util.Arrays.copyOf(b.positions(), 3 * b.size()));
+        assertThat(java.util.Arrays.copyOf(a.shDc(), 3 * a.size())).isEqualTo(java.util.Arrays.copyOf(b.shDc(), 3 * b.size()));
+    }
+
+    @Test
+    void textTo3dWritesAssetsAndTheGlbValidates(@TempDir Path dir) throws Exception {
+        TextTo3d.Outcome o = TextTo3d.run(prior, "an orange torus", tiny(2, 40), dir, p -> { });
+        for (String f : new String[] {TextTo3d.GLB, TextTo3d.PLY, TextTo3d.SPLAT, TextTo3d.PREVIEW, TextTo3d.METRICS}) {
+            assertThat(dir.resolve(f)).isNotEmptyFile();
+        }
+        assertThat(o.mesh().triangleCount()).isGreaterThan(20);
+        assertThat(Files.readString(dir.resolve(TextTo3d.METRICS))).contains("\"prior\"", "\"guidance\"", "\"judgedShape\"", "\"janusFree\"");
+        Path script = findUp("scripts/gltf/validate-glb.mjs");
+        assumeTrue(script != null && Files.isDirectory(script.getParent().resolve("node_modules/gltf-validator")),
+                "Khronos gltf-validator not installed: run `npm ci --prefix scripts/gltf` to validate the GLB");
+        Process p = new ProcessBuilder("node", script.toString(), dir.resolve(TextTo3d.GLB).toString()).redirectErrorStream(true).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(out).contains("\"numErrors\":0");
+    }
+}

@@ -1,0 +1,152 @@
+package dev.forge3d.runtime.sfm;
+
+import dev.forge3d.runtime.camera.Pose;
+import dev.forge3d.runtime.progress.ProgressListener;
+import dev.forge3d.runtime.sfm.eval.GroundTruthCameras;
+import dev.forge3d.runtime.sfm.eval.PoseEvaluation;
+import dev.forge3d.runtime.sfm.geometry.LensModel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** End to end on rendered photos of a scene with known cameras: ingest, SIFT, matching, mapping, writing. */
+class SfmSyntheticSceneTest {
+
+    private static SfmOptions options() {
+        return SfmOptions.defaults().withFeatureMaxDimension(640).withMaxFeatures(3000).withThreads(2);
+    }
+
+    private static IntrinsicsFile trueK() {
+        return new IntrinsicsFile(SyntheticScene.W, SyntheticScene.H, SyntheticScene.F, SyntheticScene.F,
+                SyntheticScene.CX, SyntheticScene.CY, 0);
+    }
+
+    private static Map<String, Pose> estimated(SfmResult r) {
+        Map<String, Pose> m = new HashMap<>();
+        for (int i = 0; i < r.images().size(); i++) {
+            if (r.scene().registered[i]) m.put(r.images().get(i).name(), SfmOutputWriter.toPose(r.scene().poses[i]));
+        }
+        return m;
+    }
+
+    @Test
+    void registersEveryViewWithGivenIntrinsicsAndWritesAColmapModel(@TempDir Path tmp) throws Exception {
+        Path images = Files.createDirectories(tmp.resolve("images"));
+        Map<String, Pose> truth = new SyntheticScene(7).writeViews(images, 6, 0);
+
+        SfmResult r = new StructureFromMotion(options().withIntrinsics(trueK())).run(images, ProgressListener.NONE);
+
+        assertThat(r.scene().registeredCount()).isEqualTo(6);
+        assertThat(r.unregisteredImages()).isEmpty();
+        assertThat(r.scene().pointCount()).isGreaterThan(500);
+        assertThat(r.meanReprojectionErrorPx()).isLessThan(1.0);
+        PoseEvaluation.Report e = PoseEvaluation.evaluate(estimated(r), truth);
+        assertThat(e.medianRotationDeg()).isLessThan(0.1);
+        assertThat(e.medianCentreFraction()).isLessThan(0.005);
+
+        Path out = tmp.resolve("out");
+        SfmOutputWriter.write(r, out, ProgressListener.NONE);
+        Path model = out.resolve("sparse/0");
+        assertThat(Files.readAllLines(model.resolve("cameras.txt")))
+                .anyMatch(l -> l.startsWith("1 PINHOLE 640 480 520.0 520.0 320.0 240.0"));
+        // The written model reads back to the same accuracy, and every registered photo is in images/.
+        PoseEvaluation.Report back = PoseEvaluation.evaluate(GroundTruthCameras.readColmapImages(model), truth);
+        assertThat(back.medianRotationDeg()).isCloseTo(e.medianRotationDeg(), org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(Files.list(out.resolve("images")).count()).isEqualTo(6);
+        long points = Files.readAllLines(model.resolve("points3D.txt")).stream().filter(l -> !l.startsWith("#")).count();
+        assertThat(points).isEqualTo(r.scene().pointCount());
+        String metrics = Files.readString(out.resolve("metrics.json"));
+        assertThat(metrics).contains("\"imagesRegistered\" : 6", "\"meanTrackLength\"", "\"matching\"", "\"mapping\"");
+    }
+
+    @Test
+    void selfCalibratesFocalLengthAndRadialDistortion(@TempDir Path tmp) throws Exception {
+        Path images = Files.createDirectories(tmp.resolve("images"));
+        double k1 = -0.08;
+        Map<String, Pose> truth = new SyntheticScene(7).writeViews(images, 6, k1);
+
+        SfmResult r = new StructureFromMotion(options()).run(images, ProgressListener.NONE);
+
+        assertThat(r.scene().registeredCount()).isEqualTo(6);
+        LensModel lens = r.scene().lenses.get(0);
+        assertThat(lens.fixed).isFalse();
+        assertThat(lens.fx).isCloseTo(SyntheticScene.F, org.assertj.core.data.Percentage.withPercentage(3));
+        assertThat(lens.k1).isCloseTo(k1, org.assertj.core.data.Offset.offset(0.02));
+        PoseEvaluation.Report e = PoseEvaluation.evaluate(estimated(r), truth);
+        assertThat(e.medianRotationDeg()).isLessThan(0.3);
+        assertThat(e.medianCentreFraction()).isLessThan(0.01);
+
+        // Undistorted photos and a PINHOLE model for training.
+        Path out = tmp.resolve("out");
+        SfmOutputWriter.write(r, out, ProgressListener.NONE);
+        assertThat(Files.readString(out.resolve("sparse/0/cameras.txt"))).contains("PINHOLE 640 480");
+        assertThat(Files.readString(out.resolve("metrics.json"))).contains("\"selfCalibrated\" : true");
+    }
+
+    @Test
+    void namesThePhotoThatCouldNotBePlacedButKeepsTheModel(@TempDir Path tmp) throws Exception {
+        Path images = Files.createDirectories(tmp.resolve("images"));
+        new SyntheticScene(5).writeViews(images, 5, 0);
+        SyntheticScene.writeNoise(images.resolve("stray.png"), 99);
+
+        SfmResult r = new StructureFromMotion(options().withIntrinsics(trueK())).run(images, ProgressListener.NONE);
+
+        assertThat(r.scene().registeredCount()).isEqualTo(5);
+        assertThat(r.unregisteredImages()).containsExactly("stray.png");
+    }
+
+    @Test
+    void failsWithTheUnplacedPhotosNamedWhenTooFewRegister(@TempDir Path tmp) throws Exception {
+        Path images = Files.createDirectories(tmp.resolve("images"));
+        new SyntheticScene(3).writeViews(images, 3, 0);
+        for (int i = 0; i < 4; i++) SyntheticScene.writeNoise(images.resolve("unrelated" + i + ".png"), 100 + i);
+
+        assertThatThrownBy(() -> new StructureFromMotion(options().withIntrinsics(trueK())).run(images, ProgressListener.NONE))
+                .isInstanceOf(SfmException.class)
+                .hasMessageContaining("could only place 3 of 7 photos")
+                .satisfies(ex -> assertThat(((SfmException) ex).images())
+                        .containsExactly("unrelated0.png", "unrelated1.png", "unrelated2.png", "unrelated3.png"));
+    }
+
+    @Test
+    void failsClearlyOnUnrelatedPhotos(@TempDir Path tmp) throws Exception {
+        Path images = Files.createDirectories(tmp.resolve("images"));
+        for (int i = 0; i < 4; i++) SyntheticScene.writeNoise(images.resolve("noise" + i + ".png"), 200 + i);
+
+        assertThatThrownBy(() -> new StructureFromMotion(options()).run(images, ProgressListener.NONE))
+                .isInstanceOf(SfmException.class)
+                .hasMessageContaining("no overlapping photos")
+                .satisfies(ex -> assertThat(((SfmException) ex).images()).hasSize(4));
+    }
+
+    @Test
+    void needsAtLeastThreeReadablePhotos(@TempDir Path tmp) throws Exception {
+        Path images = Files.createDirectories(tmp.resolve("images"));
+        new SyntheticScene(1).writeViews(images, 2, 0);
+        Files.writeString(images.resolve("broken.jpg"), "not a jpeg");
+
+        assertThatThrownBy(() -> new StructureFromMotion(options()).run(images, ProgressListener.NONE))
+                .isInstanceOf(SfmException.class)
+                .hasMessageContaining("need at least 3 readable photos, found 2")
+                .hasMessageContaining("broken.jpg (cannot decode");
+    }
+
+    @Test
+    void stopsWhenCancelled(@TempDir Path tmp) throws Exception {
+        Path images = Files.createDirectories(tmp.resolve("images"));
+        new SyntheticScene(2).writeViews(images, 3, 0);
+        ProgressListener cancelled = new ProgressListener() {
+            @Override public void onProgress(dev.forge3d.runtime.progress.Progress p) { }
+            @Override public boolean cancelRequested() { return true; }
+        };
+        assertThatThrownBy(() -> new StructureFromMotion(options()).run(images, cancelled))
+                .isInstanceOf(dev.forge3d.runtime.progress.CancelledException.class);
+    }
+}

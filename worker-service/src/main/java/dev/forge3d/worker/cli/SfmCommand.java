@@ -1,0 +1,81 @@
+package dev.forge3d.worker.cli;
+
+import dev.forge3d.runtime.sfm.IntrinsicsFile;
+import dev.forge3d.runtime.sfm.SfmOptions;
+import dev.forge3d.runtime.sfm.SfmOutputWriter;
+import dev.forge3d.runtime.sfm.SfmResult;
+import dev.forge3d.runtime.sfm.StructureFromMotion;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code forge3d sfm}: camera poses and sparse points from a folder of photos, written as a COLMAP model. */
+@Command(name = "sfm", mixinStandardHelpOptions = true,
+        description = {"Structure from motion: recovers camera poses and a sparse point cloud from a folder of photos.",
+            "Writes OUT/sparse/0/{cameras,images,points3D}.txt (PINHOLE), OUT/images/ (upright, undistorted) and OUT/metrics.json."})
+public final class SfmCommand implements Callable<Integer> {
+
+    @Option(names = "--images", required = true, paramLabel = "DIR", description = "Folder of JPEG/PNG photos.")
+    Path images;
+
+    @Option(names = "--intrinsics", paramLabel = "FILE",
+            description = "Known intrinsics, trusted and held fixed: a 3x3 K matrix (K.txt) or a COLMAP cameras.txt with one camera. "
+                    + "Without it, focal length and one radial term are self-calibrated.")
+    Path intrinsics;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
+    Path out;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--max-image-size", paramLabel = "PX", defaultValue = "2400",
+            description = "Features are extracted on photos downscaled to this longest side (default: ${DEFAULT-VALUE}).")
+    int maxImageSize;
+
+    @Option(names = "--max-features", paramLabel = "N", defaultValue = "10000",
+            description = "Keypoints per photo (default: ${DEFAULT-VALUE}).")
+    int maxFeatures;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isDirectory(images)) throw new IllegalArgumentException("--images: not a folder: " + images);
+        if (maxImageSize < 200) throw new IllegalArgumentException("--max-image-size must be at least 200");
+        if (maxFeatures < 100) throw new IllegalArgumentException("--max-features must be at least 100");
+        SfmOptions options = SfmOptions.defaults().withFeatureMaxDimension(maxImageSize).withMaxFeatures(maxFeatures);
+        if (threads != null) options = options.withThreads(threads);
+        if (intrinsics != null) {
+            if (!Files.isRegularFile(intrinsics)) throw new IllegalArgumentException("--intrinsics: no such file: " + intrinsics);
+            options = options.withIntrinsics(IntrinsicsFile.read(intrinsics));
+        }
+        long t0 = System.nanoTime();
+        SfmResult result;
+        try (ConsoleProgressBar bar = new ConsoleProgressBar(System.out)) {
+            Thread hook = new Thread(bar::requestCancel);
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                result = new StructureFromMotion(options).run(images, bar);
+                SfmOutputWriter.write(result, out, bar);
+            } finally {
+                try { Runtime.getRuntime().removeShutdownHook(hook); } catch (IllegalStateException ignored) { }
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(Locale.ROOT, "registered %d/%d images, %d points, mean reprojection error %.3f px, mean track length %.2f%n",
+                result.scene().registeredCount(), result.images().size(), result.scene().pointCount(),
+                result.meanReprojectionErrorPx(), result.meanTrackLength());
+        if (!result.unregisteredImages().isEmpty()) {
+            System.out.println("not placed: " + String.join(", ", result.unregisteredImages()));
+        }
+        result.rejected().forEach(r -> System.out.println("skipped " + r.name() + ": " + r.reason()));
+        StringBuilder phases = new StringBuilder();
+        result.secondsPerPhase().forEach((k, v) -> phases.append(String.format(Locale.ROOT, " %s %.1fs", k, v)));
+        System.out.printf(Locale.ROOT, "time %.1fs:%s%n", seconds, phases);
+        System.out.println("wrote " + out.resolve("sparse").resolve("0") + ", " + out.resolve("images") + ", " + out.resolve("metrics.json"));
+        return 0;
+    }
+}

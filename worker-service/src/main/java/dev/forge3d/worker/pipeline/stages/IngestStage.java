@@ -1,0 +1,203 @@
+package dev.forge3d.worker.pipeline.stages;
+
+import dev.forge3d.runtime.image.ingest.AreaResampler;
+import dev.forge3d.runtime.image.ingest.ExifInfo;
+import dev.forge3d.runtime.image.ingest.ImageOrientation;
+import dev.forge3d.runtime.image.ingest.IngestResult;
+import dev.forge3d.runtime.image.ingest.IngestedImage;
+import dev.forge3d.runtime.image.ingest.PhotoIngest;
+import dev.forge3d.runtime.image.ingest.RejectedImage;
+import dev.forge3d.runtime.progress.Progress;
+import dev.forge3d.runtime.progress.ProgressListener;
+import dev.forge3d.worker.pipeline.JobInput;
+import dev.forge3d.worker.pipeline.Stage;
+import dev.forge3d.worker.pipeline.StageContext;
+import dev.forge3d.worker.pipeline.StageFailedException;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalDouble;
+import java.util.stream.Collectors;
+
+/**
+ * Decodes the job's photos, turns them upright by EXIF, resizes them to the job's maximum resolution and sets aside
+ * the ones that cannot be used (not decodable, too small, unsupported format) with a reason in the metrics. When no
+ * photo is usable the job fails with the reasons. The prepared photos go to {@code work/ingest/images/} under their
+ * original names; later stages find them through {@link Output} in {@link StageContext#shared()}.
+ */
+public final class IngestStage implements Stage {
+
+    public static final String NAME = "ingest";
+    /** Shared key of the {@link PhotoJobOptions} (after the worker's caps). */
+    public static final String OPTIONS = "options";
+    /** Shared key of the {@link Output}. */
+    public static final String OUTPUT = "ingest";
+
+    /** Photos whose shorter side (after resizing) is below this are set aside. */
+    static final int MIN_SIDE = 32;
+    private static final java.util.Set<String> IMAGE_EXTENSIONS = java.util.Set.of("jpg", "jpeg", "png", "heic", "heif",
+            "tif", "tiff", "webp", "gif", "bmp", "cr2", "nef", "dng", "arw");
+
+    /**
+     * @param imagesDir the prepared photos (upright, resized), named as uploaded
+     * @param images    the photos as SfM wants them: {@code small} is the prepared photo itself (scale 1)
+     * @param rejected  files set aside, with reasons
+     */
+    public record Output(Path imagesDir, List<IngestedImage> images, List<RejectedImage> rejected) { }
+
+    private final WorkerLimits limits;
+
+    public IngestStage(WorkerLimits limits) {
+        this.limits = limits;
+    }
+
+    @Override
+    public String name() { return NAME; }
+
+    @Override
+    public void run(StageContext ctx) throws IOException {
+        PhotoJobOptions options;
+        try {
+            options = PhotoJobOptions.parse(ctx.params().json()).cappedTo(limits);
+        } catch (IllegalArgumentException e) {
+            throw new StageFailedException(e.getMessage());
+        }
+        ctx.shared().put(OPTIONS, options);
+        ObjectNode opt = ctx.metrics().putObject("options");
+        opt.put("preset", options.preset().label());
+        opt.put("maxResolution", options.maxResolution());
+        opt.put("iterations", options.iterations());
+        opt.put("seed", options.seed());
+        if (!options.capped().isEmpty()) {
+            ArrayNode c = opt.putArray("cappedByWorker");
+            options.capped().forEach(c::add);
+        }
+
+        // Gather the photos (wherever they are in the upload) into one flat folder for PhotoIngest.
+        Path photos = Files.createDirectories(ctx.workDir().resolve("ingest/originals"));
+        int given = 0;
+        for (JobInput in : ctx.inputs()) {
+            if (!IMAGE_EXTENSIONS.contains(extension(in.name()))) continue;
+            Path link = photos.resolve(in.path().getFileName().toString());
+            if (Files.exists(link)) continue; // same base name twice: the API never sends that
+            try {
+                Files.createLink(link, in.path());
+            } catch (IOException | UnsupportedOperationException e) {
+                Files.copy(in.path(), link);
+            }
+            given++;
+        }
+        if (given == 0) throw new StageFailedException("the upload holds no photos (JPEG or PNG)");
+
+        ProgressListener listener = ctx.progress();
+        ProgressListener decode = new ProgressListener() {
+            @Override public void onProgress(Progress p) {
+                listener.onProgress(Progress.of(NAME, 0.8 * p.fraction(), Double.NaN, p.message()));
+            }
+            @Override public boolean cancelRequested() { return listener.cancelRequested(); }
+        };
+        int threads = Math.max(1, ctx.job().capabilities().threads());
+        IngestResult read = new PhotoIngest(new PhotoIngest.Options(options.maxResolution(), 1, threads)).ingest(photos, decode);
+
+        Path out = Files.createDirectories(ctx.workDir().resolve("ingest/images"));
+        List<IngestedImage> kept = new ArrayList<>();
+        List<RejectedImage> rejected = new ArrayList<>(read.rejected());
+        int done = 0;
+        for (IngestedImage im : read.images()) {
+            listener.checkCancelled();
+            BufferedImage small = prepared(im, options.background());
+            if (Math.min(small.getWidth(), small.getHeight()) < MIN_SIDE) {
+                rejected.add(new RejectedImage(im.name(), "too small: " + im.width() + "x" + im.height()
+                        + " (the shorter side needs at least " + MIN_SIDE + " px)"));
+                continue;
+            }
+            Path target = out.resolve(im.name());
+            write(small, target);
+            double scale = (double) small.getWidth() / im.width();
+            OptionalDouble focal = im.focalPriorPx().isPresent()
+                    ? OptionalDouble.of(im.focalPriorPx().getAsDouble() * scale) : OptionalDouble.empty();
+            kept.add(new IngestedImage(im.name(), target, small.getWidth(), small.getHeight(),
+                    new ExifInfo(1, Double.NaN, Double.NaN, Double.NaN, im.exif().cameraModel()),
+                    focal, small, 1, 1));
+            done++;
+            listener.onProgress(Progress.of(NAME, 0.8 + 0.2 * done / read.images().size(), Double.NaN,
+                    done + "/" + read.images().size() + " photos prepared"));
+        }
+        rejected.sort(java.util.Comparator.comparing(RejectedImage::name));
+
+        ObjectNode m = ctx.metrics().putObject("ingest");
+        m.put("imagesGiven", given);
+        m.put("imagesAccepted", kept.size());
+        ArrayNode rej = m.putArray("rejectedImages");
+        for (RejectedImage r : rejected) rej.addObject().put("name", r.name()).put("reason", r.reason());
+        if (!kept.isEmpty()) m.put("resolution", kept.get(0).width() + "x" + kept.get(0).height());
+
+        if (kept.isEmpty()) {
+            throw new StageFailedException("none of the " + given + " photos could be used: " + rejected.stream()
+                    .map(r -> r.name() + " (" + r.reason() + ")").collect(Collectors.joining(", ")));
+        }
+        ctx.shared().put(OUTPUT, new Output(out, List.copyOf(kept), List.copyOf(rejected)));
+        listener.onProgress(Progress.of(NAME, 1, 0, kept.size() + " photos ready"
+                + (rejected.isEmpty() ? "" : ", " + rejected.size() + " set aside")));
+    }
+
+    /**
+     * The photo upright at the job's resolution. PhotoIngest's copy is used as is, except for photos with an alpha
+     * channel (NeRF-synthetic scenes), which are composited over the job's background first.
+     */
+    private static BufferedImage prepared(IngestedImage im, float[] background) throws IOException {
+        if (!extension(im.name()).equals("png")) return im.small(); // JPEG has no alpha channel
+        BufferedImage raw = ImageIO.read(im.path().toFile());
+        if (raw == null || !raw.getColorModel().hasAlpha()) return im.small();
+        BufferedImage up = ImageOrientation.apply(raw, im.exif().orientation());
+        int w = up.getWidth(), h = up.getHeight();
+        int[] argb = up.getRGB(0, 0, w, h, null, 0, w);
+        for (int i = 0; i < argb.length; i++) {
+            int p = argb[i];
+            float a = ((p >>> 24) & 255) / 255f;
+            int r = Math.round(((p >> 16) & 255) * a + 255 * background[0] * (1 - a));
+            int g = Math.round(((p >> 8) & 255) * a + 255 * background[1] * (1 - a));
+            int b = Math.round((p & 255) * a + 255 * background[2] * (1 - a));
+            argb[i] = (r << 16) | (g << 8) | b;
+        }
+        BufferedImage rgb = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        rgb.setRGB(0, 0, w, h, argb, 0, w);
+        return AreaResampler.downscale(rgb, im.small().getWidth(), im.small().getHeight());
+    }
+
+    /** Writes PNG for .png names, high-quality JPEG otherwise (the name keeps its extension). */
+    static void write(BufferedImage img, Path target) throws IOException {
+        Files.deleteIfExists(target);
+        if (extension(target.getFileName().toString()).equals("png")) {
+            ImageIO.write(img, "png", target.toFile());
+            return;
+        }
+        ImageWriter w = ImageIO.getImageWritersByFormatName("jpg").next();
+        ImageWriteParam param = w.getDefaultWriteParam();
+        param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+        param.setCompressionQuality(0.95f);
+        try (ImageOutputStream os = ImageIO.createImageOutputStream(target.toFile())) {
+            w.setOutput(os);
+            w.write(null, new IIOImage(img, null, null), param);
+        } finally {
+            w.dispose();
+        }
+    }
+
+    static String extension(String name) {
+        int dot = name.lastIndexOf('.');
+        return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+    }
+}

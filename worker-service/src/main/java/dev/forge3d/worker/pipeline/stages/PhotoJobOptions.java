@@ -1,0 +1,171 @@
+package dev.forge3d.worker.pipeline.stages;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The options of a {@code photos-to-splat} job, parsed and checked. The API validates them with {@link #parse} when
+ * a job is created (a bad value is a 400), and the worker parses them again before it runs the job.
+ *
+ * <ul>
+ *   <li>{@code preset}: {@code preview} / {@code standard} / {@code high}, which picks the resolution and the
+ *       iteration budget (see {@link Preset});</li>
+ *   <li>{@code maxResolution}: longest image side in pixels the photos are resized to (overrides the preset);</li>
+ *   <li>{@code iterations}: 3DGS iterations (overrides the preset);</li>
+ *   <li>{@code seed}: random seed (training is deterministic for a seed and thread count);</li>
+ *   <li>{@code background}: {@code white}, {@code black}, {@code #rrggbb} or {@code r,g,b} in 0..1;</li>
+ *   <li>{@code outputFormats}: comma-separated subset of {@code ply}, {@code splat} (default both).</li>
+ * </ul>
+ *
+ * @param capped what a worker's limits lowered (empty when nothing was), for metrics and the job's message
+ */
+public record PhotoJobOptions(Preset preset, int maxResolution, int iterations, long seed, float[] background,
+                              Set<String> outputFormats, List<String> capped) {
+
+    public static final int MIN_RESOLUTION = 64;
+    public static final int MAX_RESOLUTION = 8192;
+    public static final int MAX_ITERATIONS = 200_000;
+    public static final Set<String> FORMATS = Set.of("ply", "splat");
+    /** The option names this class reads. */
+    public static final Set<String> NAMES = Set.of("preset", "maxResolution", "iterations", "seed", "background",
+            "outputFormats");
+
+    /** Resolution and iteration budgets per preset. */
+    public enum Preset {
+        /** A quick look: a small set finishes in minutes on a CPU. */
+        PREVIEW(400, 600),
+        /** Good quality at moderate cost (3DGS's 7k-iteration point). */
+        STANDARD(1000, 7000),
+        /** The 3DGS reference budget. */
+        HIGH(1600, 30000);
+
+        public final int resolution;
+        public final int iterations;
+
+        Preset(int resolution, int iterations) {
+            this.resolution = resolution;
+            this.iterations = iterations;
+        }
+
+        public String label() { return name().toLowerCase(Locale.ROOT); }
+    }
+
+    public PhotoJobOptions {
+        background = background.clone();
+        outputFormats = Set.copyOf(outputFormats);
+        capped = List.copyOf(capped);
+    }
+
+    /** Parses the job's params; throws {@link IllegalArgumentException} with a message naming the option. */
+    public static PhotoJobOptions parse(ObjectNode params) {
+        Preset preset = Preset.PREVIEW;
+        String p = text(params, "preset");
+        if (p != null) {
+            try {
+                preset = Preset.valueOf(p.strip().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("option 'preset' must be preview, standard or high, got '" + p + "'");
+            }
+        }
+        int res = integer(params, "maxResolution", preset.resolution, MIN_RESOLUTION, MAX_RESOLUTION);
+        int its = integer(params, "iterations", preset.iterations, 1, MAX_ITERATIONS);
+        long seed = 0;
+        String s = text(params, "seed");
+        if (s != null) {
+            try {
+                seed = Long.parseLong(s.strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("option 'seed' must be a whole number, got '" + s + "'");
+            }
+        }
+        float[] bg = background(text(params, "background"));
+        Set<String> formats = formats(text(params, "outputFormats"));
+        return new PhotoJobOptions(preset, res, its, seed, bg, formats, List.of());
+    }
+
+    /** These options with a worker's caps applied; what was lowered is listed in {@link #capped()}. */
+    public PhotoJobOptions cappedTo(WorkerLimits limits) {
+        List<String> notes = new ArrayList<>();
+        int res = maxResolution, its = iterations;
+        if (res > limits.maxResolution()) {
+            notes.add("maxResolution " + res + " -> " + limits.maxResolution());
+            res = limits.maxResolution();
+        }
+        if (its > limits.maxIterations()) {
+            notes.add("iterations " + its + " -> " + limits.maxIterations());
+            its = limits.maxIterations();
+        }
+        return new PhotoJobOptions(preset, res, its, seed, background, outputFormats, notes);
+    }
+
+    private static String text(ObjectNode params, String name) {
+        if (params == null) return null;
+        JsonNode v = params.get(name);
+        if (v == null || v.isNull()) return null;
+        String s = v.isValueNode() ? v.asString() : v.toString();
+        return s.isBlank() ? null : s;
+    }
+
+    private static int integer(ObjectNode params, String name, int def, int min, int max) {
+        String s = text(params, name);
+        if (s == null) return def;
+        long v;
+        try {
+            v = Long.parseLong(s.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("option '" + name + "' must be a whole number, got '" + s + "'");
+        }
+        if (v < min || v > max) {
+            throw new IllegalArgumentException("option '" + name + "' must be between " + min + " and " + max + ", got " + v);
+        }
+        return (int) v;
+    }
+
+    static float[] background(String s) {
+        if (s == null) return new float[] {1, 1, 1};
+        String v = s.strip().toLowerCase(Locale.ROOT);
+        String bad = "option 'background' must be white, black, #rrggbb or r,g,b with values in 0..1, got '" + s + "'";
+        switch (v) {
+            case "white": return new float[] {1, 1, 1};
+            case "black": return new float[] {0, 0, 0};
+            default: break;
+        }
+        if (v.matches("#[0-9a-f]{6}")) {
+            int rgb = Integer.parseInt(v.substring(1), 16);
+            return new float[] {((rgb >> 16) & 255) / 255f, ((rgb >> 8) & 255) / 255f, (rgb & 255) / 255f};
+        }
+        String[] parts = v.split(",");
+        if (parts.length != 3) throw new IllegalArgumentException(bad);
+        float[] b = new float[3];
+        for (int i = 0; i < 3; i++) {
+            try {
+                b[i] = Float.parseFloat(parts[i].strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(bad);
+            }
+            if (!(b[i] >= 0 && b[i] <= 1)) throw new IllegalArgumentException(bad);
+        }
+        return b;
+    }
+
+    static Set<String> formats(String s) {
+        if (s == null) return FORMATS;
+        Set<String> out = new LinkedHashSet<>();
+        for (String f : s.split(",")) {
+            String t = f.strip().toLowerCase(Locale.ROOT);
+            if (t.isEmpty()) continue;
+            if (!FORMATS.contains(t)) {
+                throw new IllegalArgumentException("option 'outputFormats' takes a comma-separated list of ply, splat; got '" + f.strip() + "'");
+            }
+            out.add(t);
+        }
+        if (out.isEmpty()) throw new IllegalArgumentException("option 'outputFormats' names no format (use ply, splat or both)");
+        return out;
+    }
+}

@@ -1,0 +1,144 @@
+package dev.forge3d.worker.pipeline.stages;
+
+import dev.forge3d.runtime.dataset.DatasetLoader;
+import dev.forge3d.runtime.dataset.LoadOptions;
+import dev.forge3d.runtime.dataset.SceneDataset;
+import dev.forge3d.runtime.progress.Progress;
+import dev.forge3d.runtime.splat.GaussianModel;
+import dev.forge3d.runtime.splat.raster.cpu.CpuRasterizer;
+import dev.forge3d.runtime.splat.train.CheckpointIo;
+import dev.forge3d.runtime.splat.train.TrainConfig;
+import dev.forge3d.runtime.splat.train.Trainer;
+import dev.forge3d.runtime.splat.train.TrainingState;
+import dev.forge3d.worker.pipeline.Stage;
+import dev.forge3d.worker.pipeline.StageContext;
+import dev.forge3d.worker.pipeline.StageFailedException;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * 3D Gaussian splatting on the posed scene (CPU backend) with the job's preset, iterations, seed and background.
+ * The training state is saved to the job's checkpoint {@code train/state.bin} every N iterations or T seconds
+ * (whichever comes first, {@link WorkerLimits}); a new attempt after a lost lease resumes from it. A cancel is seen
+ * between iterations.
+ */
+public final class TrainStage implements Stage {
+
+    public static final String NAME = "train";
+    /** Shared key of the {@link Output}. */
+    public static final String OUTPUT = "trained";
+    static final String CHECKPOINT = "train/state.bin";
+
+    /** The trained model and the data it was trained on. */
+    public record Output(GaussianModel model, SceneDataset dataset, Trainer.Result result, float[] background) { }
+
+    private final WorkerLimits limits;
+
+    public TrainStage(WorkerLimits limits) {
+        this.limits = limits;
+    }
+
+    @Override
+    public String name() { return NAME; }
+
+    @Override
+    public void run(StageContext ctx) throws IOException {
+        PhotoJobOptions options = ctx.shared(IngestStage.OPTIONS, PhotoJobOptions.class).orElseThrow();
+        SfmStage.Output scene = ctx.shared(SfmStage.OUTPUT, SfmStage.Output.class)
+                .orElseThrow(() -> new IllegalStateException("the sfm stage did not run"));
+        // Say up front when this worker's caps lowered the job's budget, so it never happens silently.
+        ctx.progress().onProgress(Progress.of(NAME, 0, Double.NaN, options.capped().isEmpty() ? "loading the posed photos"
+                : "capped by this worker: " + String.join(", ", options.capped())));
+        SceneDataset data = load(scene.sceneDir(), options.background());
+
+        TrainConfig cfg = config(options, Math.max(1, ctx.job().capabilities().threads()));
+        Path local = ctx.workDir().resolve("train-state.bin");
+        TrainingState resumed = null;
+        if (ctx.checkpoints().fetch(CHECKPOINT, local)) {
+            try {
+                resumed = CheckpointIo.read(local, cfg.adamEps);
+            } catch (RuntimeException e) {
+                resumed = null; // unreadable (another version): start over rather than fail the job
+            }
+        }
+        ObjectNode m = ctx.metrics().putObject("train");
+        m.put("trainViews", data.train().size());
+        m.put("heldOutViews", data.test().size());
+        m.put("resolution", data.train().get(0).image().width() + "x" + data.train().get(0).image().height());
+        m.put("resumedFromIteration", resumed == null ? 0 : resumed.iteration);
+        if (resumed != null) {
+            ctx.progress().onProgress(Progress.of(NAME, (double) resumed.iteration / cfg.iterations, Double.NaN,
+                    "resuming from the checkpoint at iteration " + resumed.iteration));
+        }
+
+        Trainer.Result result;
+        int[] saved = {0};
+        try (CpuRasterizer raster = new CpuRasterizer(cfg.threads)) {
+            Trainer trainer = new Trainer(data, cfg, raster, resumed);
+            int lastIt = resumed == null ? 0 : resumed.iteration;
+            long[] last = {lastIt, System.nanoTime()};
+            trainer.onCheckpoint(state -> {
+                boolean byIterations = state.iteration - last[0] >= limits.checkpointEveryIterations();
+                boolean bySeconds = (System.nanoTime() - last[1]) / 1e9 >= limits.checkpointEverySeconds();
+                if (!(byIterations || bySeconds) || state.iteration >= cfg.iterations) return;
+                CheckpointIo.write(state, local);
+                try {
+                    ctx.checkpoints().save(CHECKPOINT, local);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("could not save the training checkpoint: " + e.getMessage(), e);
+                }
+                last[0] = state.iteration;
+                last[1] = System.nanoTime();
+                saved[0]++;
+            });
+            result = trainer.train(ctx.progress());
+            ctx.shared().put(OUTPUT, new Output(trainer.model(), data, result, options.background()));
+        }
+        m.put("iterations", result.iterations());
+        m.put("seconds", SfmStage.round(result.seconds(), 3));
+        m.put("iterationsPerSecond", SfmStage.round(result.iterations() / Math.max(1e-9, result.seconds()), 2));
+        m.put("gaussians", result.gaussians());
+        m.put("trainPsnrEstimate", SfmStage.round(result.trainPsnrEstimate(), 3));
+        m.put("checkpointsSaved", saved[0]);
+    }
+
+    private static SceneDataset load(Path sceneDir, float[] background) {
+        try {
+            long images;
+            try (var s = Files.list(sceneDir.resolve("images"))) {
+                images = s.count();
+            }
+            // 3DGS holds out every 8th view; a set too small to spare one trains on all of them.
+            int holdOut = images >= 4 ? 8 : 0;
+            return DatasetLoader.load(sceneDir, new LoadOptions(1, background, holdOut));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (IllegalArgumentException e) {
+            throw new StageFailedException("the posed photos cannot be loaded for training: " + e.getMessage());
+        }
+    }
+
+    /** The Inria schedule, compressed for short budgets (densification and the SH schedule scale with the run). */
+    static TrainConfig config(PhotoJobOptions o, int threads) {
+        TrainConfig c = new TrainConfig();
+        c.iterations = o.iterations();
+        c.seed = o.seed();
+        c.threads = threads;
+        c.background = o.background();
+        c.checkpointEvery = 1; // the sink decides by iterations or seconds
+        switch (o.preset()) {
+            case PREVIEW -> { c.initPoints = 10_000; c.maxGaussians = 200_000; }
+            case STANDARD -> { c.initPoints = 50_000; c.maxGaussians = 1_000_000; }
+            case HIGH -> { c.initPoints = 100_000; c.maxGaussians = 3_000_000; }
+        }
+        int n = o.iterations();
+        c.densifyFrom = Math.min(500, Math.max(1, n / 6));
+        c.densifyInterval = Math.min(100, Math.max(10, n / 30));
+        c.shDegreeInterval = Math.min(1000, Math.max(1, n / 4));
+        return c;
+    }
+}

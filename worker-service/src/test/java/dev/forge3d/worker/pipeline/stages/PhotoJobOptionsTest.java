@@ -1,0 +1,56 @@
+package dev.forge3d.worker.pipeline.stages;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PhotoJobOptionsTest {
+
+    private static ObjectNode params(String... kv) {
+        ObjectNode o = JsonMapper.builder().build().createObjectNode();
+        for (int i = 0; i < kv.length; i += 2) o.put(kv[i], kv[i + 1]);
+        return o;
+    }
+
+    @Test
+    void presetsPickResolutionAndIterationsAndFieldsOverrideThem() {
+        PhotoJobOptions d = PhotoJobOptions.parse(params());
+        assertThat(d.preset()).isEqualTo(PhotoJobOptions.Preset.PREVIEW);
+        assertThat(d.maxResolution()).isEqualTo(400);
+        assertThat(d.iterations()).isEqualTo(600);
+        assertThat(d.background()).containsExactly(1f, 1f, 1f);
+        assertThat(d.outputFormats()).containsExactlyInAnyOrder("ply", "splat");
+
+        PhotoJobOptions high = PhotoJobOptions.parse(params("preset", "High", "iterations", "1234", "seed", "-7",
+                "background", "#ff8000", "outputFormats", " splat "));
+        assertThat(high.maxResolution()).isEqualTo(1600);
+        assertThat(high.iterations()).isEqualTo(1234);
+        assertThat(high.seed()).isEqualTo(-7);
+        assertThat(high.background()).containsExactly(1f, 128 / 255f, 0f);
+        assertThat(high.outputFormats()).containsExactly("splat");
+        assertThat(PhotoJobOptions.parse(params("background", "0.5, 0.25,0")).background()).containsExactly(0.5f, 0.25f, 0f);
+    }
+
+    @Test
+    void badValuesNameTheOption() {
+        assertThatThrownBy(() -> PhotoJobOptions.parse(params("preset", "ultra"))).hasMessageContaining("'preset'");
+        assertThatThrownBy(() -> PhotoJobOptions.parse(params("iterations", "0"))).hasMessageContaining("'iterations' must be between 1 and 200000");
+        assertThatThrownBy(() -> PhotoJobOptions.parse(params("maxResolution", "2k"))).hasMessageContaining("'maxResolution' must be a whole number");
+        assertThatThrownBy(() -> PhotoJobOptions.parse(params("background", "1,1,2"))).hasMessageContaining("'background'");
+        assertThatThrownBy(() -> PhotoJobOptions.parse(params("outputFormats", "ply,glb"))).hasMessageContaining("'glb'");
+        assertThatThrownBy(() -> PhotoJobOptions.parse(params("outputFormats", ","))).hasMessageContaining("names no format");
+    }
+
+    @Test
+    void aWorkersCapsLowerTheBudgetAndSaySo() {
+        WorkerLimits limits = new WorkerLimits(1000, 7000, 500, 60);
+        PhotoJobOptions high = PhotoJobOptions.parse(params("preset", "high")).cappedTo(limits);
+        assertThat(high.maxResolution()).isEqualTo(1000);
+        assertThat(high.iterations()).isEqualTo(7000);
+        assertThat(high.capped()).containsExactly("maxResolution 1600 -> 1000", "iterations 30000 -> 7000");
+        assertThat(PhotoJobOptions.parse(params()).cappedTo(limits).capped()).isEmpty();
+    }
+}
