@@ -40,6 +40,18 @@ public record NoiseSchedule(double[] alphasCumprod) {
 
     public double alphaBar(int t) { return alphasCumprod[t]; }
 
+    /**
+     * Writes the velocity {@code v = sqrt(abar_t) ε - sqrt(1 - abar_t) x0} (v-prediction's target). Unlike ε, v stays
+     * informative about x0 at high noise levels, where an ε-predictor's small errors become large errors in x0.
+     */
+    public void velocity(float[] x0, float[] eps, int[] timesteps, int perImage, float[] out) {
+        for (int i = 0; i < timesteps.length; i++) {
+            double ab = alphasCumprod[timesteps[i]];
+            float a = (float) Math.sqrt(ab), s = (float) Math.sqrt(1 - ab);
+            for (int k = i * perImage; k < (i + 1) * perImage; k++) out[k] = a * eps[k] - s * x0[k];
+        }
+    }
+
     /** Writes {@code x_t} for images {@code x0} and noise {@code eps} (same layout), one timestep per image of {@code perImage} values. */
     public void addNoise(float[] x0, float[] eps, int[] timesteps, int perImage, float[] out) {
         for (int i = 0; i < timesteps.length; i++) {

@@ -3,7 +3,7 @@ package dev.forge3d.runtime.sds;
 /** Settings of a score-distillation run; defaults suit the built-in prior on a small CPU. */
 public final class SdsConfig {
     /** Iteration budget (0: none, then maxSeconds must be set). */
-    public int iterations = 600;
+    public int iterations = 2000;
     /** Wall-clock budget in seconds (0: none); whichever budget ends first stops the run. */
     public double maxSeconds = 0;
     public long seed = 0;
@@ -13,8 +13,10 @@ public final class SdsConfig {
     public int viewsPerIteration = 4;
     public int initGaussians = 2000;
     public double initRadius = 0.6;
+    /** Opacity of the initial Gaussians: low, so the prior grows the object where it wants it instead of carving a solid ball. */
+    public double initOpacity = 0.1;
     /** The timestep range is drawn from [tMin, tMax], tMax annealed linearly from tMaxStart to tMaxEnd (fractions of T). */
-    public double tMin = 0.02, tMaxStart = 0.98, tMaxEnd = 0.5;
+    public double tMin = 0.02, tMaxStart = 0.98, tMaxEnd = 0.3;
     public double lrPositionInit = 0.003, lrPositionFinal = 0.0003;
     public double lrScaling = 0.005, lrRotation = 0.002, lrOpacity = 0.03, lrColour = 0.02;
     public int densifyInterval = 100;
@@ -34,6 +36,7 @@ public final class SdsConfig {
         if (iterations < 0 || maxSeconds < 0) throw new IllegalArgumentException("budgets must not be negative");
         if (iterations == 0 && maxSeconds == 0) throw new IllegalArgumentException("set an iteration or a time budget");
         if (viewsPerIteration < 1) throw new IllegalArgumentException("at least one view per iteration");
+        if (!(initOpacity > 0 && initOpacity < 1)) throw new IllegalArgumentException("initial opacity must be in (0, 1)");
         if (initGaussians < 1) throw new IllegalArgumentException("at least one initial Gaussian");
         if (!(tMin > 0 && tMin < tMaxEnd && tMaxEnd <= tMaxStart && tMaxStart < 1)) throw new IllegalArgumentException("timestep range must satisfy 0 < tMin < tMaxEnd <= tMaxStart < 1");
         if (!Double.isNaN(guidance) && guidance < 0) throw new IllegalArgumentException("guidance must not be negative");

@@ -62,7 +62,7 @@ public final class SdsTrainer {
         for (int v = 0; v < cfg.viewsPerIteration; v++) this.rasterizers[v] = rasterizers.apply(v);
         this.rnd = new Random(cfg.seed);
         this.densifyRng = new Rng(cfg.seed * 31 + 7);
-        this.model = initialSphere(cfg.initGaussians, cfg.initRadius, rnd);
+        this.model = initialSphere(cfg.initGaussians, cfg.initRadius, (float) cfg.initOpacity, rnd);
         this.adam = new Adam(model.size(), 1e-15);
         this.stats.reset(model.size());
         this.pool = new ForkJoinPool(cfg.threads);
@@ -70,6 +70,11 @@ public final class SdsTrainer {
 
     /** Gaussians spread uniformly through a ball, grey, half transparent, isotropic. */
     public static GaussianModel initialSphere(int count, double radius, Random rnd) {
+        return initialSphere(count, radius, 0.4f, rnd);
+    }
+
+    /** Gaussians spread uniformly through a ball, grey, isotropic, of the given opacity. */
+    public static GaussianModel initialSphere(int count, double radius, float opacity, Random rnd) {
         GaussianModel m = new GaussianModel(count);
         float scale = (float) (0.9 * radius * Math.cbrt(4.0 / 3.0 * Math.PI / count));
         float[] q = {1, 0, 0, 0};
@@ -77,7 +82,7 @@ public final class SdsTrainer {
             double x, y, z;
             do { x = 2 * rnd.nextDouble() - 1; y = 2 * rnd.nextDouble() - 1; z = 2 * rnd.nextDouble() - 1; } while (x * x + y * y + z * z > 1);
             float grey = (float) (0.5 + 0.05 * rnd.nextGaussian());
-            m.set(i, (float) (radius * x), (float) (radius * y), (float) (radius * z), scale, scale, scale, q, 0.4f, grey, grey, grey);
+            m.set(i, (float) (radius * x), (float) (radius * y), (float) (radius * z), scale, scale, scale, q, opacity, grey, grey, grey);
         }
         return m;
     }

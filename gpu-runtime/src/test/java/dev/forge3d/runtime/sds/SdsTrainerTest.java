@@ -1,6 +1,8 @@
 package dev.forge3d.runtime.sds;
 
 import dev.forge3d.runtime.sds.builtin.BuiltinDiffusionPrior;
+import dev.forge3d.runtime.sds.judge.Judgement;
+import dev.forge3d.runtime.sds.judge.ShapeColourJudge;
 import dev.forge3d.runtime.splat.GaussianModel;
 import dev.forge3d.runtime.splat.raster.RasterSettings;
 import dev.forge3d.runtime.splat.raster.RenderResult;
@@ -80,6 +82,22 @@ class SdsTrainerTest {
         float[] blue = foreground(distil("a blue cube", tiny(5, 80)));
         assertThat(red[0] - (red[1] + red[2]) / 2).as("red run " + java.util.Arrays.toString(red)).isGreaterThan(0.15f);
         assertThat(blue[2] - (blue[0] + blue[1]) / 2).as("blue run " + java.util.Arrays.toString(blue)).isGreaterThan(0.15f);
+    }
+
+    /** The shape comes from the prompt too: the grey ball becomes a cone or a ring, as the independent judge sees it. */
+    @Test
+    void theSphereTakesThePromptsShape() {
+        try (ShapeColourJudge judge = new ShapeColourJudge(1)) {
+            for (String prompt : new String[] {"a green cone", "a blue torus"}) {
+                SdsConfig cfg = new SdsConfig();
+                cfg.iterations = 600;
+                cfg.threads = 1;
+                Judgement j = judge.judge(distil(prompt, cfg));
+                String expected = prompt.substring(prompt.lastIndexOf(' ') + 1);
+                assertThat(j.shape().word()).as(prompt + ": " + j.shapeScores()).isEqualTo(expected);
+                assertThat(j.colour().word()).as(prompt).isEqualTo(prompt.split(" ")[1]);
+            }
+        }
     }
 
     @Test

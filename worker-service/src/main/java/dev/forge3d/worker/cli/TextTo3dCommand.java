@@ -24,7 +24,7 @@ public final class TextTo3dCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--iterations", description = "SDS iterations (default 600; with --max-seconds alone, only the time budget applies).")
+    @Option(names = "--iterations", description = "SDS iterations (default 2000; with --max-seconds alone, only the time budget applies).")
     Integer iterations;
 
     @Option(names = "--max-seconds", description = "SDS time budget in seconds.")

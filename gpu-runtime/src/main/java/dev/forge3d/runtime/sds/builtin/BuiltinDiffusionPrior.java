@@ -24,7 +24,7 @@ import java.nio.file.Path;
 
 /**
  * The built-in prior: {@link PriorUNet} weights trained by {@link PriorTrainer} on the project's own shape renders,
- * conditioned on MiniLM prompt embeddings. The committed weights ship as resources {@code prior.params} and
+ * conditioned on MiniLM prompt embeddings grounded in the training captions ({@link CaptionGrounding}). The committed weights ship as resources {@code prior.params} and
  * {@code prior.json} next to this class; {@link #load(Path)} reads another training run's output folder.
  */
 public final class BuiltinDiffusionPrior implements DiffusionPrior {
@@ -35,17 +35,23 @@ public final class BuiltinDiffusionPrior implements DiffusionPrior {
     private final PriorUNet net;
     private final NDManager manager;
     private final ParameterStore store;
-    private final PromptEncoder encoder;
+    private final CaptionGrounding grounding;
     private final NoiseSchedule schedule;
 
     private BuiltinDiffusionPrior(PriorRecipe recipe, InputStream params, PromptEncoder encoder) throws IOException {
         DjlSetup.apply();
         this.recipe = recipe;
-        this.encoder = encoder;
         this.schedule = NoiseSchedule.linear(recipe.timesteps(), recipe.betaStart(), recipe.betaEnd());
-        if (encoder.dimension() != recipe.textDim()) {
-            throw new IllegalArgumentException("prompt encoder gives " + encoder.dimension() + "-d embeddings, the prior wants " + recipe.textDim());
+        if (!PriorRecipe.CAPTION_GROUNDING.equals(recipe.conditioning()) || recipe.textDim() != CaptionGrounding.DIM) {
+            throw new IllegalArgumentException("these prior weights expect " + recipe.textDim() + "-d '" + recipe.conditioning()
+                    + "' conditioning; this version feeds " + CaptionGrounding.DIM + "-d '" + PriorRecipe.CAPTION_GROUNDING
+                    + "' vectors: retrain them with ./forge3d train-prior");
         }
+        if (!PriorRecipe.V_PREDICTION.equals(recipe.prediction())) {
+            throw new IllegalArgumentException("these prior weights predict '" + recipe.prediction() + "', this version expects '"
+                    + PriorRecipe.V_PREDICTION + "': retrain them with ./forge3d train-prior");
+        }
+        this.grounding = new CaptionGrounding(encoder);
         manager = Engine.getEngine("PyTorch").newBaseManager();
         net = new PriorUNet(recipe.base());
         int s = recipe.imageSize();
@@ -95,11 +101,11 @@ public final class BuiltinDiffusionPrior implements DiffusionPrior {
     public NoiseSchedule schedule() { return schedule; }
 
     @Override
-    public double defaultGuidance() { return 20; }
+    public double defaultGuidance() { return 7.5; }
 
     @Override
     public Conditioning encode(String prompt) {
-        return new Conditioning(prompt, encoder.encode(prompt), new float[recipe.textDim()]);
+        return new Conditioning(prompt, grounding.ground(prompt), new float[recipe.textDim()]);
     }
 
     @Override
@@ -125,11 +131,17 @@ public final class BuiltinDiffusionPrior implements DiffusionPrior {
                     sub.create(c2, new Shape(2L * b, d))), false).singletonOrThrow();
             out = pred.toFloatArray();
         }
+        // The UNet predicts v; ε = sqrt(abar) v + sqrt(1 - abar) x_t. Guidance is linear, so combining the ε's equals
+        // combining the v's.
         float[] guided = new float[b * per];
         float g = (float) guidance;
-        for (int k = 0; k < b * per; k++) {
-            float c = out[k], u = out[b * per + k];
-            guided[k] = u + g * (c - u);
+        for (int i = 0; i < b; i++) {
+            double ab = schedule.alphaBar(t[i]);
+            float a = (float) Math.sqrt(ab), sigma = (float) Math.sqrt(1 - ab);
+            for (int k = i * per; k < (i + 1) * per; k++) {
+                float c = out[k], u = out[b * per + k];
+                guided[k] = a * (u + g * (c - u)) + sigma * xt[k];
+            }
         }
         return guided;
     }

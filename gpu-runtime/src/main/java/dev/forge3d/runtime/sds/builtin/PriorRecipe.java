@@ -17,7 +17,7 @@ import java.util.List;
  * @param command     the command that reproduces the weights
  * @param imageSize   image side (pixels)
  * @param base        UNet channels at full resolution
- * @param textDim     prompt embedding length (MiniLM: 384)
+ * @param textDim     conditioning vector length ({@link CaptionGrounding#DIM})
  * @param timesteps   DDPM steps of the linear schedule
  * @param betaStart   first beta
  * @param betaEnd     last beta
@@ -32,10 +32,19 @@ import java.util.List;
  * @param seconds     wall-clock training time
  * @param lossCurve   (step, smoothed loss) samples
  * @param machine     where it was trained
+ * @param conditioning how prompts reach the UNet: {@value #CAPTION_GROUNDING} ({@link CaptionGrounding})
+ * @param prediction  what the UNet predicts: {@value #V_PREDICTION} (the velocity, see {@link dev.forge3d.runtime.sds.NoiseSchedule#velocity})
  */
 public record PriorRecipe(String command, int imageSize, int base, int textDim, int timesteps, double betaStart, double betaEnd,
                           int steps, int batch, double learningRate, long seed, int perPair, double condDropout,
-                          long parameters, double finalLoss, double seconds, List<double[]> lossCurve, String machine) {
+                          long parameters, double finalLoss, double seconds, List<double[]> lossCurve, String machine,
+                          String conditioning, String prediction) {
+
+    /** The UNet's output: v-prediction (Salimans &amp; Ho 2022). */
+    public static final String V_PREDICTION = "v";
+
+    /** The conditioning this code feeds the UNet: {@link CaptionGrounding}'s vector. */
+    public static final String CAPTION_GROUNDING = "caption-grounding";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -18,7 +18,6 @@ import dev.forge3d.runtime.progress.ProgressListener;
 import dev.forge3d.runtime.sds.DjlSetup;
 import dev.forge3d.runtime.sds.MiniLmPromptEncoder;
 import dev.forge3d.runtime.sds.NoiseSchedule;
-import dev.forge3d.runtime.sds.PromptEncoder;
 import dev.forge3d.runtime.sds.shapes.NamedColour;
 
 import java.io.DataOutputStream;
@@ -35,7 +34,7 @@ import java.util.Random;
 
 /**
  * Trains the built-in prior: renders the shape dataset once into memory, embeds every caption with MiniLM, then
- * fits the {@link PriorUNet} to predict DDPM noise (MSE), dropping the prompt 10% of the time so classifier-free
+ * fits the {@link PriorUNet} to predict the velocity {@code v = sqrt(abar) ε - sqrt(1 - abar) x0} (MSE), dropping the prompt 10% of the time so classifier-free
  * guidance works. Writes {@code prior.params} (DJL parameter file) and {@code prior.json} ({@link PriorRecipe}).
  */
 public final class PriorTrainer {
@@ -63,8 +62,8 @@ public final class PriorTrainer {
         DjlSetup.apply();
         Engine.getInstance().setRandomSeed((int) cfg.seed);
         ShapeRenderDataset data = ShapeRenderDataset.render(cfg.imageSize, cfg.perPair, cfg.seed, cfg.threads, listener);
-        float[][][][] captions = embedCaptions(new MiniLmPromptEncoder(), listener);
-        int textDim = captions[0][0][0].length;
+        float[][][][] captions = groundCaptions(new CaptionGrounding(new MiniLmPromptEncoder()), listener);
+        int textDim = CaptionGrounding.DIM;
         NoiseSchedule schedule = NoiseSchedule.linear(1000, 1e-4, 0.02);
         int s = cfg.imageSize, per = 3 * s * s, b = cfg.batch;
         Random rnd = new Random(cfg.seed + 1);
@@ -90,7 +89,7 @@ public final class PriorTrainer {
                 trainer.initialize(new Shape(b, 3, s, s), new Shape(b, PriorUNet.TIME_DIM), new Shape(b, textDim));
                 params = countParameters(net);
                 NDManager root = trainer.getManager();
-                float[] x0 = new float[b * per], eps = new float[b * per], xt = new float[b * per], txt = new float[b * textDim];
+                float[] x0 = new float[b * per], eps = new float[b * per], xt = new float[b * per], v = new float[b * per], txt = new float[b * textDim];
                 int[] t = new int[b];
                 for (int step = 1; step <= cfg.steps; step++) {
                     listener.checkCancelled();
@@ -109,12 +108,13 @@ public final class PriorTrainer {
                     }
                     for (int i = 0; i < eps.length; i++) eps[i] = (float) rnd.nextGaussian();
                     schedule.addNoise(x0, eps, t, per, xt);
+                    schedule.velocity(x0, eps, t, per, v);
                     double lossValue;
                     try (NDManager sub = root.newSubManager()) {
                         NDArray xIn = sub.create(xt, new Shape(b, 3, s, s));
                         NDArray tIn = sub.create(PriorUNet.timeEmbedding(t), new Shape(b, PriorUNet.TIME_DIM));
                         NDArray cIn = sub.create(txt, new Shape(b, textDim));
-                        NDArray target = sub.create(eps, new Shape(b, 3, s, s));
+                        NDArray target = sub.create(v, new Shape(b, 3, s, s));
                         try (GradientCollector gc = trainer.newGradientCollector()) {
                             NDArray pred = trainer.forward(new NDList(xIn, tIn, cIn)).singletonOrThrow();
                             NDArray loss = pred.sub(target).square().mean();
@@ -148,7 +148,8 @@ public final class PriorTrainer {
     private static PriorRecipe recipe(Config cfg, int textDim, long params, double loss, long start, List<double[]> curve, int steps) {
         String machine = Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.arch") + ", JDK " + Runtime.version();
         return new PriorRecipe(cfg.command, cfg.imageSize, cfg.base, textDim, 1000, 1e-4, 0.02, steps, cfg.batch, cfg.learningRate,
-                cfg.seed, cfg.perPair, cfg.condDropout, params, loss, (System.nanoTime() - start) / 1e9, List.copyOf(curve), machine);
+                cfg.seed, cfg.perPair, cfg.condDropout, params, loss, (System.nanoTime() - start) / 1e9, List.copyOf(curve), machine,
+                PriorRecipe.CAPTION_GROUNDING, PriorRecipe.V_PREDICTION);
     }
 
     static long countParameters(PriorUNet net) {
@@ -174,8 +175,8 @@ public final class PriorTrainer {
         }
     }
 
-    /** [shape * colours + colour][template][suffix] → embedding. */
-    static float[][][][] embedCaptions(PromptEncoder encoder, ProgressListener listener) {
+    /** [shape * colours + colour][template][suffix] → the caption's conditioning vector. */
+    static float[][][][] groundCaptions(CaptionGrounding grounding, ProgressListener listener) {
         dev.forge3d.runtime.sds.shapes.Shape[] shapes = dev.forge3d.runtime.sds.shapes.Shape.values();
         NamedColour[] colours = NamedColour.values();
         float[][][][] out = new float[shapes.length * colours.length][Captions.TEMPLATES.size()][Captions.VIEW_SUFFIXES.size()][];
@@ -183,12 +184,12 @@ public final class PriorTrainer {
             for (int c = 0; c < colours.length; c++) {
                 for (int t = 0; t < Captions.TEMPLATES.size(); t++) {
                     for (int v = 0; v < Captions.VIEW_SUFFIXES.size(); v++) {
-                        out[s * colours.length + c][t][v] = encoder.encode(Captions.caption(t, shapes[s], colours[c], v));
+                        out[s * colours.length + c][t][v] = grounding.ground(Captions.caption(t, shapes[s], colours[c], v));
                     }
                 }
                 listener.checkCancelled();
             }
-            listener.onProgress(Progress.of("embed-captions", (s + 1.0) / shapes.length, Double.NaN, "captions of " + shapes[s].word()));
+            listener.onProgress(Progress.of("ground-captions", (s + 1.0) / shapes.length, Double.NaN, "captions of " + shapes[s].word()));
         }
         return out;
     }

@@ -26,7 +26,8 @@ class BuiltinDiffusionPriorTest {
         PriorRecipe r = prior.recipe();
         assertThat(r.command()).startsWith("./forge3d train-prior");
         assertThat(r.imageSize()).isEqualTo(prior.imageSize());
-        assertThat(r.textDim()).isEqualTo(384);
+        assertThat(r.textDim()).isEqualTo(CaptionGrounding.DIM);
+        assertThat(r.conditioning()).isEqualTo(PriorRecipe.CAPTION_GROUNDING);
         assertThat(r.finalLoss()).isBetween(0.0, 0.5);
         assertThat(r.parameters()).isGreaterThan(100_000);
     }
@@ -39,7 +40,7 @@ class BuiltinDiffusionPriorTest {
         for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
         int[] t = {300, 800};
         DiffusionPrior.Conditioning c = prior.encode("a red cube");
-        assertThat(c.embedding()).hasSize(384);
+        assertThat(c.embedding()).hasSize(CaptionGrounding.DIM);
         float[] uncond = prior.predictNoise(x, t, c, 0), cond = prior.predictNoise(x, t, c, 1), g = prior.predictNoise(x, t, c, 7.5);
         assertThat(g).hasSize(2 * per);
         double diff = 0;

@@ -28,11 +28,11 @@ class PriorUNetTest {
                     .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(3e-3f)).build());
             try (Trainer trainer = model.newTrainer(tc)) {
                 int b = 4, s = 16;
-                trainer.initialize(new Shape(b, 3, s, s), new Shape(b, PriorUNet.TIME_DIM), new Shape(b, 384));
+                trainer.initialize(new Shape(b, 3, s, s), new Shape(b, PriorUNet.TIME_DIM), new Shape(b, CaptionGrounding.DIM));
                 NDManager m = trainer.getManager();
                 NDArray x = m.randomNormal(new Shape(b, 3, s, s));
                 NDArray t = m.create(PriorUNet.timeEmbedding(new int[] {0, 10, 500, 999}), new Shape(b, PriorUNet.TIME_DIM));
-                NDArray c = m.randomNormal(new Shape(b, 384));
+                NDArray c = m.randomNormal(new Shape(b, CaptionGrounding.DIM));
                 NDArray target = m.randomNormal(new Shape(b, 3, s, s));
                 double first = 0, last = 0;
                 for (int step = 0; step < 12; step++) {
