@@ -18,10 +18,26 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     public static EmbeddedPostgresServer start(Path dataDir) throws IOException {
+        checkDataDir(dataDir);
+        return start(dataDir, 0);
+    }
+
+    /**
+     * Creates {@code <dataDir>/postgres} and refuses at once if a PostgreSQL still runs on it. {@link #start(Path,
+     * int)} does not repeat this check, so that a caller can do it synchronously and start the server elsewhere.
+     */
+    public static void checkDataDir(Path dataDir) throws IOException {
         Path pgData = dataDir.resolve("postgres");
         Files.createDirectories(pgData);
         refuseIfInUse(pgData);
-        EmbeddedPostgres pg = EmbeddedPostgres.builder()
+    }
+
+    /** Starts the server on {@code port} (0: a free one), after {@link #checkDataDir(Path)}. */
+    public static EmbeddedPostgresServer start(Path dataDir, int port) throws IOException {
+        Path pgData = dataDir.resolve("postgres");
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        if (port > 0) builder.setPort(port);
+        EmbeddedPostgres pg = builder
                 .setDataDirectory(pgData)
                 .setCleanDataDirectory(false)
                 .setPGStartupWait(Duration.ofSeconds(60))
@@ -55,6 +71,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     public String jdbcUrl() {
         return pg.getJdbcUrl("postgres", "postgres");
+    }
+
+    /** The URL {@link #jdbcUrl()} will have for a server on {@code port} (known before the server runs). */
+    public static String jdbcUrl(int port) {
+        return "jdbc:postgresql://localhost:" + port + "/postgres?user=postgres";
     }
 
     public String username() {

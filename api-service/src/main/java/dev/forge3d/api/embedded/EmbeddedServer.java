@@ -3,11 +3,16 @@ package dev.forge3d.api.embedded;
 import dev.forge3d.api.Forge3dApiApplication;
 import dev.forge3d.api.auth.ApiKeys;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -24,14 +29,14 @@ public final class EmbeddedServer implements AutoCloseable {
             String databasePassword, String apiKey, String workerToken, boolean worker, List<String> extraArgs) {}
 
     private final ConfigurableApplicationContext context;
-    private final EmbeddedPostgresServer postgres;
+    private final CompletableFuture<EmbeddedPostgresServer> postgres;
     private final int port;
     private final String host;
     private final String apiKey;
     private final String workerToken;
 
-    private EmbeddedServer(ConfigurableApplicationContext context, EmbeddedPostgresServer postgres, String host,
-            String apiKey, String workerToken) {
+    private EmbeddedServer(ConfigurableApplicationContext context,
+            CompletableFuture<EmbeddedPostgresServer> postgres, String host, String apiKey, String workerToken) {
         this.context = context;
         this.postgres = postgres;
         this.port = ((WebServerApplicationContext) context).getWebServer().getPort();
@@ -46,12 +51,17 @@ public final class EmbeddedServer implements AutoCloseable {
                 : secretFile(dataDir.resolve("api-key"));
         String workerToken = o.workerToken() != null && !o.workerToken().isBlank() ? o.workerToken().trim()
                 : secretFile(dataDir.resolve("worker-token"));
-        EmbeddedPostgresServer pg = null;
+        CompletableFuture<EmbeddedPostgresServer> pg = null;
         List<String> args = new ArrayList<>();
         if (o.databaseUrl() == null || o.databaseUrl().isBlank()) {
-            pg = EmbeddedPostgresServer.start(dataDir);
-            args.add("--spring.datasource.url=" + pg.jdbcUrl());
-            args.add("--spring.datasource.username=" + pg.username());
+            // PostgreSQL (initdb on a new data dir, then the server) starts on its own thread while Spring builds
+            // the context, which is CPU work in this JVM while PostgreSQL mostly waits on fsync; the DataSource
+            // bean waits for it (see below), and nothing touches the database before that bean exists.
+            EmbeddedPostgresServer.checkDataDir(dataDir);
+            int pgPort = freePort();
+            pg = startInBackground(dataDir, pgPort);
+            args.add("--spring.datasource.url=" + EmbeddedPostgresServer.jdbcUrl(pgPort));
+            args.add("--spring.datasource.username=postgres");
             args.add("--spring.datasource.password=");
         } else {
             args.add("--spring.datasource.url=" + o.databaseUrl());
@@ -68,11 +78,55 @@ public final class EmbeddedServer implements AutoCloseable {
         try {
             SpringApplication app = new SpringApplication(Forge3dApiApplication.class);
             app.setRegisterShutdownHook(false);
+            if (pg != null) {
+                CompletableFuture<EmbeddedPostgresServer> database = pg;
+                app.addInitializers(ctx -> ctx.getBeanFactory().addBeanPostProcessor(new BeanPostProcessor() {
+                    @Override
+                    public Object postProcessBeforeInitialization(Object bean, String name) {
+                        if (bean instanceof DataSource) awaitDatabase(database);
+                        return bean;
+                    }
+                }));
+            }
             ConfigurableApplicationContext ctx = app.run(args.toArray(String[]::new));
+            if (pg != null) awaitDatabase(pg);
             return new EmbeddedServer(ctx, pg, o.host(), apiKey, workerToken);
         } catch (RuntimeException e) {
-            if (pg != null) pg.close();
+            if (pg != null) {
+                try {
+                    awaitDatabase(pg).close();
+                } catch (RuntimeException | IOException ignored) {
+                    // it did not start (the cause is e's), or stopping it failed: e is what the caller needs
+                }
+            }
             throw e;
+        }
+    }
+
+    private static CompletableFuture<EmbeddedPostgresServer> startInBackground(Path dataDir, int port) {
+        CompletableFuture<EmbeddedPostgresServer> f = new CompletableFuture<>();
+        Thread.ofPlatform().name("forge3d-postgres-start").daemon().start(() -> {
+            try {
+                f.complete(EmbeddedPostgresServer.start(dataDir, port));
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        return f;
+    }
+
+    private static EmbeddedPostgresServer awaitDatabase(CompletableFuture<EmbeddedPostgresServer> pg) {
+        try {
+            return pg.join();
+        } catch (CompletionException e) {
+            throw new IllegalStateException("the embedded PostgreSQL did not start", e.getCause());
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
         }
     }
 
@@ -109,6 +163,6 @@ public final class EmbeddedServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         context.close();
-        if (postgres != null) postgres.close();
+        if (postgres != null) awaitDatabase(postgres).close();
     }
 }

@@ -35,6 +35,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--no-worker", description = "Do not start the in-process worker.")
     boolean noWorker;
 
+    @Option(names = "--exit-when-ready", hidden = true,
+            description = "Start, make a few API calls, stop: the training run of the JVM's AOT cache.")
+    boolean exitWhenReady;
+
     @CommandLine.Unmatched
     List<String> springArgs = new ArrayList<>();
 
@@ -77,6 +81,13 @@ public final class ServeCommand implements Callable<Integer> {
                 System.getenv("SPRING_DATASOURCE_USERNAME"), System.getenv("SPRING_DATASOURCE_PASSWORD"),
                 System.getenv("FORGE3D_API_KEY"), System.getenv("FORGE3D_WORKER_TOKEN"), !noWorker, springArgs));
         double seconds = (System.nanoTime() - t0) / 1e9;
+        if (exitWhenReady) {
+            try (server) {
+                AotTraining.exercise(server);
+            }
+            System.out.printf("forge3d: ready in %.1f s; training calls done, stopped%n", seconds);
+            return 0;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

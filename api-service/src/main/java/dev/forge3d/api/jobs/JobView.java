@@ -2,7 +2,10 @@ package dev.forge3d.api.jobs;
 
 import dev.forge3d.api.artifacts.ArtifactController.ArtifactView;
 import dev.forge3d.api.web.ProblemType;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
@@ -20,14 +23,51 @@ public record JobView(UUID id, String type, JobState state, String stage, double
     public record Links(String self, String events, String artifacts, String cancel) {}
 
     public static JobView of(Job j, List<ArtifactView> artifacts, ObjectMapper mapper) {
-        Error error = j.getErrorType() == null || j.getState() == JobState.SUCCEEDED ? null
-                : new Error(ProblemType.BASE + j.getErrorType(), j.getErrorTitle(), j.getErrorDetail());
-        String self = "/v1/jobs/" + j.getId();
         return new JobView(j.getId(), j.getType(), j.getState(), j.getStage(), j.getProgress(), j.getEtaSeconds(),
                 j.getMessage(), j.getAttempt(), j.getMaxAttempts(), j.getPriority(), j.isCancelRequested(),
                 j.getInputCount(), mapper.readTree(j.getParams()),
-                j.getMetrics() == null ? null : mapper.readTree(j.getMetrics()), error, j.getCreatedAt(),
-                j.getUpdatedAt(), j.getStartedAt(), j.getFinishedAt(), artifacts,
-                new Links(self, self + "/events", self + "/artifacts", self + "/cancel"));
+                j.getMetrics() == null ? null : mapper.readTree(j.getMetrics()),
+                error(j.getState(), j.getErrorType(), j.getErrorTitle(), j.getErrorDetail()), j.getCreatedAt(),
+                j.getUpdatedAt(), j.getStartedAt(), j.getFinishedAt(), artifacts, links(j.getId()));
+    }
+
+    JobView withArtifacts(List<ArtifactView> list) {
+        return new JobView(id, type, state, stage, progress, etaSeconds, message, attempt, maxAttempts, priority,
+                cancelRequested, inputCount, params, metrics, error, createdAt, updatedAt, startedAt, finishedAt, list,
+                links);
+    }
+
+    /** The columns {@link #of(ResultSet, List, ObjectMapper)} reads, for a select on {@code jobs}. */
+    static final String COLUMNS = "id, type, state, stage, progress, eta_seconds, message, attempt, max_attempts, "
+            + "priority, cancel_requested, input_count, params::text as params, metrics::text as metrics, "
+            + "error_type, error_title, error_detail, created_at, updated_at, started_at, finished_at";
+
+    /** The same view from a row of {@link #COLUMNS} (the lean read path, without a JPA entity). */
+    static JobView of(ResultSet rs, List<ArtifactView> artifacts, ObjectMapper mapper) throws SQLException {
+        UUID id = rs.getObject("id", UUID.class);
+        JobState state = JobState.valueOf(rs.getString("state"));
+        String metrics = rs.getString("metrics");
+        return new JobView(id, rs.getString("type"), state, rs.getString("stage"), rs.getDouble("progress"),
+                rs.getObject("eta_seconds", Double.class), rs.getString("message"), rs.getInt("attempt"),
+                rs.getInt("max_attempts"), rs.getInt("priority"), rs.getBoolean("cancel_requested"),
+                rs.getInt("input_count"), mapper.readTree(rs.getString("params")),
+                metrics == null ? null : mapper.readTree(metrics),
+                error(state, rs.getString("error_type"), rs.getString("error_title"), rs.getString("error_detail")),
+                instant(rs, "created_at"), instant(rs, "updated_at"), instant(rs, "started_at"),
+                instant(rs, "finished_at"), artifacts, links(id));
+    }
+
+    private static Error error(JobState state, String type, String title, String detail) {
+        return type == null || state == JobState.SUCCEEDED ? null : new Error(ProblemType.BASE + type, title, detail);
+    }
+
+    private static Links links(UUID id) {
+        String self = "/v1/jobs/" + id;
+        return new Links(self, self + "/events", self + "/artifacts", self + "/cancel");
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
     }
 }

@@ -107,7 +107,7 @@ public class WorkerController {
         return queue.claim(types, workerId, leaseSeconds).map(l -> {
             events.publishEvent(new JobChanged(l.jobId()));
             return new LeaseResponse(l.jobId(), l.type(), l.attempt(), l.leaseToken(), l.leaseExpiresAt(),
-                    l.leaseSeconds(), mapper.readTree(l.paramsJson()), mapper.readTree(l.inputsJson()));
+                    l.leaseSeconds(), l.paramsJson(), l.inputsJson());
         });
     }
 

@@ -1,5 +1,6 @@
 package dev.forge3d.api.workers;
 
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -16,8 +17,12 @@ public final class WorkerMessages {
     public record LeaseRequest(String workerId, Capabilities capabilities, List<String> jobTypes,
             Integer waitSeconds, Integer leaseSeconds) {}
 
+    /**
+     * {@code params} and {@code inputs} are JSON text as PostgreSQL returns it from the claim (valid JSON by
+     * construction), written into the response as they are rather than parsed into a tree and serialized again.
+     */
     public record LeaseResponse(UUID jobId, String type, int attempt, long leaseToken, Instant leaseExpiresAt,
-            int leaseSeconds, JsonNode params, JsonNode inputs) {}
+            int leaseSeconds, @JsonRawValue String params, @JsonRawValue String inputs) {}
 
     public record HeartbeatRequest(Long leaseToken, String stage, Double progress, Double etaSeconds,
             String message) {}

@@ -35,13 +35,23 @@ class JobReadLatencyBenchmark extends ApiTestBase {
         assertThat(client.send("GET", path, key, null).status()).isEqualTo(200);
 
         run(client, path, key, RATE, WARMUP_SECONDS, false);
+        // CPU time of this JVM (server and load generator together) and GC pauses during the measured run: less
+        // sensitive than the percentiles to other processes on the machine, so changes can be compared.
+        CpuMeter cpu = new CpuMeter(dev.forge3d.api.support.TestDatabase.get().kind().equals("embedded")
+                ? jdbc.sql("select pg_backend_pid()").query(Long.class).single() : -1);
+        CpuMeter.Sample cpu0 = cpu.sample();
+        long[] gc0 = gcCountAndMillis();
         Result r = run(client, path, key, RATE, SECONDS, true);
+        CpuMeter.Sample used = cpu.sample().minus(cpu0);
+        long[] gc1 = gcCountAndMillis();
         BenchReport.line("latency", String.format("%s: GET /v1/jobs/{id} (RUNNING job), offered %d req/s for %d s "
                         + "(%d requests, <= %d in flight, %d cores): p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms, errors %d, "
-                        + "achieved %.0f req/s",
+                        + "achieved %.0f req/s; CPU per request: %s (JVM: server + client); GC %d collections %d ms; "
+                        + "load average %s",
                 java.time.Instant.now(), RATE, SECONDS, r.latenciesMs.length, MAX_IN_FLIGHT, Runtime.getRuntime().availableProcessors(),
                 pct(r.latenciesMs, 50), pct(r.latenciesMs, 90), pct(r.latenciesMs, 99), pct(r.latenciesMs, 100),
-                r.errors, r.latenciesMs.length / r.seconds));
+                r.errors, r.latenciesMs.length / r.seconds, used.perOperation(r.latenciesMs.length),
+                gc1[0] - gc0[0], gc1[1] - gc0[1], CpuMeter.loadAverage()));
     }
 
     record Result(double[] latenciesMs, int errors, double seconds) {}
@@ -79,6 +89,17 @@ class JobReadLatencyBenchmark extends ApiTestBase {
         finished.await();
         double elapsed = (System.nanoTime() - start) / 1e9;
         return new Result(record ? lat : new double[0], errors.get(), elapsed);
+    }
+
+    /** Collections and their accumulated time; for ZGC the "Pauses" collectors only. */
+    static long[] gcCountAndMillis() {
+        long n = 0, ms = 0;
+        for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (gc.getName().startsWith("ZGC") && !gc.getName().endsWith("Pauses")) continue;
+            n += gc.getCollectionCount();
+            ms += gc.getCollectionTime();
+        }
+        return new long[] {n, ms};
     }
 
     private static double pct(double[] v, double p) {

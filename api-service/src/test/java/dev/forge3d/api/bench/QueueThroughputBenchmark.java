@@ -59,9 +59,11 @@ class QueueThroughputBenchmark extends ApiTestBase {
         double rawTotal = 0;
         double httpTotal = 0;
         double chainedTotal = 0;
-        BenchReport.line("queue", String.format("%s: %d jobs per run, %d workers, %d cores, database %s",
+        BenchReport.line("queue", String.format("%s: %d jobs per run, %d workers, %d cores, database %s, load average %s",
                 java.time.Instant.now(), JOBS, WORKERS, Runtime.getRuntime().availableProcessors(),
-                TestDatabase.get().kind()));
+                TestDatabase.get().kind(), CpuMeter.loadAverage()));
+        cpu = new CpuMeter(TestDatabase.get().kind().contains("embedded")
+                ? jdbc.sql("select pg_backend_pid()").query(Long.class).single() : -1);
         // Warm-up (JIT compilation of both paths, connection pools), not counted.
         for (int i = 0; i < 3; i++) {
             seed(tenant, 1500);
@@ -71,13 +73,23 @@ class QueueThroughputBenchmark extends ApiTestBase {
             seed(tenant, 1500);
             runHttpChained(http, WORKERS);
         }
+        CpuMeter.Sample rawCpu = new CpuMeter.Sample(0, 0), httpCpu = rawCpu, chainedCpu = rawCpu;
         for (int round = 1; round <= ROUNDS; round++) {
             seed(tenant, JOBS);
+            CpuMeter.Sample c0 = cpu.sample();
             double raw = runRaw(WORKERS);
+            CpuMeter.Sample c1 = cpu.sample();
             seed(tenant, JOBS);
+            CpuMeter.Sample c2 = cpu.sample();
             double viaHttp = runHttp(http, WORKERS);
+            CpuMeter.Sample c3 = cpu.sample();
             seed(tenant, JOBS);
+            CpuMeter.Sample c4 = cpu.sample();
             double chained = runHttpChained(http, WORKERS);
+            CpuMeter.Sample c5 = cpu.sample();
+            rawCpu = add(rawCpu, c1.minus(c0));
+            httpCpu = add(httpCpu, c3.minus(c2));
+            chainedCpu = add(chainedCpu, c5.minus(c4));
             rawTotal += raw;
             httpTotal += viaHttp;
             chainedTotal += chained;
@@ -88,6 +100,17 @@ class QueueThroughputBenchmark extends ApiTestBase {
         BenchReport.line("queue", String.format("mean: raw SQL %.0f pairs/s; HTTP lease+complete %.0f pairs/s = %.0f%%; "
                 + "HTTP complete-with-next %.0f pairs/s = %.0f%% of raw (target >= 70%%)", rawTotal / ROUNDS,
                 httpTotal / ROUNDS, 100 * httpTotal / rawTotal, chainedTotal / ROUNDS, 100 * chainedTotal / rawTotal));
+        long pairs = (long) JOBS * ROUNDS;
+        BenchReport.line("queue", String.format("CPU per pair: raw SQL %s | HTTP lease+complete %s | HTTP "
+                + "complete-with-next %s; load average %s", rawCpu.perOperation(pairs), httpCpu.perOperation(pairs),
+                chainedCpu.perOperation(pairs), CpuMeter.loadAverage()));
+    }
+
+    private CpuMeter cpu;
+
+    private static CpuMeter.Sample add(CpuMeter.Sample a, CpuMeter.Sample b) {
+        return new CpuMeter.Sample(a.jvmNanos() + b.jvmNanos(),
+                a.postgresNanos() < 0 || b.postgresNanos() < 0 ? -1 : a.postgresNanos() + b.postgresNanos());
     }
 
     private void seed(UUID tenant, int n) {
