@@ -11,8 +11,8 @@ import tools.jackson.databind.ObjectMapper;
 /** A job as clients see it (schema {@code Job} in openapi.yaml). */
 public record JobView(UUID id, String type, JobState state, String stage, double progress, Double etaSeconds,
         String message, int attempt, int maxAttempts, int priority, boolean cancelRequested, int inputCount,
-        JsonNode params, JsonNode metrics, Error error, Instant createdAt, Instant updatedAt, Instant startedAt,
-        Instant finishedAt, List<ArtifactView> artifacts, Links links) {
+        JsonNode params, JobRequirements requirements, JsonNode metrics, Error error, Instant createdAt,
+        Instant updatedAt, Instant startedAt, Instant finishedAt, List<ArtifactView> artifacts, Links links) {
 
     /** Why a job failed, as an RFC 9457 problem. */
     public record Error(String type, String title, String detail) {}
@@ -25,7 +25,7 @@ public record JobView(UUID id, String type, JobState state, String stage, double
         String self = "/v1/jobs/" + j.getId();
         return new JobView(j.getId(), j.getType(), j.getState(), j.getStage(), j.getProgress(), j.getEtaSeconds(),
                 j.getMessage(), j.getAttempt(), j.getMaxAttempts(), j.getPriority(), j.isCancelRequested(),
-                j.getInputCount(), mapper.readTree(j.getParams()),
+                j.getInputCount(), mapper.readTree(j.getParams()), j.getRequirements(),
                 j.getMetrics() == null ? null : mapper.readTree(j.getMetrics()), error, j.getCreatedAt(),
                 j.getUpdatedAt(), j.getStartedAt(), j.getFinishedAt(), artifacts,
                 new Links(self, self + "/events", self + "/artifacts", self + "/cancel"));
