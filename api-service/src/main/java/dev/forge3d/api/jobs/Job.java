@@ -67,6 +67,10 @@ public class Job implements Persistable<UUID> {
     private String metrics;
     @Column(name = "published_attempt")
     private Integer publishedAttempt;
+    @Column(name = "min_memory_bytes")
+    private long minMemoryBytes;
+    @Column(name = "requires_gpu")
+    private boolean requiresGpu;
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
     @Column(name = "updated_at", nullable = false)
@@ -90,7 +94,7 @@ public class Job implements Persistable<UUID> {
     void markNotNew() { isNew = false; }
 
     public Job(UUID id, UUID tenantId, String type, int priority, String paramsJson, int inputCount,
-            String idempotencyKey, String requestHash, int maxAttempts, Instant now) {
+            String idempotencyKey, String requestHash, int maxAttempts, JobRequirements requirements, Instant now) {
         this.id = id;
         this.tenantId = tenantId;
         this.type = type;
@@ -101,6 +105,8 @@ public class Job implements Persistable<UUID> {
         this.idempotencyKey = idempotencyKey;
         this.requestHash = requestHash;
         this.maxAttempts = maxAttempts;
+        this.minMemoryBytes = requirements.minMemoryBytes();
+        this.requiresGpu = requirements.requiresGpu();
         this.createdAt = now;
         this.updatedAt = now;
     }
@@ -129,6 +135,7 @@ public class Job implements Persistable<UUID> {
     public String getErrorDetail() { return errorDetail; }
     public String getMetrics() { return metrics; }
     public Integer getPublishedAttempt() { return publishedAttempt; }
+    public JobRequirements getRequirements() { return new JobRequirements(minMemoryBytes, requiresGpu); }
     public Instant getCreatedAt() { return createdAt; }
     public Instant getUpdatedAt() { return updatedAt; }
     public Instant getStartedAt() { return startedAt; }

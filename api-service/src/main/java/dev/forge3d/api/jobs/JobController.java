@@ -78,11 +78,11 @@ public class JobController {
             int priority = parsePriority(fields.remove("priority"));
             ObjectNode params = mapper.createObjectNode();
             fields.forEach(params::put);
-            validate(type, params, batch.imageCount());
+            JobRequirements requirements = validate(type, params, batch.imageCount());
             fp.add("type", type).add("priority", Integer.toString(priority)).addFields(fields);
             for (var in : batch.inputs()) fp.add("input:" + in.name(), in.sha256());
             var created = jobs.create(tenant, key,
-                    new JobService.NewJob(jobId, type, priority, params, batch.inputs(), fp.hex()));
+                    new JobService.NewJob(jobId, type, priority, params, batch.inputs(), fp.hex(), requirements));
             return accepted(created);
         } catch (RuntimeException | IOException | ServletException e) {
             jobs.discardUploads(jobId);
@@ -119,12 +119,12 @@ public class JobController {
         JsonNode prio = params.remove("priority");
         int priority = prio == null || prio.isNull() ? 0 : prio.isIntegralNumber() ? checkPriority(prio.asLong())
                 : parsePriority(prio.asString());
-        validate(type, params, 0);
+        JobRequirements requirements = validate(type, params, 0);
         String fingerprint = new RequestFingerprint().add("type", type).add("priority", Integer.toString(priority))
                 .addJson(params).hex();
         UUID jobId = UUID.randomUUID();
         return accepted(jobs.create(tenant, key, new JobService.NewJob(jobId, type, priority, params,
-                java.util.List.of(), fingerprint)));
+                java.util.List.of(), fingerprint, requirements)));
     }
 
     @GetMapping("/v1/jobs/{id}")
@@ -151,7 +151,8 @@ public class JobController {
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(jobs.cancel(tenant, ArtifactController.parseJobId(id)));
     }
 
-    private void validate(String type, ObjectNode params, int images) {
+    /** Checks the options of a {@code type} job; returns what a worker needs to run it. */
+    private JobRequirements validate(String type, ObjectNode params, int images) {
         JsonNode prompt = params.get("prompt");
         if (prompt != null && !prompt.isNull()) {
             if (!prompt.isString()) throw new ApiException(ProblemType.INVALID_PARAMETER, "prompt must be a string");
@@ -180,6 +181,11 @@ public class JobController {
                 }
             }
             default -> throw new IllegalStateException(type);
+        }
+        try {
+            return JobRequirements.of(type, params, images);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(ProblemType.INVALID_PARAMETER, e.getMessage());
         }
     }
 

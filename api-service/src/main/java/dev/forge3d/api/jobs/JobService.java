@@ -66,7 +66,7 @@ public class JobService {
 
     /** A validated create request whose inputs are already in the blob store under {@code jobId}. */
     public record NewJob(UUID jobId, String type, int priority, ObjectNode params, List<StoredInput> inputs,
-            String fingerprint) {}
+            String fingerprint, JobRequirements requirements) {}
 
     public record Created(JobView job, boolean replayed) {}
 
@@ -85,7 +85,7 @@ public class JobService {
             Job saved = tx.execute(status -> {
                 Job job = jobs.save(new Job(req.jobId(), tenant.value(), req.type(), req.priority(),
                         mapper.writeValueAsString(req.params()), req.inputs().size(), idempotencyKey,
-                        req.fingerprint(), queueProps.maxAttempts(), now));
+                        req.fingerprint(), queueProps.maxAttempts(), req.requirements(), now));
                 inputs.saveAll(req.inputs().stream().map(i -> new JobInput(req.jobId(), i.name(), i.size(), i.sha256(),
                         i.mediaType(), i.blobKey())).toList());
                 jobs.flush();

@@ -27,15 +27,23 @@ public class JobQueue {
         this.jdbc = jdbc;
     }
 
-    /**
-     * Claims the oldest highest-priority QUEUED job of one of {@code types}: locks it with SKIP LOCKED (so
-     * concurrent claimers never wait on or take the same row), bumps the attempt and takes a new fencing token.
-     */
+    /** {@link #claim(Collection, String, int, WorkerCapacity)} for a worker without limits. */
     public Optional<Lease> claim(Collection<String> types, String workerId, int leaseSeconds) {
+        return claim(types, workerId, leaseSeconds, WorkerCapacity.ANY);
+    }
+
+    /**
+     * Claims the oldest highest-priority QUEUED job of one of {@code types} whose requirements {@code capacity}
+     * meets (memory, GPU): locks it with SKIP LOCKED (so concurrent claimers never wait on or take the same row),
+     * bumps the attempt and takes a new fencing token.
+     */
+    public Optional<Lease> claim(Collection<String> types, String workerId, int leaseSeconds,
+            WorkerCapacity capacity) {
         return jdbc.sql("""
                 with next as (
                     select id from jobs
                      where state = 'QUEUED' and type = any(string_to_array(:types, ','))
+                       and min_memory_bytes <= :memoryBytes and (:gpu or not requires_gpu)
                      order by priority desc, created_at, id
                      limit 1
                      for update skip locked)
@@ -54,6 +62,7 @@ public class JobQueue {
                 .param("types", String.join(",", types))
                 .param("leaseSeconds", leaseSeconds)
                 .param("workerId", workerId)
+                .param("memoryBytes", capacity.memoryBytes()).param("gpu", capacity.gpu())
                 .query((rs, n) -> new Lease(rs.getObject("id", UUID.class), rs.getString("type"), rs.getInt("attempt"),
                         rs.getLong("lease_token"), instant(rs, "lease_expires_at"), rs.getInt("lease_seconds"),
                         rs.getString("params"), rs.getString("inputs")))

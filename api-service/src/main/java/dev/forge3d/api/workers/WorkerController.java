@@ -57,10 +57,11 @@ public class WorkerController {
     private final WorkerProperties workerProps;
     private final ApplicationEventPublisher events;
     private final ObjectMapper mapper;
+    private final WorkerRegistry registry;
 
     public WorkerController(JobQueue queue, QueueSignal signal, QueueProperties props, ArtifactStore artifacts,
             BlobStore blobs, JdbcClient jdbc, WorkerProperties workerProps, ApplicationEventPublisher events,
-            ObjectMapper mapper) {
+            ObjectMapper mapper, WorkerRegistry registry) {
         this.queue = queue;
         this.signal = signal;
         this.props = props;
@@ -70,6 +71,7 @@ public class WorkerController {
         this.workerProps = workerProps;
         this.events = events;
         this.mapper = mapper;
+        this.registry = registry;
     }
 
     /** Long poll: a lease as soon as a job can be claimed, or 204 after {@code waitSeconds}. */
@@ -86,7 +88,7 @@ public class WorkerController {
         long pollMillis = props.pollInterval().toMillis();
         while (true) {
             long seen = signal.generation();
-            Optional<LeaseResponse> lease = claim(types, req.workerId(), leaseSeconds);
+            Optional<LeaseResponse> lease = claim(types, req, leaseSeconds);
             if (lease.isPresent()) return ResponseEntity.ok(lease.get());
             long remainingMillis = (deadline - System.nanoTime()) / 1_000_000;
             if (remainingMillis <= 0) return ResponseEntity.noContent().build();
@@ -100,11 +102,13 @@ public class WorkerController {
         }
         List<String> types = req.jobTypes() == null || req.jobTypes().isEmpty() ? JobTypes.ALL : req.jobTypes();
         for (String t : types) JobTypes.require(t);
+        registry.seen(req.workerId(), req.capabilities(), types);
         return types;
     }
 
-    private Optional<LeaseResponse> claim(List<String> types, String workerId, int leaseSeconds) {
-        return queue.claim(types, workerId, leaseSeconds).map(l -> {
+    /** Only jobs whose requirements the worker's reported capabilities meet (WorkerRegistry.capacity). */
+    private Optional<LeaseResponse> claim(List<String> types, LeaseRequest req, int leaseSeconds) {
+        return queue.claim(types, req.workerId(), leaseSeconds, WorkerRegistry.capacity(req.capabilities())).map(l -> {
             events.publishEvent(new JobChanged(l.jobId()));
             return new LeaseResponse(l.jobId(), l.type(), l.attempt(), l.leaseToken(), l.leaseExpiresAt(),
                     l.leaseSeconds(), l.paramsJson(), l.inputsJson());
@@ -200,7 +204,7 @@ public class WorkerController {
         if (!queue.complete(jobId, token(req.leaseToken()), metrics)) throw stale(jobId);
         events.publishEvent(new JobChanged(jobId));
         LeaseResponse next = nextTypes == null ? null
-                : claim(nextTypes, req.next().workerId(), props.clampLease(req.next().leaseSeconds())).orElse(null);
+                : claim(nextTypes, req.next(), props.clampLease(req.next().leaseSeconds())).orElse(null);
         return new CompleteResponse(jobId, "SUCCEEDED", next);
     }
 

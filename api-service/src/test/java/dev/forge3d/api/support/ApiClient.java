@@ -158,9 +158,15 @@ public final class ApiClient {
     // ---- worker protocol
 
     public Res lease(String workerId, int waitSeconds, Integer leaseSeconds) {
+        return lease(workerId, waitSeconds, leaseSeconds,
+                Map.of("backend", "cpu", "threads", 2, "memoryBytes", 1L << 30));
+    }
+
+    /** A lease request reporting these capabilities (backend, threads, memoryBytes, gpuName, gpuMemoryBytes). */
+    public Res lease(String workerId, int waitSeconds, Integer leaseSeconds, Map<String, Object> capabilities) {
         var body = new java.util.LinkedHashMap<String, Object>();
         body.put("workerId", workerId);
-        body.put("capabilities", Map.of("backend", "cpu", "threads", 2, "memoryBytes", 1L << 30));
+        body.put("capabilities", capabilities);
         body.put("jobTypes", List.of("photos-to-splat", "text-to-3d"));
         body.put("waitSeconds", waitSeconds);
         if (leaseSeconds != null) body.put("leaseSeconds", leaseSeconds);

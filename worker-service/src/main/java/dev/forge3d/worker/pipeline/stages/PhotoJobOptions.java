@@ -104,6 +104,25 @@ public record PhotoJobOptions(Preset preset, int maxResolution, int iterations, 
         return new PhotoJobOptions(preset, res, its, seed, background, outputFormats, notes);
     }
 
+    /** Memory a worker needs for everything but the photos and the Gaussians (JVM, SfM, rasterizer buffers). */
+    static final long BASE_MEMORY_BYTES = 256L << 20;
+    /** Per Gaussian: 59 parameters, their gradient and two Adam moments, plus densification and projection data. */
+    static final long BYTES_PER_GAUSSIAN = 1024;
+    /** Per pixel of a prepared photo held for training and SfM (RGB floats plus working copies). */
+    static final long BYTES_PER_PIXEL = 16;
+
+    /**
+     * The memory (bytes of heap) a worker needs to run these options on {@code images} photos without running out:
+     * a base, the preset's Gaussian ceiling at {@link #BYTES_PER_GAUSSIAN} each, and every photo at
+     * {@code maxResolution} on its longest side (4:3 assumed) at {@link #BYTES_PER_PIXEL} per pixel. An estimate
+     * from the options alone, before any photo is decoded: it errs on the high side.
+     */
+    public long estimatedMemoryBytes(int images) {
+        long pixels = (long) maxResolution * maxResolution * 3 / 4;
+        long gaussians = TrainStage.config(this, 1).maxGaussians;
+        return BASE_MEMORY_BYTES + gaussians * BYTES_PER_GAUSSIAN + Math.max(1, images) * pixels * BYTES_PER_PIXEL;
+    }
+
     private static String text(ObjectNode params, String name) {
         if (params == null) return null;
         JsonNode v = params.get(name);

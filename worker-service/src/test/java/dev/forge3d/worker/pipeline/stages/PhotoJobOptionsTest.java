@@ -53,4 +53,20 @@ class PhotoJobOptionsTest {
         assertThat(high.capped()).containsExactly("maxResolution 1600 -> 1000", "iterations 30000 -> 7000");
         assertThat(PhotoJobOptions.parse(params()).cappedTo(limits).capped()).isEmpty();
     }
+
+    @Test
+    void theMemoryEstimateGrowsWithPresetResolutionAndPhotos() {
+        long mib = 1L << 20;
+        long preview8 = PhotoJobOptions.parse(params()).estimatedMemoryBytes(8);
+        // 256 MiB + 200,000 Gaussians x 1 KiB + 8 x 400x300 px x 16 B
+        assertThat(preview8).isEqualTo(256 * mib + 200_000L * 1024 + 8L * 400 * 300 * 16);
+        assertThat(preview8).isLessThan(512 * mib); // a preview job fits a 1 GiB worker
+        long standard50 = PhotoJobOptions.parse(params("preset", "standard")).estimatedMemoryBytes(50);
+        long high50 = PhotoJobOptions.parse(params("preset", "high")).estimatedMemoryBytes(50);
+        assertThat(standard50).isGreaterThan(1024 * mib).isLessThan(high50);
+        assertThat(PhotoJobOptions.parse(params("maxResolution", "2000")).estimatedMemoryBytes(8)).isGreaterThan(preview8);
+        assertThat(PhotoJobOptions.parse(params()).estimatedMemoryBytes(100)).isGreaterThan(preview8);
+        // iterations change the running time, not the memory
+        assertThat(PhotoJobOptions.parse(params("iterations", "30000")).estimatedMemoryBytes(8)).isEqualTo(preview8);
+    }
 }
