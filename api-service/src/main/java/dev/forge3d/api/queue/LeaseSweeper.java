@@ -1,13 +1,11 @@
 package dev.forge3d.api.queue;
 
+import dev.forge3d.api.scheduling.PeriodicTask;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -15,15 +13,15 @@ import org.springframework.stereotype.Component;
  * the last attempt). Safe on many replicas at once: the sweep locks rows with SKIP LOCKED.
  */
 @Component
-public class LeaseSweeper implements SmartLifecycle {
+public class LeaseSweeper extends PeriodicTask {
     private static final Logger log = LoggerFactory.getLogger(LeaseSweeper.class);
     private final JobQueue queue;
     private final QueueSignal signal;
     private final ApplicationEventPublisher events;
     private final QueueProperties props;
-    private ScheduledExecutorService timer;
 
     public LeaseSweeper(JobQueue queue, QueueSignal signal, ApplicationEventPublisher events, QueueProperties props) {
+        super("lease-sweeper");
         this.queue = queue;
         this.signal = signal;
         this.events = events;
@@ -50,26 +48,12 @@ public class LeaseSweeper implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("lease-sweeper").daemon().factory());
-        long ms = props.sweepInterval().toMillis();
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                sweep();
-            } catch (RuntimeException e) {
-                log.warn("lease sweep failed (will retry): {}", e.toString());
-            }
-        }, ms, ms, TimeUnit.MILLISECONDS);
+    protected Duration interval() {
+        return props.sweepInterval();
     }
 
     @Override
-    public void stop() {
-        if (timer != null) timer.shutdownNow();
-        timer = null;
-    }
-
-    @Override
-    public boolean isRunning() {
-        return timer != null;
+    protected void runOnce() {
+        sweep();
     }
 }

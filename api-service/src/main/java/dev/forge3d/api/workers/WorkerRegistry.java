@@ -2,19 +2,14 @@ package dev.forge3d.api.workers;
 
 import dev.forge3d.api.queue.JobChanged;
 import dev.forge3d.api.queue.WorkerCapacity;
+import dev.forge3d.api.scheduling.PeriodicTask;
 import dev.forge3d.api.workers.WorkerMessages.Capabilities;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -25,10 +20,9 @@ import org.springframework.stereotype.Component;
  * and a message saying what it waits for; both are cleared when such a worker shows up (and by the claim).
  */
 @Component
-public class WorkerRegistry implements SmartLifecycle {
+public class WorkerRegistry extends PeriodicTask {
     /** The stage of a QUEUED job that no recently seen worker can run. */
     public static final String WAITING_STAGE = "waiting-for-worker";
-    private static final Logger log = LoggerFactory.getLogger(WorkerRegistry.class);
     /** A worker's row is rewritten at most this often while what it reports stays the same. */
     private static final long REFRESH_NANOS = Duration.ofSeconds(30).toNanos();
     private static final int MAX_REMEMBERED = 10_000;
@@ -38,11 +32,11 @@ public class WorkerRegistry implements SmartLifecycle {
     private final CapacityProperties props;
     private final ApplicationEventPublisher events;
     private final ConcurrentHashMap<String, Seen> written = new ConcurrentHashMap<>();
-    private ScheduledExecutorService timer;
 
     private record Seen(String reported, long atNanos) {}
 
     public WorkerRegistry(JdbcClient jdbc, CapacityProperties props, ApplicationEventPublisher events) {
+        super("capacity-check");
         this.jdbc = jdbc;
         this.props = props;
         this.events = events;
@@ -133,27 +127,12 @@ public class WorkerRegistry implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        timer = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("capacity-check").daemon().factory());
-        long ms = Math.max(100, props.checkInterval().toMillis());
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                checkQueuedJobs();
-            } catch (RuntimeException e) {
-                log.warn("worker capacity check failed (will retry): {}", e.toString());
-            }
-        }, ms, ms, TimeUnit.MILLISECONDS);
+    protected Duration interval() {
+        return Duration.ofMillis(Math.max(100, props.checkInterval().toMillis()));
     }
 
     @Override
-    public void stop() {
-        if (timer != null) timer.shutdownNow();
-        timer = null;
-    }
-
-    @Override
-    public boolean isRunning() {
-        return timer != null;
+    protected void runOnce() {
+        checkQueuedJobs();
     }
 }
