@@ -19,7 +19,7 @@ public record SfmOptions(Optional<IntrinsicsFile> intrinsics, int featureMaxDime
                          IncrementalMapper.Options mapper) {
 
     public static SfmOptions defaults() {
-        return new SfmOptions(Optional.empty(), 2400, 10000, 0.8, 15, 0.5,
+        return new SfmOptions(Optional.empty(), 3072, 10000, 0.8, 15, 0.5,
                 Math.max(1, Runtime.getRuntime().availableProcessors()), IncrementalMapper.Options.defaults());
     }
 

@@ -33,7 +33,7 @@ public final class SfmCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all cores).")
     Integer threads;
 
-    @Option(names = "--max-image-size", paramLabel = "PX", defaultValue = "2400",
+    @Option(names = "--max-image-size", paramLabel = "PX", defaultValue = "3072",
             description = "Features are extracted on photos downscaled to this longest side (default: ${DEFAULT-VALUE}).")
     int maxImageSize;
 

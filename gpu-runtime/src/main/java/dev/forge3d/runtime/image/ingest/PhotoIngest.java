@@ -40,7 +40,7 @@ public final class PhotoIngest {
      */
     public record Options(int maxDimension, int minDimension, int threads) {
         public static Options defaults() {
-            return new Options(2400, 200, Math.max(1, Runtime.getRuntime().availableProcessors()));
+            return new Options(3072, 200, Math.max(1, Runtime.getRuntime().availableProcessors()));
         }
     }
 
