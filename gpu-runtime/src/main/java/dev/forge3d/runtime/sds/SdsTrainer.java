@@ -68,11 +68,6 @@ public final class SdsTrainer {
         this.pool = new ForkJoinPool(cfg.threads);
     }
 
-    /** Gaussians spread uniformly through a ball, grey, half transparent, isotropic. */
-    public static GaussianModel initialSphere(int count, double radius, Random rnd) {
-        return initialSphere(count, radius, 0.4f, rnd);
-    }
-
     /** Gaussians spread uniformly through a ball, grey, isotropic, of the given opacity. */
     public static GaussianModel initialSphere(int count, double radius, float opacity, Random rnd) {
         GaussianModel m = new GaussianModel(count);

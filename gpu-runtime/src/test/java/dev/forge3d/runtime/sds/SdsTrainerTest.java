@@ -76,7 +76,7 @@ class SdsTrainerTest {
 
     @Test
     void theGreySphereTakesThePromptsColour() {
-        float[] start = foreground(SdsTrainer.initialSphere(600, 0.6, new java.util.Random(5)));
+        float[] start = foreground(SdsTrainer.initialSphere(600, 0.6, 0.4f, new java.util.Random(5)));
         assertThat(Math.abs(start[0] - start[2])).isLessThan(0.05f);
         float[] red = foreground(distil("a red cube", tiny(5, 80)));
         float[] blue = foreground(distil("a blue cube", tiny(5, 80)));

@@ -24,8 +24,9 @@ import java.nio.file.Path;
 
 /**
  * The built-in prior: {@link PriorUNet} weights trained by {@link PriorTrainer} on the project's own shape renders,
- * conditioned on MiniLM prompt embeddings grounded in the training captions ({@link CaptionGrounding}). The committed weights ship as resources {@code prior.params} and
- * {@code prior.json} next to this class; {@link #load(Path)} reads another training run's output folder.
+ * conditioned on MiniLM prompt embeddings grounded in the training captions ({@link CaptionGrounding}). The
+ * committed weights ship as resources {@code prior.params} and {@code prior.json} next to this class;
+ * {@link #load(Path)} reads another training run's output folder.
  */
 public final class BuiltinDiffusionPrior implements DiffusionPrior {
 

@@ -33,7 +33,8 @@ import java.util.List;
  * @param lossCurve   (step, smoothed loss) samples
  * @param machine     where it was trained
  * @param conditioning how prompts reach the UNet: {@value #CAPTION_GROUNDING} ({@link CaptionGrounding})
- * @param prediction  what the UNet predicts: {@value #V_PREDICTION} (the velocity, see {@link dev.forge3d.runtime.sds.NoiseSchedule#velocity})
+ * @param prediction  what the UNet predicts: {@value #V_PREDICTION} (the velocity, see
+ *                    {@link dev.forge3d.runtime.sds.NoiseSchedule#velocity})
  */
 public record PriorRecipe(String command, int imageSize, int base, int textDim, int timesteps, double betaStart, double betaEnd,
                           int steps, int batch, double learningRate, long seed, int perPair, double condDropout,

@@ -33,8 +33,9 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Trains the built-in prior: renders the shape dataset once into memory, embeds every caption with MiniLM, then
- * fits the {@link PriorUNet} to predict the velocity {@code v = sqrt(abar) ε - sqrt(1 - abar) x0} (MSE), dropping the prompt 10% of the time so classifier-free
+ * Trains the built-in prior: renders the shape dataset once into memory, grounds every caption
+ * ({@link CaptionGrounding}), then fits the {@link PriorUNet} to predict the velocity
+ * {@code v = sqrt(abar) ε - sqrt(1 - abar) x0} (MSE), dropping the conditioning 10% of the time so classifier-free
  * guidance works. Writes {@code prior.params} (DJL parameter file) and {@code prior.json} ({@link PriorRecipe}).
  */
 public final class PriorTrainer {
