@@ -24,7 +24,8 @@ import java.nio.file.Path;
 
 /**
  * The built-in prior: {@link PriorUNet} weights trained by {@link PriorTrainer} on the project's own shape renders,
- * conditioned on MiniLM prompt embeddings grounded in the training captions ({@link CaptionGrounding}). The
+ * conditioned on MiniLM prompt embeddings grounded in the training captions and read with WordNet
+ * ({@link CaptionGrounding}, {@link WordNetLexicon}). The
  * committed weights ship as resources {@code prior.params} and {@code prior.json} next to this class;
  * {@link #load(Path)} reads another training run's output folder.
  */
@@ -52,7 +53,7 @@ public final class BuiltinDiffusionPrior implements DiffusionPrior {
             throw new IllegalArgumentException("these prior weights predict '" + recipe.prediction() + "', this version expects '"
                     + PriorRecipe.V_PREDICTION + "': retrain them with ./forge3d train-prior");
         }
-        this.grounding = new CaptionGrounding(encoder);
+        this.grounding = new CaptionGrounding(encoder, WordNetLexicon.load());
         manager = Engine.getEngine("PyTorch").newBaseManager();
         net = new PriorUNet(recipe.base());
         int s = recipe.imageSize();
@@ -91,6 +92,9 @@ public final class BuiltinDiffusionPrior implements DiffusionPrior {
     }
 
     public PriorRecipe recipe() { return recipe; }
+
+    /** The colour and shape WordNet reads from {@code prompt}, for reports (either may be null). */
+    public WordNetLexicon.Reading reading(String prompt) { return grounding.reading(prompt); }
 
     @Override
     public String name() { return "builtin"; }

@@ -15,6 +15,11 @@ import dev.forge3d.runtime.sds.shapes.Shape;
  * first weights, conditioned on raw embeddings, predicted almost the same noise for "a red cube" and "a blue
  * sphere"). The grounding keeps the language understanding in the sentence encoder (a paraphrase lands on the
  * caption it is closest to in meaning) and hands the UNet a signal it can learn from quickly.
+ *
+ * <p>With a {@link WordNetLexicon}, a colour or shape that WordNet reads from the prompt's words restricts the
+ * softmax to the classes that agree with it: "an azure box" is blue for certain and the encoder only decides among
+ * the blue classes which shape a box is. Training grounds its own captions without the lexicon (they name palette
+ * colours and shapes, which the encoder already reads right).
  */
 public final class CaptionGrounding {
 
@@ -25,11 +30,19 @@ public final class CaptionGrounding {
     public static final int DIM = SHAPES + COLOURS + VIEWS;
 
     private final PromptEncoder encoder;
+    private final WordNetLexicon lexicon;
     /** [shape * COLOURS + colour][template] → caption embedding (no view suffix). */
     private final float[][][] prototypes;
 
+    /** Grounding by the sentence encoder alone (how the training captions are grounded). */
     public CaptionGrounding(PromptEncoder encoder) {
+        this(encoder, null);
+    }
+
+    /** Grounding by the sentence encoder, restricted to what {@code lexicon} (may be null) reads from the words. */
+    public CaptionGrounding(PromptEncoder encoder, WordNetLexicon lexicon) {
         this.encoder = encoder;
+        this.lexicon = lexicon;
         Shape[] shapes = Shape.values();
         NamedColour[] colours = NamedColour.values();
         prototypes = new float[SHAPES * COLOURS][Captions.TEMPLATES.size()][];
@@ -44,20 +57,16 @@ public final class CaptionGrounding {
 
     /** The conditioning vector of {@code prompt} (which may end with {@code ", front view"} etc.). */
     public float[] ground(String prompt) {
-        String p = prompt.strip();
-        int view = 0;
-        for (int v = 1; v < VIEWS; v++) {
-            String suffix = ", " + Captions.VIEW_SUFFIXES.get(v);
-            if (p.endsWith(suffix)) {
-                view = v;
-                p = p.substring(0, p.length() - suffix.length()).strip();
-                break;
-            }
-        }
+        String p = withoutViewSuffix(prompt);
+        int view = viewOf(prompt);
+        WordNetLexicon.Reading lexical = reading(p);
         float[] e = normalised(encoder.encode(p));
         double[] score = new double[SHAPES * COLOURS];
         double max = Double.NEGATIVE_INFINITY;
         for (int k = 0; k < score.length; k++) {
+            boolean agrees = (lexical.shape() == null || lexical.shape().ordinal() == k / COLOURS)
+                    && (lexical.colour() == null || lexical.colour().ordinal() == k % COLOURS);
+            if (!agrees) { score[k] = Double.NEGATIVE_INFINITY; continue; }
             double best = Double.NEGATIVE_INFINITY;
             for (float[] proto : prototypes[k]) best = Math.max(best, dot(e, proto));
             score[k] = best / TEMPERATURE;
@@ -75,6 +84,23 @@ public final class CaptionGrounding {
         }
         out[SHAPES + COLOURS + view] = 1;
         return out;
+    }
+
+    /** What the lexicon reads from {@code prompt} (nothing without a lexicon). */
+    public WordNetLexicon.Reading reading(String prompt) {
+        return lexicon == null ? WordNetLexicon.Reading.NOTHING : lexicon.read(withoutViewSuffix(prompt));
+    }
+
+    private static int viewOf(String prompt) {
+        String p = prompt.strip();
+        for (int v = 1; v < VIEWS; v++) if (p.endsWith(", " + Captions.VIEW_SUFFIXES.get(v))) return v;
+        return 0;
+    }
+
+    private static String withoutViewSuffix(String prompt) {
+        String p = prompt.strip();
+        int v = viewOf(p);
+        return v == 0 ? p : p.substring(0, p.length() - Captions.VIEW_SUFFIXES.get(v).length() - 2).strip();
     }
 
     /** The most likely shape of a conditioning vector. */

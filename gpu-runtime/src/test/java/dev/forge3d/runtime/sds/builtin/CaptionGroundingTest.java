@@ -12,10 +12,14 @@ import static org.assertj.core.api.Assertions.within;
 /** Prompts are grounded in the training captions through the real MiniLM encoder. */
 class CaptionGroundingTest {
 
-    static CaptionGrounding grounding;
+    static CaptionGrounding grounding, withLexicon;
 
     @BeforeAll
-    static void load() { grounding = new CaptionGrounding(new MiniLmPromptEncoder()); }
+    static void load() {
+        MiniLmPromptEncoder encoder = new MiniLmPromptEncoder();
+        grounding = new CaptionGrounding(encoder);
+        withLexicon = new CaptionGrounding(encoder, WordNetLexicon.load());
+    }
 
     @Test
     void aTrainingCaptionGroundsOnItsOwnClass() {
@@ -47,5 +51,26 @@ class CaptionGroundingTest {
         float[] block = grounding.ground("a black block");
         assertThat(CaptionGrounding.shape(block)).isEqualTo(Shape.CUBE);
         assertThat(CaptionGrounding.colour(block)).isEqualTo(NamedColour.BLACK);
+    }
+
+    @Test
+    void theLexiconOverrulesTheEncodersMisreadingOfAColourName() {
+        // MiniLM alone puts "a crimson ball" nearest the purple captions; WordNet files crimson under red.
+        float[] alone = grounding.ground("a crimson ball");
+        assertThat(CaptionGrounding.colour(alone)).isNotEqualTo(NamedColour.RED);
+        float[] read = withLexicon.ground("a crimson ball, side view");
+        assertThat(CaptionGrounding.colour(read)).isEqualTo(NamedColour.RED);
+        assertThat(read[CaptionGrounding.SHAPES + NamedColour.RED.ordinal()]).as("the colour is certain").isCloseTo(1f, within(1e-6f));
+        assertThat(CaptionGrounding.shape(read)).isEqualTo(Shape.SPHERE);
+        assertThat(withLexicon.reading("a crimson ball, side view").colourWord()).isEqualTo("crimson");
+    }
+
+    @Test
+    void withoutALexicalReadingTheEncoderStillDecides() {
+        // "box" is a container in WordNet, not a cube: the shape comes from the encoder among the blue classes.
+        float[] v = withLexicon.ground("an azure box");
+        assertThat(CaptionGrounding.colour(v)).isEqualTo(NamedColour.BLUE);
+        assertThat(CaptionGrounding.shape(v)).isEqualTo(Shape.CUBE);
+        assertThat(v[Shape.CUBE.ordinal()]).isLessThan(1f);
     }
 }
