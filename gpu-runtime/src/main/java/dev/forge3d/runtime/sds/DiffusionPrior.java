@@ -1,5 +1,7 @@
 package dev.forge3d.runtime.sds;
 
+import java.util.Map;
+
 /**
  * A text-conditioned image diffusion model used as a frozen prior for score distillation. Images are planar RGB
  * batches {@code (B, 3, S, S)} with values in [-1, 1] ({@code S = imageSize()}), white background = 1.
@@ -25,6 +27,9 @@ public interface DiffusionPrior extends AutoCloseable {
 
     /** Encodes a prompt into the prior's conditioning. */
     Conditioning encode(String prompt);
+
+    /** How this prior reads {@code prompt}, for reports ({@code metrics.json}); empty where it has nothing to say. */
+    default Map<String, Object> reading(String prompt) { return Map.of(); }
 
     /**
      * The classifier-free-guided noise prediction {@code ε_u + g (ε_c - ε_u)} for the noisy images {@code xt} at

@@ -76,6 +76,8 @@ public final class TextTo3d {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("prompt", prompt.strip());
         m.put("prior", prior.name());
+        Map<String, Object> reading = prior.reading(prompt);
+        if (!reading.isEmpty()) m.put("promptReading", reading);
         m.put("guidance", r.guidance());
         m.put("seed", cfg.seed);
         m.put("iterations", r.iterations());

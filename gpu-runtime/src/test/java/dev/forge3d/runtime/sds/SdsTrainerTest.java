@@ -110,12 +110,20 @@ class SdsTrainerTest {
 
     @Test
     void textTo3dWritesAssetsAndTheGlbValidates(@TempDir Path dir) throws Exception {
-        TextTo3d.Outcome o = TextTo3d.run(prior, "an orange torus", tiny(2, 40), dir, p -> { });
+        TextTo3d.Outcome o = TextTo3d.run(prior, "a tangerine doughnut", tiny(2, 40), dir, p -> { });
         for (String f : new String[] {TextTo3d.GLB, TextTo3d.PLY, TextTo3d.SPLAT, TextTo3d.PREVIEW, TextTo3d.METRICS}) {
             assertThat(dir.resolve(f)).isNotEmptyFile();
         }
         assertThat(o.mesh().triangleCount()).isGreaterThan(20);
-        assertThat(Files.readString(dir.resolve(TextTo3d.METRICS))).contains("\"prior\"", "\"guidance\"", "\"judgedShape\"", "\"janusFree\"");
+        String metrics = Files.readString(dir.resolve(TextTo3d.METRICS));
+        assertThat(metrics).contains("\"prior\"", "\"guidance\"", "\"judgedShape\"", "\"janusFree\"");
+        // how the prior read the prompt: both words through WordNet
+        tools.jackson.databind.JsonNode reading = new tools.jackson.databind.ObjectMapper().readTree(metrics).get("promptReading");
+        assertThat(reading.get("shape").asString()).isEqualTo("torus");
+        assertThat(reading.get("shapeFromWord").asString()).isEqualTo("doughnut");
+        assertThat(reading.get("colour").asString()).isEqualTo("orange");
+        assertThat(reading.get("colourFromWord").asString()).isEqualTo("tangerine");
+        assertThat(reading.get("colourProbability").asDouble()).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-6));
         Path script = findUp("scripts/gltf/validate-glb.mjs");
         assumeTrue(script != null && Files.isDirectory(script.getParent().resolve("node_modules/gltf-validator")),
                 "Khronos gltf-validator not installed: run `npm ci --prefix scripts/gltf` to validate the GLB");

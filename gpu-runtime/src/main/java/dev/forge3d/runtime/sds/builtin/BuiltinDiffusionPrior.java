@@ -13,6 +13,7 @@ import dev.forge3d.runtime.sds.DjlSetup;
 import dev.forge3d.runtime.sds.MiniLmPromptEncoder;
 import dev.forge3d.runtime.sds.NoiseSchedule;
 import dev.forge3d.runtime.sds.PromptEncoder;
+import dev.forge3d.runtime.sds.shapes.NamedColour;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -21,6 +22,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The built-in prior: {@link PriorUNet} weights trained by {@link PriorTrainer} on the project's own shape renders,
@@ -93,8 +96,25 @@ public final class BuiltinDiffusionPrior implements DiffusionPrior {
 
     public PriorRecipe recipe() { return recipe; }
 
-    /** The colour and shape WordNet reads from {@code prompt}, for reports (either may be null). */
-    public WordNetLexicon.Reading reading(String prompt) { return grounding.reading(prompt); }
+    /**
+     * The shape and colour the UNet is asked for (the grounding's most likely ones, with their probabilities) and the
+     * prompt words WordNet read them from, if any.
+     */
+    @Override
+    public Map<String, Object> reading(String prompt) {
+        float[] v = grounding.ground(prompt);
+        WordNetLexicon.Reading lexical = grounding.reading(prompt);
+        dev.forge3d.runtime.sds.shapes.Shape shape = CaptionGrounding.shape(v);
+        NamedColour colour = CaptionGrounding.colour(v);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("shape", shape.word());
+        m.put("shapeProbability", v[shape.ordinal()]);
+        m.put("shapeFromWord", lexical.shapeWord());
+        m.put("colour", colour.word());
+        m.put("colourProbability", v[CaptionGrounding.SHAPES + colour.ordinal()]);
+        m.put("colourFromWord", lexical.colourWord());
+        return m;
+    }
 
     @Override
     public String name() { return "builtin"; }
