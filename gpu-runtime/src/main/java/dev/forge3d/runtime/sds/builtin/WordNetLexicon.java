@@ -49,6 +49,8 @@ public final class WordNetLexicon {
 
     /** Hypernym steps searched above a word's sense (crimson → red is one step, ring → toroid one, ball → sphere two). */
     private static final int HYPERNYM_DEPTH = 3;
+    /** "of a pale purple color": the gloss names a palette colour outright. */
+    private static final Pattern NAMED_COLOUR = Pattern.compile("\\b(red|green|blue|yellow|white|black|orange|purple)\\s+colou?r\\b");
     private static final Pattern COLOUR_OF = Pattern.compile("\\bcolou?r of (?:(?:a|an|the)\\s+)?([a-z]+)");
     private static final Pattern SHAPED = Pattern.compile("\\b([a-z]+)-shaped\\b");
     private static final Set<String> FUNCTION_WORDS = Set.of("the", "and", "with", "that", "this", "for", "from", "its", "has");
@@ -131,9 +133,10 @@ public final class WordNetLexicon {
     }
 
     /**
-     * With {@code glosses}, a colour adjective whose synset holds no palette word is read through what its gloss
-     * says it has the colour of ("golden: having the deep slightly brownish color of gold" → gold, "a deep yellow
-     * color"); only that phrase, not every noun of the gloss ("grey: ... between the extremes of white and black").
+     * With {@code glosses}, a colour adjective whose synset holds no palette word is read through its gloss: a
+     * palette colour named outright ("lilac: of a pale purple color") or what it says the word has the colour of
+     * ("golden: having the deep slightly brownish color of gold" → gold, "a deep yellow color"); only those
+     * phrases, not every noun of the gloss ("grey: ... between the extremes of white and black").
      */
     private NamedColour colourOf(String word, boolean glosses) {
         NamedColour exact = paletteColour(word);
@@ -164,6 +167,8 @@ public final class WordNetLexicon {
             }
             if (glosses && adjective != null) {
                 for (Synset sense : adjective.getSenses()) {
+                    Matcher named = NAMED_COLOUR.matcher(definition(sense));
+                    if (named.find()) return paletteColour(named.group(1));
                     Matcher m = COLOUR_OF.matcher(definition(sense));
                     while (m.find()) {
                         NamedColour c = m.group(1).equals(word) ? null : colourOf(m.group(1), false);

@@ -24,6 +24,7 @@ class WordNetLexiconTest {
         assertThat(lexicon.colourOf("jade")).isEqualTo(NamedColour.GREEN);
         assertThat(lexicon.colourOf("ivory")).isEqualTo(NamedColour.WHITE);
         assertThat(lexicon.colourOf("golden")).as("through its gloss: the colour of gold").isEqualTo(NamedColour.YELLOW);
+        assertThat(lexicon.colourOf("amethyst")).as("through its gloss: of a moderate purple color").isEqualTo(NamedColour.PURPLE);
     }
 
     @Test
