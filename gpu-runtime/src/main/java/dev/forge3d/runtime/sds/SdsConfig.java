@@ -30,6 +30,11 @@ public final class SdsConfig {
     public double boundRadius = 1.0;
     /** Largest Gaussian scale (world units). */
     public double maxScale = 0.12;
+    /**
+     * Keep each Gaussian's colour inside the displayable [0, 1] (the range of the prior's training images): classifier-
+     * free guidance otherwise pushes saturated colours past 1, where the render leaves the prior's domain.
+     */
+    public boolean boundColours = true;
     public int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
 
     public void validate() {

@@ -159,11 +159,16 @@ public final class SdsTrainer {
     }
 
     /**
-     * Keeps the object inside the views: centres within {@link SdsConfig#boundRadius} of the origin and no Gaussian
-     * wider than {@link SdsConfig#maxScale}. Without it a noisy prompt's gradients can blow a few Gaussians up until
+     * Keeps the object inside the views: centres within {@link SdsConfig#boundRadius} of the origin, no Gaussian
+     * wider than {@link SdsConfig#maxScale} and (with {@link SdsConfig#boundColours}) colours within [0, 1]. Without it a noisy prompt's gradients can blow a few Gaussians up until
      * they cover every view (seen with the built-in prior).
      */
     private void keepBounded() {
+        if (cfg.boundColours) {
+            float[] dc = model.shDc();
+            float limit = 0.5f / GaussianModel.SH_C0;   // colour = 0.5 + SH_C0 * dc in [0, 1]
+            for (int k = 0; k < 3 * model.size(); k++) dc[k] = Math.max(-limit, Math.min(limit, dc[k]));
+        }
         float[] p = model.positions(), s = model.logScales();
         float maxLog = (float) Math.log(cfg.maxScale), r = (float) cfg.boundRadius;
         for (int i = 0; i < model.size(); i++) {

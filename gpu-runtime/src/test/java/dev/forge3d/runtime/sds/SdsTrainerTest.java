@@ -101,6 +101,28 @@ class SdsTrainerTest {
     }
 
     @Test
+    void coloursStayInTheRangeThePriorWasTrainedOn() {
+        SdsConfig bounded = tiny(4, 150), unbounded = tiny(4, 150);
+        unbounded.boundColours = false;
+        assertThat(maxChannel(distil("a blue cube", unbounded))).as("guidance pushes blue past 1 when free").isGreaterThan(1.02f);
+        GaussianModel m = distil("a blue cube", bounded);
+        assertThat(maxChannel(m)).isLessThanOrEqualTo(1.0001f);
+        assertThat(minChannel(m)).isGreaterThanOrEqualTo(-0.0001f);
+    }
+
+    private static float maxChannel(GaussianModel m) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int k = 0; k < 3 * m.size(); k++) max = Math.max(max, 0.5f + GaussianModel.SH_C0 * m.shDc()[k]);
+        return max;
+    }
+
+    private static float minChannel(GaussianModel m) {
+        float min = Float.POSITIVE_INFINITY;
+        for (int k = 0; k < 3 * m.size(); k++) min = Math.min(min, 0.5f + GaussianModel.SH_C0 * m.shDc()[k]);
+        return min;
+    }
+
+    @Test
     void sameSeedSameModel() {
         GaussianModel a = distil("a yellow cone", tiny(9, 15)), b = distil("a yellow cone", tiny(9, 15));
         assertThat(a.size()).isEqualTo(b.size());
