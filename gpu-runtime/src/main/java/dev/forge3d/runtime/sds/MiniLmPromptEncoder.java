@@ -23,6 +23,7 @@ public final class MiniLmPromptEncoder implements PromptEncoder {
     @Override
     public float[] encode(String prompt) {
         String key = prompt.strip().toLowerCase(java.util.Locale.ROOT);
+        if (cache.size() >= 4096) cache.clear();   // a long-lived worker sees unboundedly many prompts
         return cache.computeIfAbsent(key, k -> model.embed(k).content().vector()).clone();
     }
 

@@ -53,6 +53,7 @@ public final class WordNetLexicon {
     private static final Pattern NAMED_COLOUR = Pattern.compile("\\b(red|green|blue|yellow|white|black|orange|purple)\\s+colou?r\\b");
     private static final Pattern COLOUR_OF = Pattern.compile("\\bcolou?r of (?:(?:a|an|the)\\s+)?([a-z]+)");
     private static final Pattern SHAPED = Pattern.compile("\\b([a-z]+)-shaped\\b");
+    private static final int CACHE_LIMIT = 4096;
     private static final Set<String> FUNCTION_WORDS = Set.of("the", "and", "with", "that", "this", "for", "from", "its", "has");
 
     private final Dictionary dictionary;
@@ -95,6 +96,7 @@ public final class WordNetLexicon {
      * last: "a pearl white orb").
      */
     public synchronized Reading read(String prompt) {
+        if (cache.size() >= CACHE_LIMIT) cache.clear();   // a long-lived worker sees unboundedly many prompts
         return cache.computeIfAbsent(prompt.strip().toLowerCase(Locale.ROOT), this::readUncached);
     }
 
