@@ -10,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The all-MiniLM-L6-v2 sentence encoder (384-d, full-precision ONNX shipped inside its Maven artifact, run by ONNX
  * Runtime in-process): paraphrases and synonyms land near each other, so prompts never seen in training still find
  * the right shape and colour. Full precision rather than the quantised variant: on a validation suite of 16
- * paraphrases its nearest training caption was right for 11, the quantised model's for 9 (docs/text-to-3d.md). Encodings are cached: SDS asks for the same few prompts thousands of times.
+ * paraphrases its nearest training caption was right for 11, the quantised model's for 9 (docs/text-to-3d.md).
+ * Encodings are cached: SDS asks for the same few prompts thousands of times.
  */
 public final class MiniLmPromptEncoder implements PromptEncoder {
 

@@ -160,8 +160,9 @@ public final class SdsTrainer {
 
     /**
      * Keeps the object inside the views: centres within {@link SdsConfig#boundRadius} of the origin, no Gaussian
-     * wider than {@link SdsConfig#maxScale} and (with {@link SdsConfig#boundColours}) colours within [0, 1]. Without it a noisy prompt's gradients can blow a few Gaussians up until
-     * they cover every view (seen with the built-in prior).
+     * wider than {@link SdsConfig#maxScale} and (with {@link SdsConfig#boundColours}) colours within [0, 1]. Without
+     * it a noisy prompt's gradients can blow a few Gaussians up until they cover every view (seen with the built-in
+     * prior).
      */
     private void keepBounded() {
         if (cfg.boundColours) {

@@ -50,7 +50,8 @@ public final class WordNetLexicon {
     /** Hypernym steps searched above a word's sense (crimson → red is one step, ring → toroid one, ball → sphere two). */
     private static final int HYPERNYM_DEPTH = 3;
     /** "of a pale purple color": the gloss names a palette colour outright. */
-    private static final Pattern NAMED_COLOUR = Pattern.compile("\\b(red|green|blue|yellow|white|black|orange|purple)\\s+colou?r\\b");
+    private static final Pattern NAMED_COLOUR = Pattern.compile("\\b(" + String.join("|",
+            java.util.Arrays.stream(NamedColour.values()).map(NamedColour::word).toList()) + ")\\s+colou?r\\b");
     private static final Pattern COLOUR_OF = Pattern.compile("\\bcolou?r of (?:(?:a|an|the)\\s+)?([a-z]+)");
     private static final Pattern SHAPED = Pattern.compile("\\b([a-z]+)-shaped\\b");
     private static final int CACHE_LIMIT = 4096;
