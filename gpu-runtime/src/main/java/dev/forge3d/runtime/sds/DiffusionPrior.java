@@ -1,6 +1,9 @@
 package dev.forge3d.runtime.sds;
 
+import dev.forge3d.runtime.sds.selfcheck.Readings;
+
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A text-conditioned image diffusion model used as a frozen prior for score distillation. Images are planar RGB
@@ -36,6 +39,20 @@ public interface DiffusionPrior extends AutoCloseable {
      * timesteps {@code t} (one per image), every image conditioned on {@code cond}.
      */
     float[] predictNoise(float[] xt, int[] t, Conditioning cond, double guidance);
+
+    /**
+     * The conditional noise prediction (no guidance) for {@code xt} at {@code t}: what a diffusion classifier scores.
+     * Priors whose guided prediction costs a second, unconditional pass override this to skip it.
+     */
+    default float[] predictConditionalNoise(float[] xt, int[] t, Conditioning cond) {
+        return predictNoise(xt, t, cond, 1.0);
+    }
+
+    /**
+     * The readings a generated object for {@code prompt} is self-checked against (the intended one and its rivals);
+     * empty where the prior has no closed vocabulary to name rivals from.
+     */
+    default Optional<Readings> readings(String prompt) { return Optional.empty(); }
 
     /**
      * The SDS gradient dL/dx on clean images {@code x} (same layout, [-1, 1]): {@code w(t) (ε̂ - ε)} with

@@ -36,6 +36,33 @@ public final class SdsConfig {
      */
     public boolean boundColours = true;
     public int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    /**
+     * SDS runs at most (each with its own seed): after a run whose self-check (the prior reading the object back as a
+     * diffusion classifier) prefers a rival reading, another seed is tried while the time budget allows; the run the
+     * check likes best is kept. Priors without rival readings run once.
+     */
+    public int attempts = 3;
+    /** Views rendered, and noise draws per view, for each self-check. */
+    public int selfCheckViews = 8, selfCheckNoises = 4;
+
+    /** The seed of attempt {@code a} (0-based); the first attempt uses {@link #seed} itself. */
+    public long attemptSeed(int a) {
+        return seed + 1_000_003L * a;
+    }
+
+    /** A copy (every field), e.g. for one attempt with its own seed and remaining budget. */
+    public SdsConfig copy() {
+        SdsConfig c = new SdsConfig();
+        c.iterations = iterations; c.maxSeconds = maxSeconds; c.seed = seed; c.guidance = guidance;
+        c.viewsPerIteration = viewsPerIteration; c.initGaussians = initGaussians; c.initRadius = initRadius;
+        c.initOpacity = initOpacity; c.tMin = tMin; c.tMaxStart = tMaxStart; c.tMaxEnd = tMaxEnd;
+        c.lrPositionInit = lrPositionInit; c.lrPositionFinal = lrPositionFinal; c.lrScaling = lrScaling;
+        c.lrRotation = lrRotation; c.lrOpacity = lrOpacity; c.lrColour = lrColour; c.densifyInterval = densifyInterval;
+        c.densifyUntil = densifyUntil; c.densifyTopFraction = densifyTopFraction; c.maxGaussians = maxGaussians;
+        c.minOpacity = minOpacity; c.boundRadius = boundRadius; c.maxScale = maxScale; c.boundColours = boundColours;
+        c.threads = threads; c.attempts = attempts; c.selfCheckViews = selfCheckViews; c.selfCheckNoises = selfCheckNoises;
+        return c;
+    }
 
     public void validate() {
         if (iterations < 0 || maxSeconds < 0) throw new IllegalArgumentException("budgets must not be negative");
@@ -44,6 +71,8 @@ public final class SdsConfig {
         if (!(initOpacity > 0 && initOpacity < 1)) throw new IllegalArgumentException("initial opacity must be in (0, 1)");
         if (initGaussians < 1) throw new IllegalArgumentException("at least one initial Gaussian");
         if (!(tMin > 0 && tMin < tMaxEnd && tMaxEnd <= tMaxStart && tMaxStart < 1)) throw new IllegalArgumentException("timestep range must satisfy 0 < tMin < tMaxEnd <= tMaxStart < 1");
+        if (attempts < 1 || attempts > 10) throw new IllegalArgumentException("attempts must be in 1..10");
+        if (selfCheckViews < 1 || selfCheckNoises < 1) throw new IllegalArgumentException("a self-check needs at least one view and one noise draw");
         if (!Double.isNaN(guidance) && guidance < 0) throw new IllegalArgumentException("guidance must not be negative");
     }
 }

@@ -30,7 +30,7 @@ import java.util.function.IntFunction;
  * gradient through the rasterizer's backward (no backprop through the denoiser), then takes an Adam step and
  * periodically densifies and prunes. Deterministic for a seed when bounded by iterations.
  */
-public final class SdsTrainer {
+public final class SdsTrainer implements AutoCloseable {
 
     /** Summary of a run. */
     public record Result(int iterations, double seconds, int gaussians, double guidance) { }
@@ -194,6 +194,13 @@ public final class SdsTrainer {
             if (c.viewSuffix().equals(suffix)) return c;
         }
         return ViewSampler.sample(rnd);
+    }
+
+    /** Releases the rasterizers' and the optimiser's thread pools (the trained model stays usable). */
+    @Override
+    public void close() {
+        for (Rasterizer r : rasterizers) r.close();
+        pool.shutdown();
     }
 
     /** Clones/splits the Gaussians with the largest mean view-space gradients (a scale-free threshold: SDS gradients have no fixed scale) and prunes transparent ones. */

@@ -9,6 +9,9 @@ import dev.forge3d.runtime.progress.Progress;
 import dev.forge3d.runtime.progress.ProgressListener;
 import dev.forge3d.runtime.sds.judge.Judgement;
 import dev.forge3d.runtime.sds.judge.ShapeColourJudge;
+import dev.forge3d.runtime.sds.selfcheck.DiffusionClassifier;
+import dev.forge3d.runtime.sds.selfcheck.Readings;
+import dev.forge3d.runtime.sds.selfcheck.SelfCheck;
 import dev.forge3d.runtime.splat.GaussianModel;
 import dev.forge3d.runtime.splat.io.PlyWriter;
 import dev.forge3d.runtime.splat.io.SplatWriter;
@@ -21,11 +24,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * A prompt to 3D assets: SDS with a prior, then the exports ({@code model.glb}, {@code scene.ply},
+ * A prompt to 3D assets: SDS with a prior (another seed while the prior's self-check reads the result as a rival
+ * reading and the budget allows, keeping the run the check likes best), then the exports ({@code model.glb}, {@code scene.ply},
  * {@code scene.splat}, {@code preview.png}, a turntable strip of 8 views) and {@code metrics.json} with timings and
  * the independent judge's reading of the result.
  */
@@ -34,7 +42,16 @@ public final class TextTo3d {
     public static final String GLB = "model.glb", PLY = "scene.ply", SPLAT = "scene.splat", PREVIEW = "preview.png", METRICS = "metrics.json";
 
     /** What a run produced. */
-    public record Outcome(SdsTrainer.Result sds, Judgement judgement, TriangleMesh mesh, GaussianModel model, Map<String, Object> metrics) { }
+    public record Outcome(SdsTrainer.Result sds, Judgement judgement, TriangleMesh mesh, GaussianModel model, List<Attempt> attempts,
+                          Map<String, Object> metrics) {
+        /** The attempt whose model was exported. */
+        public Attempt kept() {
+            return attempts.stream().filter(a -> a.model() == model).findFirst().orElseThrow();
+        }
+
+        /** The self-check of the kept attempt (null where the prior offers no rival readings). */
+        public SelfCheck selfCheck() { return kept().check(); }
+    }
 
     private TextTo3d() { }
 
@@ -51,9 +68,42 @@ public final class TextTo3d {
             throw new UncheckedIOException("cannot create " + outDir, e);
         }
         int threads = cfg.threads;
-        SdsTrainer trainer = new SdsTrainer(prior, prompt, cfg, v -> new CpuRasterizer(Math.max(1, threads / 2)));
-        SdsTrainer.Result r = trainer.train(listener);
-        GaussianModel model = trainer.model();
+        Optional<Readings> readings = prior.readings(prompt);
+        DiffusionClassifier classifier = new DiffusionClassifier(prior, cfg.selfCheckViews, cfg.selfCheckNoises, threads);
+        List<Attempt> attempts = new ArrayList<>();
+        Attempt best = null;
+        double sdsSeconds = 0;
+        for (int a = 0; a < cfg.attempts; a++) {
+            if (a > 0) {
+                // another seed only when the check has something to compare and the last run was not good enough
+                if (best.check() == null || best.check().passed()) break;
+                double lastSeconds = attempts.getLast().sds().seconds();
+                if (cfg.maxSeconds > 0 && sdsSeconds + lastSeconds > cfg.maxSeconds) break;
+            }
+            SdsConfig attemptCfg = cfg.copy();
+            attemptCfg.seed = cfg.attemptSeed(a);
+            if (cfg.maxSeconds > 0) attemptCfg.maxSeconds = Math.max(1e-3, cfg.maxSeconds - sdsSeconds);
+            SdsTrainer.Result r;
+            GaussianModel trained;
+            try (SdsTrainer trainer = new SdsTrainer(prior, prompt, attemptCfg, v -> new CpuRasterizer(Math.max(1, threads / 2)))) {
+                r = trainer.train(a == 0 ? listener : labelled(listener, "attempt " + (a + 1) + "/" + cfg.attempts + "  "));
+                trained = trainer.model();
+            }
+            sdsSeconds += r.seconds();
+            listener.checkCancelled();
+            SelfCheck check = null;
+            if (readings.isPresent()) {
+                listener.onProgress(Progress.of("self-check", 0, Double.NaN, "reading the object back as " + readings.get().intendedLabel()));
+                check = classifier.check(trained, readings.get(), cfg.seed ^ SELF_CHECK_SEED);
+                listener.onProgress(Progress.of("self-check", 1, 0, String.format(Locale.ROOT, "%s: margin %+.3f%s",
+                        check.passed() ? "passed" : "failed", check.margin(), check.passed() ? "" : ", read as " + check.aspectWinners().values())));
+            }
+            Attempt attempt = new Attempt(attemptCfg.seed, r, trained, check);
+            attempts.add(attempt);
+            if (best == null || (check != null && check.margin() > best.check().margin())) best = attempt;
+        }
+        SdsTrainer.Result r = best.sds();
+        GaussianModel model = best.model();
         listener.checkCancelled();
         listener.onProgress(Progress.of("export", 0, Double.NaN, "mesh"));
         TriangleMesh mesh = MeshExtractor.extract(model, new MeshExtractor.Options(96, 0.5f, 20_000));
@@ -79,9 +129,9 @@ public final class TextTo3d {
         Map<String, Object> reading = prior.reading(prompt);
         if (!reading.isEmpty()) m.put("promptReading", reading);
         m.put("guidance", r.guidance());
-        m.put("seed", cfg.seed);
+        m.put("seed", best.seed());
         m.put("iterations", r.iterations());
-        m.put("sdsSeconds", r.seconds());
+        m.put("sdsSeconds", sdsSeconds);
         m.put("seconds", (System.nanoTime() - start) / 1e9);
         m.put("gaussians", r.gaussians());
         m.put("imageSize", prior.imageSize());
@@ -100,13 +150,60 @@ public final class TextTo3d {
         q.put("viewColours", j.viewColours().stream().map(c -> c == null ? "none" : c.word()).toList());
         q.put("janusFree", j.janusFree());
         m.put("quality", q);
+        if (best.check() != null) m.put("selfCheck", selfCheckFigures(best.check()));
+        List<Map<String, Object>> tried = new ArrayList<>();
+        for (Attempt a : attempts) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("seed", a.seed());
+            t.put("iterations", a.sds().iterations());
+            t.put("seconds", a.sds().seconds());
+            if (a.check() != null) {
+                t.put("selfCheckPassed", a.check().passed());
+                t.put("selfCheckMargin", a.check().margin());
+                t.put("readAs", a.check().aspectWinners());
+            }
+            t.put("kept", a == best);
+            tried.add(t);
+        }
+        m.put("attempts", tried);
         if (writeMetrics) try {
             Files.writeString(outDir.resolve(METRICS), new ObjectMapper().writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + METRICS, e);
         }
         listener.onProgress(Progress.of("export", 1, 0, "done"));
-        return new Outcome(r, j, mesh, model, m);
+        return new Outcome(r, j, mesh, model, List.copyOf(attempts), m);
+    }
+
+    /** One SDS run of a text-to-3d request and the prior's self-check of its result (null without rival readings). */
+    public record Attempt(long seed, SdsTrainer.Result sds, GaussianModel model, SelfCheck check) { }
+
+    /** Mixed into the request's seed for the self-check's views and noise (the same for every attempt: paired). */
+    private static final long SELF_CHECK_SEED = 0x5E1FC4ECL;
+
+    private static ProgressListener labelled(ProgressListener listener, String prefix) {
+        return new ProgressListener() {
+            @Override
+            public void onProgress(Progress p) {
+                listener.onProgress(new Progress(p.stage(), p.fraction(), p.etaSeconds(), prefix + p.message(), p.stats()));
+            }
+
+            @Override
+            public boolean cancelRequested() { return listener.cancelRequested(); }
+        };
+    }
+
+    private static Map<String, Object> selfCheckFigures(SelfCheck c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("intended", c.intendedLabel());
+        m.put("passed", c.passed());
+        m.put("margin", c.margin());
+        m.put("aspectMargins", c.aspectMargins());
+        m.put("readAs", c.aspectWinners());
+        m.put("intendedError", c.intendedError());
+        m.put("rivalErrors", c.rivalErrors());
+        m.put("seconds", c.seconds());
+        return m;
     }
 
     private static ShapeColourJudge judge;

@@ -42,9 +42,10 @@ class SdsTrainerTest {
     }
 
     static GaussianModel distil(String prompt, SdsConfig cfg) {
-        SdsTrainer t = new SdsTrainer(prior, prompt, cfg, v -> new CpuRasterizer(1));
-        t.train(p -> { });
-        return t.model();
+        try (SdsTrainer t = new SdsTrainer(prior, prompt, cfg, v -> new CpuRasterizer(1))) {
+            t.train(p -> { });
+            return t.model();
+        }
     }
 
     static Path findUp(String relative) {
@@ -122,6 +123,50 @@ class SdsTrainerTest {
         return min;
     }
 
+    /** One iteration leaves the grey ball, which the prior does not read as a red cone: every attempt is spent. */
+    @Test
+    void aFailedSelfCheckTriesOtherSeedsAndKeepsTheRunTheCheckLikesBest(@TempDir Path dir) throws Exception {
+        TextTo3d.Outcome o = TextTo3d.run(prior, "a red cone", tiny(3, 1), dir, p -> { });
+        assertThat(o.attempts()).extracting(TextTo3d.Attempt::seed).containsExactly(3L, 3L + 1_000_003L, 3L + 2_000_006L);
+        assertThat(o.attempts()).allSatisfy(a -> assertThat(a.check().passed()).as(a.check().toString()).isFalse());
+        double best = o.attempts().stream().mapToDouble(a -> a.check().margin()).max().orElseThrow();
+        assertThat(o.selfCheck().margin()).isEqualTo(best);
+        tools.jackson.databind.JsonNode m = new tools.jackson.databind.ObjectMapper().readTree(dir.resolve(TextTo3d.METRICS).toFile());
+        assertThat(m.get("attempts").size()).isEqualTo(3);
+        int kept = 0;
+        for (tools.jackson.databind.JsonNode a : m.get("attempts")) kept += a.get("kept").asBoolean() ? 1 : 0;
+        assertThat(kept).isEqualTo(1);
+        assertThat(m.get("seed").asLong()).isEqualTo(o.kept().seed());
+        assertThat(m.get("selfCheck").get("passed").asBoolean()).isFalse();
+    }
+
+    @Test
+    void oneAttemptOrATimeBudgetSpentByTheFirstRunMeansNoRetry(@TempDir Path dir) {
+        SdsConfig once = tiny(3, 1);
+        once.attempts = 1;
+        assertThat(TextTo3d.run(prior, "a red cone", once, dir.resolve("once"), p -> { }).attempts()).hasSize(1);
+        SdsConfig timed = tiny(3, 0);
+        timed.maxSeconds = 0.3;   // a few iterations: still the grey ball, which fails the check
+        TextTo3d.Outcome o = TextTo3d.run(prior, "a red cone", timed, dir.resolve("timed"), p -> { });
+        assertThat(o.attempts()).hasSize(1);
+        assertThat(o.attempts().getFirst().check().passed()).isFalse();
+    }
+
+    @Test
+    void aConfigCopyHasEveryField() throws Exception {
+        SdsConfig c = new SdsConfig();
+        for (java.lang.reflect.Field f : SdsConfig.class.getFields()) {
+            if (f.getType() == int.class) f.setInt(c, f.getInt(c) + 7);
+            else if (f.getType() == long.class) f.setLong(c, f.getLong(c) + 7);
+            else if (f.getType() == double.class) f.setDouble(c, f.getDouble(c) + 0.5);
+            else if (f.getType() == boolean.class) f.setBoolean(c, !f.getBoolean(c));
+        }
+        SdsConfig copy = c.copy();
+        for (java.lang.reflect.Field f : SdsConfig.class.getFields()) {
+            assertThat(f.get(copy)).as(f.getName()).isEqualTo(f.get(c));
+        }
+    }
+
     @Test
     void sameSeedSameModel() {
         GaussianModel a = distil("a yellow cone", tiny(9, 15)), b = distil("a yellow cone", tiny(9, 15));
@@ -146,6 +191,9 @@ class SdsTrainerTest {
         assertThat(reading.get("colour").asString()).isEqualTo("orange");
         assertThat(reading.get("colourFromWord").asString()).isEqualTo("tangerine");
         assertThat(reading.get("colourProbability").asDouble()).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-6));
+        tools.jackson.databind.JsonNode root = new tools.jackson.databind.ObjectMapper().readTree(metrics);
+        assertThat(root.get("selfCheck").get("intended").asString()).isEqualTo("orange torus");
+        assertThat(root.get("attempts").size()).isEqualTo(o.attempts().size()).isBetween(1, 3);
         Path script = findUp("scripts/gltf/validate-glb.mjs");
         assumeTrue(script != null && Files.isDirectory(script.getParent().resolve("node_modules/gltf-validator")),
                 "Khronos gltf-validator not installed: run `npm ci --prefix scripts/gltf` to validate the GLB");

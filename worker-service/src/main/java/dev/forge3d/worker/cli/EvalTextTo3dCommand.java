@@ -52,19 +52,26 @@ public final class EvalTextTo3dCommand implements Callable<Integer> {
     @Option(names = "--guidance", description = "Guidance scale (default: the prior's).")
     Double guidance;
 
+    @Option(names = "--attempts", description = "SDS runs at most per prompt, as for text-to-3d (default 3; 1: no self-check retries).")
+    Integer attempts;
+
+    @Option(names = "--sds", description = "Override a score-distillation setting for a tuning experiment, e.g. --sds lrColour=0.01 (repeatable; names as in SdsConfig).")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
     @Override
     public Integer call() throws Exception {
         List<PromptSuite.Case> cases = prompts == null ? PromptSuite.heldOut() : PromptSuite.read(prompts);
         if (limit != null) cases = cases.subList(0, Math.min(limit, cases.size()));
         Files.createDirectories(out);
         List<Map<String, Object>> rows = new ArrayList<>();
-        int shapeOk = 0, colourOk = 0, bothOk = 0, janusFree = 0;
+        int shapeOk = 0, colourOk = 0, bothOk = 0, janusFree = 0, attemptsTotal = 0;
         double totalSeconds = 0, maxPromptSeconds = 0;
         ProgressListener quiet = p -> { };
         try (DiffusionPrior p = Priors.open(prior)) {
             for (int i = 0; i < cases.size(); i++) {
                 PromptSuite.Case c = cases.get(i);
-                SdsConfig cfg = TextTo3dCommand.config(seed, iterations, maxSeconds, guidance, null);
+                SdsConfig cfg = TextTo3dCommand.config(seed, iterations, maxSeconds, guidance, null, attempts);
+                applyOverrides(cfg, overrides);
                 long t0 = System.nanoTime();
                 TextTo3d.Outcome o = TextTo3d.run(p, c.prompt(), cfg, out.resolve(String.format(Locale.ROOT, "%02d", i)), quiet);
                 double secs = (System.nanoTime() - t0) / 1e9;
@@ -84,28 +91,57 @@ public final class EvalTextTo3dCommand implements Callable<Integer> {
                 r.put("shapeRight", s);
                 r.put("colourRight", col);
                 r.put("janusFree", o.judgement().janusFree());
+                r.put("attempts", o.attempts().size());
+                r.put("keptAttempt", o.attempts().indexOf(o.kept()) + 1);
+                r.put("selfCheckPassed", o.selfCheck() == null ? null : o.selfCheck().passed());
                 r.put("seconds", secs);
+                attemptsTotal += o.attempts().size();
                 rows.add(r);
-                System.out.printf(Locale.ROOT, "[%d/%d] %-36s expected %-6s %-8s judged %-6s %-8s %s %s janus-free=%s %.0f s%n", i + 1, cases.size(),
+                System.out.printf(Locale.ROOT, "[%d/%d] %-36s expected %-6s %-8s judged %-6s %-8s %s %s janus-free=%s attempts=%d %.0f s%n", i + 1, cases.size(),
                         c.prompt(), c.colour().word(), c.shape().word(), r.get("judgedColour"), r.get("judgedShape"),
-                        col ? "colour-ok" : "COLOUR-WRONG", s ? "shape-ok" : "SHAPE-WRONG", o.judgement().janusFree(), secs);
+                        col ? "colour-ok" : "COLOUR-WRONG", s ? "shape-ok" : "SHAPE-WRONG", o.judgement().janusFree(), o.attempts().size(), secs);
             }
         }
         int n = cases.size();
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("prompts", n);
         summary.put("prior", prior);
+        if (!overrides.isEmpty()) summary.put("sdsOverrides", overrides);
         summary.put("shapeAccuracy", (double) shapeOk / n);
         summary.put("colourAccuracy", (double) colourOk / n);
         summary.put("bothAccuracy", (double) bothOk / n);
         summary.put("janusFreeFraction", (double) janusFree / n);
         summary.put("meanSecondsPerPrompt", totalSeconds / n);
         summary.put("maxSecondsPerPrompt", maxPromptSeconds);
+        summary.put("meanAttemptsPerPrompt", (double) attemptsTotal / n);
         summary.put("cores", Runtime.getRuntime().availableProcessors());
         summary.put("results", rows);
         Files.writeString(out.resolve("eval.json"), new ObjectMapper().writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary));
         System.out.printf(Locale.ROOT, "forge3d eval-text-to-3d: %d prompts; shape %.0f%%, colour %.0f%%, both %.0f%%, Janus-free %.0f%%; %.0f s per prompt (max %.0f s) -> %s%n",
                 n, 100.0 * shapeOk / n, 100.0 * colourOk / n, 100.0 * bothOk / n, 100.0 * janusFree / n, totalSeconds / n, maxPromptSeconds, out.resolve("eval.json"));
         return 0;
+    }
+
+    /** Sets public {@link SdsConfig} fields by name (numbers and booleans), then validates. */
+    static void applyOverrides(SdsConfig cfg, Map<String, String> overrides) {
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            java.lang.reflect.Field f;
+            try {
+                f = SdsConfig.class.getField(e.getKey());
+            } catch (NoSuchFieldException ex) {
+                throw new IllegalArgumentException("--sds: no setting '" + e.getKey() + "' (see SdsConfig)");
+            }
+            try {
+                String v = e.getValue().strip();
+                if (f.getType() == int.class) f.setInt(cfg, Integer.parseInt(v));
+                else if (f.getType() == long.class) f.setLong(cfg, Long.parseLong(v));
+                else if (f.getType() == double.class) f.setDouble(cfg, Double.parseDouble(v));
+                else if (f.getType() == boolean.class) f.setBoolean(cfg, Boolean.parseBoolean(v));
+                else throw new IllegalArgumentException("--sds: '" + e.getKey() + "' is not a number or a boolean");
+            } catch (NumberFormatException | IllegalAccessException ex) {
+                throw new IllegalArgumentException("--sds " + e.getKey() + ": '" + e.getValue() + "' is not a valid value");
+            }
+        }
+        cfg.validate();
     }
 }

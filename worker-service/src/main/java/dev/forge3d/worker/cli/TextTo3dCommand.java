@@ -4,6 +4,7 @@ import dev.forge3d.runtime.sds.DiffusionPrior;
 import dev.forge3d.runtime.sds.Priors;
 import dev.forge3d.runtime.sds.SdsConfig;
 import dev.forge3d.runtime.sds.TextTo3d;
+import dev.forge3d.runtime.sds.selfcheck.SelfCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -33,6 +34,9 @@ public final class TextTo3dCommand implements Callable<Integer> {
     @Option(names = "--guidance", description = "Classifier-free guidance scale (default: the prior's).")
     Double guidance;
 
+    @Option(names = "--attempts", description = "At most this many SDS runs, each with its own seed: another runs while the prior's self-check reads the result as something else and the time budget allows (default 3).")
+    Integer attempts;
+
     @Option(names = "--threads", description = "Rasterizer threads (default: all processors).")
     Integer threads;
 
@@ -42,18 +46,20 @@ public final class TextTo3dCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (prompt.isBlank()) throw new IllegalArgumentException("--prompt is empty");
-        SdsConfig cfg = config(seed, iterations, maxSeconds, guidance, threads);
+        SdsConfig cfg = config(seed, iterations, maxSeconds, guidance, threads, attempts);
         try (DiffusionPrior p = Priors.open(prior); ConsoleProgressBar bar = new ConsoleProgressBar(System.out)) {
             TextTo3d.Outcome o = TextTo3d.run(p, prompt, cfg, out, bar);
             bar.close();
-            System.out.printf("forge3d text-to-3d: %d iterations in %.1f s, %d Gaussians, mesh %d triangles; judge: %s %s -> %s%n",
-                    o.sds().iterations(), o.sds().seconds(), o.sds().gaussians(), o.mesh().triangleCount(),
+            SelfCheck check = o.selfCheck();
+            System.out.printf("forge3d text-to-3d: %d iterations in %.1f s (attempt %d of %d), %d Gaussians, mesh %d triangles; self-check: %s; judge: %s %s -> %s%n",
+                    o.sds().iterations(), o.sds().seconds(), o.attempts().indexOf(o.kept()) + 1, o.attempts().size(), o.sds().gaussians(), o.mesh().triangleCount(),
+                    check == null ? "none (open-vocabulary prior)" : (check.passed() ? "read as " : "failed, read as ") + String.join(", ", new java.util.LinkedHashSet<>(check.aspectWinners().values())),
                     o.judgement().colour() == null ? "?" : o.judgement().colour().word(), o.judgement().shape().word(), out);
         }
         return 0;
     }
 
-    static SdsConfig config(long seed, Integer iterations, Double maxSeconds, Double guidance, Integer threads) {
+    static SdsConfig config(long seed, Integer iterations, Double maxSeconds, Double guidance, Integer threads, Integer attempts) {
         SdsConfig cfg = new SdsConfig();
         cfg.seed = seed;
         if (iterations == null && maxSeconds != null) cfg.iterations = 0;
@@ -61,6 +67,7 @@ public final class TextTo3dCommand implements Callable<Integer> {
         if (maxSeconds != null) cfg.maxSeconds = maxSeconds;
         if (guidance != null) cfg.guidance = guidance;
         if (threads != null) cfg.threads = threads;
+        if (attempts != null) cfg.attempts = attempts;
         cfg.validate();
         return cfg;
     }

@@ -13,6 +13,7 @@ import dev.forge3d.runtime.sds.DjlSetup;
 import dev.forge3d.runtime.sds.MiniLmPromptEncoder;
 import dev.forge3d.runtime.sds.NoiseSchedule;
 import dev.forge3d.runtime.sds.PromptEncoder;
+import dev.forge3d.runtime.sds.selfcheck.Readings;
 import dev.forge3d.runtime.sds.shapes.NamedColour;
 
 import java.io.BufferedInputStream;
@@ -22,8 +23,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The built-in prior: {@link PriorUNet} weights trained by {@link PriorTrainer} on the project's own shape renders,
@@ -135,8 +139,7 @@ public final class BuiltinDiffusionPrior implements DiffusionPrior {
 
     @Override
     public synchronized float[] predictNoise(float[] xt, int[] t, Conditioning cond, double guidance) {
-        int b = t.length, s = recipe.imageSize(), d = recipe.textDim(), per = 3 * s * s;
-        if (xt.length != b * per) throw new IllegalArgumentException("expected " + b + " images of 3x" + s + "x" + s);
+        int b = t.length, per = checkBatch(xt, b);
         // one forward on 2B images: the conditional batch, then the unconditional one
         float[] x2 = new float[2 * b * per];
         System.arraycopy(xt, 0, x2, 0, b * per);
@@ -144,18 +147,7 @@ public final class BuiltinDiffusionPrior implements DiffusionPrior {
         int[] t2 = new int[2 * b];
         System.arraycopy(t, 0, t2, 0, b);
         System.arraycopy(t, 0, t2, b, b);
-        float[] c2 = new float[2 * b * d];
-        for (int i = 0; i < b; i++) {
-            System.arraycopy(cond.embedding(), 0, c2, i * d, d);
-            System.arraycopy(cond.unconditional(), 0, c2, (b + i) * d, d);
-        }
-        float[] out;
-        try (NDManager sub = manager.newSubManager()) {
-            NDArray pred = net.forward(store, new NDList(sub.create(x2, new Shape(2L * b, 3, s, s)),
-                    sub.create(PriorUNet.timeEmbedding(t2), new Shape(2L * b, PriorUNet.TIME_DIM)),
-                    sub.create(c2, new Shape(2L * b, d))), false).singletonOrThrow();
-            out = pred.toFloatArray();
-        }
+        float[] out = velocity(x2, t2, cond.embedding(), b, cond.unconditional());
         // The UNet predicts v; ε = sqrt(abar) v + sqrt(1 - abar) x_t. Guidance is linear, so combining the ε's equals
         // combining the v's.
         float[] guided = new float[b * per];
@@ -169,6 +161,72 @@ public final class BuiltinDiffusionPrior implements DiffusionPrior {
             }
         }
         return guided;
+    }
+
+    /** One conditional forward (no unconditional twin): half the cost of {@link #predictNoise} for self-checks. */
+    @Override
+    public synchronized float[] predictConditionalNoise(float[] xt, int[] t, Conditioning cond) {
+        int b = t.length, per = checkBatch(xt, b);
+        float[] v = velocity(xt, t, cond.embedding(), b, null);
+        float[] eps = new float[b * per];
+        for (int i = 0; i < b; i++) {
+            double ab = schedule.alphaBar(t[i]);
+            float a = (float) Math.sqrt(ab), sigma = (float) Math.sqrt(1 - ab);
+            for (int k = i * per; k < (i + 1) * per; k++) eps[k] = a * v[k] + sigma * xt[k];
+        }
+        return eps;
+    }
+
+    /**
+     * The intended reading is the grounding's most likely shape and colour; its rivals are the other shapes in that
+     * colour and the other colours of that shape, all as one-hot conditionings (what the UNet was trained on).
+     */
+    @Override
+    public Optional<Readings> readings(String prompt) {
+        float[] v = grounding.ground(prompt);
+        int shape = CaptionGrounding.shape(v).ordinal(), colour = CaptionGrounding.colour(v).ordinal();
+        List<Readings.Rival> rivals = new ArrayList<>();
+        for (int s = 0; s < CaptionGrounding.SHAPES; s++) {
+            if (s != shape) rivals.add(new Readings.Rival("shape", label(s, colour), oneHot(s, colour)));
+        }
+        for (int c = 0; c < CaptionGrounding.COLOURS; c++) {
+            if (c != colour) rivals.add(new Readings.Rival("colour", label(shape, c), oneHot(shape, c)));
+        }
+        return Optional.of(new Readings(label(shape, colour), oneHot(shape, colour), rivals));
+    }
+
+    private static String label(int shape, int colour) {
+        return NamedColour.values()[colour].word() + " " + dev.forge3d.runtime.sds.shapes.Shape.values()[shape].word();
+    }
+
+    private Conditioning oneHot(int shape, int colour) {
+        float[] c = new float[recipe.textDim()];
+        c[shape] = 1;
+        c[CaptionGrounding.SHAPES + colour] = 1;
+        c[CaptionGrounding.SHAPES + CaptionGrounding.COLOURS] = 1;    // no view suffix
+        return new Conditioning(label(shape, colour), c, new float[recipe.textDim()]);
+    }
+
+    private int checkBatch(float[] xt, int b) {
+        int s = recipe.imageSize(), per = 3 * s * s;
+        if (xt.length != b * per) throw new IllegalArgumentException("expected " + b + " images of 3x" + s + "x" + s);
+        return per;
+    }
+
+    /**
+     * The UNet's v for the images {@code x}: the first {@code b} conditioned on {@code cond}, the rest (if any) on
+     * {@code uncond}.
+     */
+    private float[] velocity(float[] x, int[] t, float[] cond, int b, float[] uncond) {
+        int n = t.length, s = recipe.imageSize(), d = recipe.textDim();
+        float[] c = new float[n * d];
+        for (int i = 0; i < n; i++) System.arraycopy(i < b ? cond : uncond, 0, c, i * d, d);
+        try (NDManager sub = manager.newSubManager()) {
+            NDArray pred = net.forward(store, new NDList(sub.create(x, new Shape(n, 3, s, s)),
+                    sub.create(PriorUNet.timeEmbedding(t), new Shape(n, PriorUNet.TIME_DIM)),
+                    sub.create(c, new Shape(n, d))), false).singletonOrThrow();
+            return pred.toFloatArray();
+        }
     }
 
     @Override

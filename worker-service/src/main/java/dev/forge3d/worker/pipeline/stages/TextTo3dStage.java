@@ -16,7 +16,7 @@ import java.util.function.Supplier;
 
 /**
  * The {@code text-to-3d} job: score distillation from the job's {@code prompt} (params {@code seed},
- * {@code maxSeconds}, {@code iterations}, {@code guidance} optional), writing {@code model.glb}, {@code scene.ply},
+ * {@code maxSeconds}, {@code iterations}, {@code guidance}, {@code attempts} optional), writing {@code model.glb}, {@code scene.ply},
  * {@code scene.splat} and {@code preview.png}; the run's figures and the judge's reading go to the job's metrics.
  * The prior is the worker's, not the job's: {@code builtin} unless the environment variable {@code FORGE3D_PRIOR}
  * names a model directory. It is loaded on the first job and kept; a missing or broken directory fails the job
@@ -68,6 +68,7 @@ public final class TextTo3dStage implements Stage {
         cfg.iterations = iterations;
         cfg.maxSeconds = maxSeconds;
         if (p.has("guidance")) cfg.guidance = p.decimal("guidance", Double.NaN);
+        cfg.attempts = p.integer("attempts", cfg.attempts);
         try {
             cfg.validate();
         } catch (IllegalArgumentException e) {

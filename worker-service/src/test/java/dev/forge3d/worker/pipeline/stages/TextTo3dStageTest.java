@@ -54,6 +54,10 @@ class TextTo3dStageTest {
         assertThat(metrics.path("iterations").asInt()).isEqualTo(40);
         assertThat(metrics.path("quality").path("judgedShape").isString()).isTrue();
         assertThat(JSON.readTree(tmp.resolve("out/metrics.json").toFile()).path("quality").has("janusFree")).isTrue();
+        // the prior's self-check of the kept run, and every attempt with its seed
+        assertThat(metrics.path("selfCheck").path("intended").asString()).isEqualTo("green cube");
+        assertThat(metrics.path("attempts").size()).isBetween(1, 3);
+        assertThat(metrics.path("attempts").get(0).path("seed").asLong()).isEqualTo(3);
         assertThat(seen).isNotEmpty();
         assertThat(seen.getLast().fraction()).isEqualTo(1.0);
     }
@@ -64,6 +68,15 @@ class TextTo3dStageTest {
         assertThatThrownBy(() -> LocalPipelineRunner.run(p, "t23d-2", params(null, 10), null, tmp.resolve("out"),
                 tmp.resolve("work"), tmp.resolve("ckpt"), CPU, x -> { }))
                 .isInstanceOf(StageFailedException.class).hasMessageContaining("needs a non-empty 'prompt'");
+    }
+
+    @Test
+    void attemptsOutOfRangeFailWithAReason() {
+        Pipeline p = PipelineRegistry.standard().pipeline("text-to-3d").orElseThrow();
+        ObjectNode o = JSON.createObjectNode().put("prompt", "a red cube").put("attempts", 0);
+        assertThatThrownBy(() -> LocalPipelineRunner.run(p, "t23d-5", new JobParams(o), null, tmp.resolve("out"),
+                tmp.resolve("work"), tmp.resolve("ckpt"), CPU, x -> { }))
+                .isInstanceOf(StageFailedException.class).hasMessageContaining("attempts must be in 1..10");
     }
 
     @Test

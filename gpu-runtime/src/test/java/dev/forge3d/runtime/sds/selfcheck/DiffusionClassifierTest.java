@@ -1,0 +1,68 @@
+package dev.forge3d.runtime.sds.selfcheck;
+
+import dev.forge3d.runtime.sds.builtin.BuiltinDiffusionPrior;
+import dev.forge3d.runtime.sds.shapes.NamedColour;
+import dev.forge3d.runtime.sds.shapes.Shape;
+import dev.forge3d.runtime.sds.shapes.ShapeGaussians;
+import dev.forge3d.runtime.splat.GaussianModel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The built-in prior reading ground-truth primitives back: right where the object is what the prompt says, not otherwise. */
+class DiffusionClassifierTest {
+
+    static BuiltinDiffusionPrior prior;
+    static DiffusionClassifier classifier;
+
+    @BeforeAll
+    static void load() {
+        prior = BuiltinDiffusionPrior.loadBundled();
+        classifier = new DiffusionClassifier(prior, 8, 4, 1);
+    }
+
+    @AfterAll
+    static void close() { prior.close(); }
+
+    static GaussianModel primitive(Shape s, NamedColour c) {
+        return ShapeGaussians.build(s, c, 0.8, 25, 10, 1500, 3);
+    }
+
+    @Test
+    void theBuiltinPriorNamesEveryRival() {
+        Readings r = prior.readings("a crimson ball").orElseThrow();
+        assertThat(r.intendedLabel()).isEqualTo("red sphere");
+        assertThat(r.rivals()).hasSize(4 + 7);
+        assertThat(r.rivals()).filteredOn(x -> x.aspect().equals("shape")).extracting(Readings.Rival::label)
+                .containsExactlyInAnyOrder("red cube", "red cylinder", "red cone", "red torus");
+        assertThat(r.rivals()).filteredOn(x -> x.aspect().equals("colour")).extracting(Readings.Rival::label)
+                .contains("green sphere", "purple sphere").doesNotContain("red sphere");
+    }
+
+    @Test
+    void anObjectThatMatchesThePromptPasses() {
+        for (Object[] c : new Object[][] {{"a red cube", Shape.CUBE, NamedColour.RED}, {"a blue torus", Shape.TORUS, NamedColour.BLUE},
+                {"a yellow cone", Shape.CONE, NamedColour.YELLOW}}) {
+            SelfCheck check = classifier.check(primitive((Shape) c[1], (NamedColour) c[2]), prior.readings((String) c[0]).orElseThrow(), 11);
+            assertThat(check.passed()).as(c[0] + ": " + check).isTrue();
+            assertThat(check.aspectWinners()).containsValues(check.intendedLabel());
+        }
+    }
+
+    @Test
+    void anObjectOfAnotherShapeAndColourFailsAndIsReadAsWhatItIs() {
+        SelfCheck check = classifier.check(primitive(Shape.SPHERE, NamedColour.BLUE), prior.readings("a red cube").orElseThrow(), 11);
+        assertThat(check.passed()).isFalse();
+        assertThat(check.margin()).isNegative();
+        assertThat(check.aspectWinners()).containsEntry("shape", "red sphere").containsEntry("colour", "blue cube");
+    }
+
+    @Test
+    void theCheckIsDeterministicForASeed() {
+        GaussianModel m = primitive(Shape.CYLINDER, NamedColour.GREEN);
+        Readings r = prior.readings("a green cylinder").orElseThrow();
+        assertThat(classifier.check(m, r, 5).intendedError()).isEqualTo(classifier.check(m, r, 5).intendedError());
+    }
+}
