@@ -42,6 +42,11 @@ public final class SdsConfig {
      * check likes best is kept. Priors without rival readings run once.
      */
     public int attempts = 3;
+    /**
+     * The self-check margin at which a run is accepted without trying another seed (0: as soon as the intended reading
+     * beats every rival; larger asks for a clearer win).
+     */
+    public double selfCheckAccept = 0;
     /** Views rendered, and noise draws per view, for each self-check. */
     public int selfCheckViews = 8, selfCheckNoises = 4;
 
@@ -60,7 +65,7 @@ public final class SdsConfig {
         c.lrRotation = lrRotation; c.lrOpacity = lrOpacity; c.lrColour = lrColour; c.densifyInterval = densifyInterval;
         c.densifyUntil = densifyUntil; c.densifyTopFraction = densifyTopFraction; c.maxGaussians = maxGaussians;
         c.minOpacity = minOpacity; c.boundRadius = boundRadius; c.maxScale = maxScale; c.boundColours = boundColours;
-        c.threads = threads; c.attempts = attempts; c.selfCheckViews = selfCheckViews; c.selfCheckNoises = selfCheckNoises;
+        c.threads = threads; c.attempts = attempts; c.selfCheckAccept = selfCheckAccept; c.selfCheckViews = selfCheckViews; c.selfCheckNoises = selfCheckNoises;
         return c;
     }
 

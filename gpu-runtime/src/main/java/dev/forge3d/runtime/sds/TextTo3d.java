@@ -76,7 +76,7 @@ public final class TextTo3d {
         for (int a = 0; a < cfg.attempts; a++) {
             if (a > 0) {
                 // another seed only when the check has something to compare and the last run was not good enough
-                if (best.check() == null || best.check().passed()) break;
+                if (best.check() == null || best.check().margin() > cfg.selfCheckAccept) break;
                 double lastSeconds = attempts.getLast().sds().seconds();
                 if (cfg.maxSeconds > 0 && sdsSeconds + lastSeconds > cfg.maxSeconds) break;
             }
@@ -129,7 +129,8 @@ public final class TextTo3d {
         Map<String, Object> reading = prior.reading(prompt);
         if (!reading.isEmpty()) m.put("promptReading", reading);
         m.put("guidance", r.guidance());
-        m.put("seed", best.seed());
+        m.put("seed", best.seed());              // the kept attempt's; attempt 1 uses the requested seed
+        m.put("requestedSeed", cfg.seed);
         m.put("iterations", r.iterations());
         m.put("sdsSeconds", sdsSeconds);
         m.put("seconds", (System.nanoTime() - start) / 1e9);

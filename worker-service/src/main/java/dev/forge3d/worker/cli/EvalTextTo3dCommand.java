@@ -5,7 +5,9 @@ import dev.forge3d.runtime.sds.DiffusionPrior;
 import dev.forge3d.runtime.sds.Priors;
 import dev.forge3d.runtime.sds.SdsConfig;
 import dev.forge3d.runtime.sds.TextTo3d;
+import dev.forge3d.runtime.sds.judge.Judgement;
 import dev.forge3d.runtime.sds.judge.PromptSuite;
+import dev.forge3d.runtime.sds.judge.ShapeColourJudge;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.ObjectMapper;
@@ -58,6 +60,9 @@ public final class EvalTextTo3dCommand implements Callable<Integer> {
     @Option(names = "--sds", description = "Override a score-distillation setting for a tuning experiment, e.g. --sds lrColour=0.01 (repeatable; names as in SdsConfig).")
     Map<String, String> overrides = new LinkedHashMap<>();
 
+    @Option(names = "--judge-attempts", description = "Also judge every attempt's model, not only the kept one (for studying the self-check).")
+    boolean judgeAttempts;
+
     @Override
     public Integer call() throws Exception {
         List<PromptSuite.Case> cases = prompts == null ? PromptSuite.heldOut() : PromptSuite.read(prompts);
@@ -94,6 +99,7 @@ public final class EvalTextTo3dCommand implements Callable<Integer> {
                 r.put("attempts", o.attempts().size());
                 r.put("keptAttempt", o.attempts().indexOf(o.kept()) + 1);
                 r.put("selfCheckPassed", o.selfCheck() == null ? null : o.selfCheck().passed());
+                if (judgeAttempts) r.put("attemptVerdicts", attemptVerdicts(o, c));
                 r.put("seconds", secs);
                 attemptsTotal += o.attempts().size();
                 rows.add(r);
@@ -120,6 +126,27 @@ public final class EvalTextTo3dCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "forge3d eval-text-to-3d: %d prompts; shape %.0f%%, colour %.0f%%, both %.0f%%, Janus-free %.0f%%; %.0f s per prompt (max %.0f s) -> %s%n",
                 n, 100.0 * shapeOk / n, 100.0 * colourOk / n, 100.0 * bothOk / n, 100.0 * janusFree / n, totalSeconds / n, maxPromptSeconds, out.resolve("eval.json"));
         return 0;
+    }
+
+    private ShapeColourJudge attemptJudge;
+
+    private List<Map<String, Object>> attemptVerdicts(TextTo3d.Outcome o, PromptSuite.Case c) {
+        if (attemptJudge == null) attemptJudge = new ShapeColourJudge(1);
+        List<Map<String, Object>> out = new ArrayList<>();
+        {
+            for (TextTo3d.Attempt a : o.attempts()) {
+                Judgement j = attemptJudge.judge(a.model());
+                Map<String, Object> v = new LinkedHashMap<>();
+                v.put("seed", a.seed());
+                v.put("margin", a.check() == null ? null : a.check().margin());
+                v.put("readAs", a.check() == null ? null : a.check().aspectWinners());
+                v.put("judgedShape", j.shape().word());
+                v.put("judgedColour", j.colour() == null ? null : j.colour().word());
+                v.put("right", j.shape() == c.shape() && j.colour() == c.colour());
+                out.add(v);
+            }
+        }
+        return out;
     }
 
     /** Sets public {@link SdsConfig} fields by name (numbers and booleans), then validates. */

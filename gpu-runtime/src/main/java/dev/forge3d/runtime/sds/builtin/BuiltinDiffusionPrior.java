@@ -130,7 +130,7 @@ public final class BuiltinDiffusionPrior implements DiffusionPrior {
     public NoiseSchedule schedule() { return schedule; }
 
     @Override
-    public double defaultGuidance() { return 5; }
+    public double defaultGuidance() { return 7.5; }
 
     @Override
     public Conditioning encode(String prompt) {
