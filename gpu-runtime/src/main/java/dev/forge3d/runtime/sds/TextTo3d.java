@@ -85,7 +85,10 @@ public final class TextTo3d {
             if (cfg.maxSeconds > 0) attemptCfg.maxSeconds = Math.max(1e-3, cfg.maxSeconds - sdsSeconds);
             SdsTrainer.Result r;
             GaussianModel trained;
-            try (SdsTrainer trainer = new SdsTrainer(prior, prompt, attemptCfg, v -> new CpuRasterizer(Math.max(1, threads / 2)))) {
+            // A retry also commits to the intended reading: where the prompt left the prior unsure (a shape at 0.65),
+            // the first run was conditioned on a blend, and another seed of the same blend gives the same object.
+            String attemptPrompt = a == 0 || readings.isEmpty() ? prompt : readings.get().intendedPrompt();
+            try (SdsTrainer trainer = new SdsTrainer(prior, attemptPrompt, attemptCfg, v -> new CpuRasterizer(Math.max(1, threads / 2)))) {
                 r = trainer.train(a == 0 ? listener : labelled(listener, "attempt " + (a + 1) + "/" + cfg.attempts + "  "));
                 trained = trainer.model();
             }
@@ -98,7 +101,7 @@ public final class TextTo3d {
                 listener.onProgress(Progress.of("self-check", 1, 0, String.format(Locale.ROOT, "%s: margin %+.3f%s",
                         check.passed() ? "passed" : "failed", check.margin(), check.passed() ? "" : ", read as " + check.aspectWinners().values())));
             }
-            Attempt attempt = new Attempt(attemptCfg.seed, r, trained, check);
+            Attempt attempt = new Attempt(attemptCfg.seed, attemptPrompt, r, trained, check);
             attempts.add(attempt);
             if (best == null || (check != null && check.margin() > best.check().margin())) best = attempt;
         }
@@ -156,6 +159,7 @@ public final class TextTo3d {
         for (Attempt a : attempts) {
             Map<String, Object> t = new LinkedHashMap<>();
             t.put("seed", a.seed());
+            t.put("prompt", a.prompt());
             t.put("iterations", a.sds().iterations());
             t.put("seconds", a.sds().seconds());
             if (a.check() != null) {
@@ -176,8 +180,11 @@ public final class TextTo3d {
         return new Outcome(r, j, mesh, model, List.copyOf(attempts), m);
     }
 
-    /** One SDS run of a text-to-3d request and the prior's self-check of its result (null without rival readings). */
-    public record Attempt(long seed, SdsTrainer.Result sds, GaussianModel model, SelfCheck check) { }
+    /**
+     * One SDS run of a text-to-3d request: its seed, the prompt it was conditioned on (the request's, or for a retry the
+     * intended reading in the prior's words) and the prior's self-check of its result (null without rival readings).
+     */
+    public record Attempt(long seed, String prompt, SdsTrainer.Result sds, GaussianModel model, SelfCheck check) { }
 
     /** Mixed into the request's seed for the self-check's views and noise (the same for every attempt: paired). */
     private static final long SELF_CHECK_SEED = 0x5E1FC4ECL;

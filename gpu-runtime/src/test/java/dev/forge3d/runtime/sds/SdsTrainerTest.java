@@ -126,8 +126,10 @@ class SdsTrainerTest {
     /** One iteration leaves the grey ball, which the prior does not read as a red cone: every attempt is spent. */
     @Test
     void aFailedSelfCheckTriesOtherSeedsAndKeepsTheRunTheCheckLikesBest(@TempDir Path dir) throws Exception {
-        TextTo3d.Outcome o = TextTo3d.run(prior, "a red cone", tiny(3, 1), dir, p -> { });
+        TextTo3d.Outcome o = TextTo3d.run(prior, "a crimson cone", tiny(3, 1), dir, p -> { });
         assertThat(o.attempts()).extracting(TextTo3d.Attempt::seed).containsExactly(3L, 3L + 1_000_003L, 3L + 2_000_006L);
+        // the retries are conditioned on the intended reading in the prior's own words
+        assertThat(o.attempts()).extracting(TextTo3d.Attempt::prompt).containsExactly("a crimson cone", "a red cone", "a red cone");
         assertThat(o.attempts()).allSatisfy(a -> assertThat(a.check().passed()).as(a.check().toString()).isFalse());
         double best = o.attempts().stream().mapToDouble(a -> a.check().margin()).max().orElseThrow();
         assertThat(o.selfCheck().margin()).isEqualTo(best);

@@ -178,8 +178,9 @@ public final class BuiltinDiffusionPrior implements DiffusionPrior {
     }
 
     /**
-     * The intended reading is the grounding's most likely shape and colour; its rivals are the other shapes in that
-     * colour and the other colours of that shape, all as one-hot conditionings (what the UNet was trained on).
+     * The intended reading is the grounding's most likely shape and colour (its prompt the training caption
+     * {@code "a <colour> <shape>"}); its rivals are the other shapes in that colour and the other colours of that shape,
+     * all as one-hot conditionings (what the UNet was trained on).
      */
     @Override
     public Optional<Readings> readings(String prompt) {
@@ -192,7 +193,8 @@ public final class BuiltinDiffusionPrior implements DiffusionPrior {
         for (int c = 0; c < CaptionGrounding.COLOURS; c++) {
             if (c != colour) rivals.add(new Readings.Rival("colour", label(shape, c), oneHot(shape, c)));
         }
-        return Optional.of(new Readings(label(shape, colour), oneHot(shape, colour), rivals));
+        String caption = Captions.caption(0, dev.forge3d.runtime.sds.shapes.Shape.values()[shape], NamedColour.values()[colour], 0);
+        return Optional.of(new Readings(label(shape, colour), caption, oneHot(shape, colour), rivals));
     }
 
     private static String label(int shape, int colour) {

@@ -34,6 +34,7 @@ class DiffusionClassifierTest {
     void theBuiltinPriorNamesEveryRival() {
         Readings r = prior.readings("a crimson ball").orElseThrow();
         assertThat(r.intendedLabel()).isEqualTo("red sphere");
+        assertThat(r.intendedPrompt()).isEqualTo("a red sphere");
         assertThat(r.rivals()).hasSize(4 + 7);
         assertThat(r.rivals()).filteredOn(x -> x.aspect().equals("shape")).extracting(Readings.Rival::label)
                 .containsExactlyInAnyOrder("red cube", "red cylinder", "red cone", "red torus");
