@@ -32,8 +32,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A prompt to 3D assets: SDS with a prior (another seed while the prior's self-check reads the result as a rival
- * reading and the budget allows, keeping the run the check likes best), then the exports ({@code model.glb}, {@code scene.ply},
+ * A prompt to 3D assets: SDS with a prior (while the prior's self-check reads the result as a rival reading and the
+ * budget allows, another run with another seed, conditioned on the intended reading in the prior's own words; the run
+ * the check reads best is kept), then the exports ({@code model.glb}, {@code scene.ply},
  * {@code scene.splat}, {@code preview.png}, a turntable strip of 8 views) and {@code metrics.json} with timings and
  * the independent judge's reading of the result.
  */
@@ -75,7 +76,7 @@ public final class TextTo3d {
         double sdsSeconds = 0;
         for (int a = 0; a < cfg.attempts; a++) {
             if (a > 0) {
-                // another seed only when the check has something to compare and the last run was not good enough
+                // another run only when the check has something to compare and the last run was not good enough
                 if (best.check() == null || best.check().margin() > cfg.selfCheckAccept) break;
                 double lastSeconds = attempts.getLast().sds().seconds();
                 if (cfg.maxSeconds > 0 && sdsSeconds + lastSeconds > cfg.maxSeconds) break;
