@@ -37,13 +37,14 @@ public final class SdsConfig {
     public boolean boundColours = true;
     public int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     /**
-     * SDS runs at most (each with its own seed): after a run whose self-check (the prior reading the object back as a
-     * diffusion classifier) prefers a rival reading, another seed is tried while the time budget allows; the run the
-     * check likes best is kept. Priors without rival readings run once.
+     * SDS runs at most: after a run whose self-check (the prior reading the object back as a diffusion classifier)
+     * prefers a rival reading, another runs while the time budget allows, with its own seed and conditioned on the
+     * intended reading in the prior's own words; the run the check likes best is kept. Priors without rival readings
+     * run once.
      */
     public int attempts = 3;
     /**
-     * The self-check margin at which a run is accepted without trying another seed (0: as soon as the intended reading
+     * The self-check margin at which a run is accepted without another attempt (0: as soon as the intended reading
      * beats every rival; larger asks for a clearer win).
      */
     public double selfCheckAccept = 0;

@@ -72,7 +72,7 @@ public final class EvalTextTo3dCommand implements Callable<Integer> {
         int shapeOk = 0, colourOk = 0, bothOk = 0, janusFree = 0, attemptsTotal = 0;
         double totalSeconds = 0, maxPromptSeconds = 0;
         ProgressListener quiet = p -> { };
-        try (DiffusionPrior p = Priors.open(prior)) {
+        try (DiffusionPrior p = Priors.open(prior); ShapeColourJudge attemptJudge = judgeAttempts ? new ShapeColourJudge(1) : null) {
             for (int i = 0; i < cases.size(); i++) {
                 PromptSuite.Case c = cases.get(i);
                 SdsConfig cfg = TextTo3dCommand.config(seed, iterations, maxSeconds, guidance, null, attempts);
@@ -99,7 +99,7 @@ public final class EvalTextTo3dCommand implements Callable<Integer> {
                 r.put("attempts", o.attempts().size());
                 r.put("keptAttempt", o.attempts().indexOf(o.kept()) + 1);
                 r.put("selfCheckPassed", o.selfCheck() == null ? null : o.selfCheck().passed());
-                if (judgeAttempts) r.put("attemptVerdicts", attemptVerdicts(o, c));
+                if (judgeAttempts) r.put("attemptVerdicts", attemptVerdicts(attemptJudge, o, c));
                 r.put("seconds", secs);
                 attemptsTotal += o.attempts().size();
                 rows.add(r);
@@ -128,23 +128,20 @@ public final class EvalTextTo3dCommand implements Callable<Integer> {
         return 0;
     }
 
-    private ShapeColourJudge attemptJudge;
-
-    private List<Map<String, Object>> attemptVerdicts(TextTo3d.Outcome o, PromptSuite.Case c) {
-        if (attemptJudge == null) attemptJudge = new ShapeColourJudge(1);
+    /** The judge's verdict on every attempt's model, beside the self-check's margin and reading of it. */
+    private static List<Map<String, Object>> attemptVerdicts(ShapeColourJudge judge, TextTo3d.Outcome o, PromptSuite.Case c) {
         List<Map<String, Object>> out = new ArrayList<>();
-        {
-            for (TextTo3d.Attempt a : o.attempts()) {
-                Judgement j = attemptJudge.judge(a.model());
-                Map<String, Object> v = new LinkedHashMap<>();
-                v.put("seed", a.seed());
-                v.put("margin", a.check() == null ? null : a.check().margin());
-                v.put("readAs", a.check() == null ? null : a.check().aspectWinners());
-                v.put("judgedShape", j.shape().word());
-                v.put("judgedColour", j.colour() == null ? null : j.colour().word());
-                v.put("right", j.shape() == c.shape() && j.colour() == c.colour());
-                out.add(v);
-            }
+        for (TextTo3d.Attempt a : o.attempts()) {
+            Judgement j = judge.judge(a.model());
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("seed", a.seed());
+            v.put("prompt", a.prompt());
+            v.put("margin", a.check() == null ? null : a.check().margin());
+            v.put("readAs", a.check() == null ? null : a.check().aspectWinners());
+            v.put("judgedShape", j.shape().word());
+            v.put("judgedColour", j.colour() == null ? null : j.colour().word());
+            v.put("right", j.shape() == c.shape() && j.colour() == c.colour());
+            out.add(v);
         }
         return out;
     }

@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.concurrent.Callable;
 
 /** {@code forge3d text-to-3d}: a prompt to Gaussians by score distillation, then GLB, PLY, .splat, preview and metrics. */
@@ -34,7 +35,7 @@ public final class TextTo3dCommand implements Callable<Integer> {
     @Option(names = "--guidance", description = "Classifier-free guidance scale (default: the prior's).")
     Double guidance;
 
-    @Option(names = "--attempts", description = "At most this many SDS runs, each with its own seed: another runs while the prior's self-check reads the result as something else and the time budget allows (default 3).")
+    @Option(names = "--attempts", description = "At most this many SDS runs: while the prior's self-check reads the result as another shape or colour and the time budget allows, another runs with its own seed, conditioned on the intended reading (default 3).")
     Integer attempts;
 
     @Option(names = "--threads", description = "Rasterizer threads (default: all processors).")
@@ -53,7 +54,7 @@ public final class TextTo3dCommand implements Callable<Integer> {
             SelfCheck check = o.selfCheck();
             System.out.printf("forge3d text-to-3d: %d iterations in %.1f s (attempt %d of %d), %d Gaussians, mesh %d triangles; self-check: %s; judge: %s %s -> %s%n",
                     o.sds().iterations(), o.sds().seconds(), o.attempts().indexOf(o.kept()) + 1, o.attempts().size(), o.sds().gaussians(), o.mesh().triangleCount(),
-                    check == null ? "none (open-vocabulary prior)" : (check.passed() ? "read as " : "failed, read as ") + String.join(", ", new java.util.LinkedHashSet<>(check.aspectWinners().values())),
+                    check == null ? "none (open-vocabulary prior)" : (check.passed() ? "read as " : "failed, read as ") + String.join(", ", new LinkedHashSet<>(check.aspectWinners().values())),
                     o.judgement().colour() == null ? "?" : o.judgement().colour().word(), o.judgement().shape().word(), out);
         }
         return 0;
