@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * A text-conditioned image diffusion model used as a frozen prior for score distillation. Images are planar RGB
- * batches {@code (B, 3, S, S)} with values in [-1, 1] ({@code S = imageSize()}), white background = 1.
+ * batches {@code (B, 3, S, S)} with values in [-1, 1] ({@code S = imageSize()}), white = 1, on the backgrounds of {@link #background()}.
  * Implementations: the {@code builtin} pixel-space prior trained on the project's own shape renders, and
  * {@link dev.forge3d.runtime.sds.torchscript.TorchScriptDiffusionPrior} for exported Stable Diffusion models.
  */
@@ -27,6 +27,9 @@ public interface DiffusionPrior extends AutoCloseable {
 
     /** Noise values per image that {@link #sdsGradient} expects (the image's for pixel priors, the latent's for latent ones). */
     default int noiseValuesPerImage() { return 3 * imageSize() * imageSize(); }
+
+    /** What the prior's training images had behind the object: SDS and the self-check render on the same. */
+    default BackgroundPolicy background() { return BackgroundPolicy.WHITE; }
 
     /** Encodes a prompt into the prior's conditioning. */
     Conditioning encode(String prompt);

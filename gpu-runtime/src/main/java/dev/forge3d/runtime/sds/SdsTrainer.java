@@ -10,7 +10,6 @@ import dev.forge3d.runtime.splat.densify.Densifier;
 import dev.forge3d.runtime.splat.densify.DensifyStats;
 import dev.forge3d.runtime.splat.raster.GaussianGradients;
 import dev.forge3d.runtime.splat.raster.ImageGradient;
-import dev.forge3d.runtime.splat.raster.RasterSettings;
 import dev.forge3d.runtime.splat.raster.Rasterizer;
 import dev.forge3d.runtime.splat.raster.RenderResult;
 import dev.forge3d.runtime.splat.train.Adam;
@@ -46,7 +45,6 @@ public final class SdsTrainer implements AutoCloseable {
     private final Adam adam;
     private final DensifyStats stats = new DensifyStats();
     private final ForkJoinPool pool;
-    private final RasterSettings settings = RasterSettings.white();
 
     /**
      * @param rasterizers makes one rasterizer per view slot (each view's render must stay valid until its backward)
@@ -111,7 +109,7 @@ public final class SdsTrainer implements AutoCloseable {
             for (int v = 0; v < views; v++) {
                 OrbitCamera oc = v == 0 ? first : sameSuffix(suffix, rnd);
                 Camera cam = oc.camera("sds", size, size);
-                results[v] = rasterizers[v].forward(model, cam, settings);
+                results[v] = rasterizers[v].forward(model, cam, prior.background().sample(rnd));
                 float[] rgb = results[v].rgb();
                 for (int k = 0; k < per; k++) x[v * per + k] = 2 * rgb[k] - 1;
                 t[v] = (int) Math.round((cfg.tMin + (tMax - cfg.tMin) * rnd.nextDouble()) * (steps - 1));

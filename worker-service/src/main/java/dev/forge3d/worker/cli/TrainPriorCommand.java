@@ -2,6 +2,7 @@ package dev.forge3d.worker.cli;
 
 import dev.forge3d.runtime.image.ImageIo;
 import dev.forge3d.runtime.image.RgbImage;
+import dev.forge3d.runtime.sds.BackgroundPolicy;
 import dev.forge3d.runtime.sds.DdimSampler;
 import dev.forge3d.runtime.sds.builtin.BuiltinDiffusionPrior;
 import dev.forge3d.runtime.sds.builtin.PriorRecipe;
@@ -34,6 +35,11 @@ public final class TrainPriorCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "64", description = "Images per step (default: ${DEFAULT-VALUE}).")
     int batch;
 
+    @Option(names = "--background", defaultValue = "white",
+            description = "What the renders have behind the object: white, or random (white half of the time, else a random colour; "
+                    + "SDS and the self-check then render on the same) (default: ${DEFAULT-VALUE}).")
+    String background;
+
     @Option(names = "--samples", defaultValue = "true", negatable = true, description = "Write samples.png: DDIM samples for a few prompts.")
     boolean samples;
 
@@ -45,7 +51,9 @@ public final class TrainPriorCommand implements Callable<Integer> {
         cfg.seed = seed;
         cfg.perPair = perPair;
         cfg.batch = batch;
-        cfg.command = "./forge3d train-prior --out DIR --steps " + steps + " --seed " + seed + " --per-pair " + perPair + " --batch " + batch;
+        cfg.background = BackgroundPolicy.parse(background);
+        cfg.command = "./forge3d train-prior --out DIR --steps " + steps + " --seed " + seed + " --per-pair " + perPair + " --batch " + batch
+                + (cfg.background == BackgroundPolicy.WHITE ? "" : " --background " + cfg.background.word());
         PriorRecipe r;
         try (ConsoleProgressBar bar = new ConsoleProgressBar(System.out)) {
             r = PriorTrainer.train(cfg, out, bar);

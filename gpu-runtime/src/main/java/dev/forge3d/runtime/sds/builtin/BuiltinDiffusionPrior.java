@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import dev.forge3d.runtime.sds.BackgroundPolicy;
 import dev.forge3d.runtime.sds.DiffusionPrior;
 import dev.forge3d.runtime.sds.DjlSetup;
 import dev.forge3d.runtime.sds.MiniLmPromptEncoder;
@@ -125,6 +126,9 @@ public final class BuiltinDiffusionPrior implements DiffusionPrior {
 
     @Override
     public int imageSize() { return recipe.imageSize(); }
+
+    @Override
+    public BackgroundPolicy background() { return recipe.backgroundPolicy(); }
 
     @Override
     public NoiseSchedule schedule() { return schedule; }

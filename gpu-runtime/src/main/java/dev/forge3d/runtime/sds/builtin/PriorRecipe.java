@@ -1,5 +1,6 @@
 package dev.forge3d.runtime.sds.builtin;
 
+import dev.forge3d.runtime.sds.BackgroundPolicy;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.SerializationFeature;
 
@@ -35,11 +36,16 @@ import java.util.List;
  * @param conditioning how prompts reach the UNet: {@value #CAPTION_GROUNDING} ({@link CaptionGrounding})
  * @param prediction  what the UNet predicts: {@value #V_PREDICTION} (the velocity, see
  *                    {@link dev.forge3d.runtime.sds.NoiseSchedule#velocity})
+ * @param background  what the training renders had behind the object ({@link BackgroundPolicy}; absent in recipes
+ *                    written before it existed, which were all on white)
  */
 public record PriorRecipe(String command, int imageSize, int base, int textDim, int timesteps, double betaStart, double betaEnd,
                           int steps, int batch, double learningRate, long seed, int perPair, double condDropout,
                           long parameters, double finalLoss, double seconds, List<double[]> lossCurve, String machine,
-                          String conditioning, String prediction) {
+                          String conditioning, String prediction, String background) {
+
+    /** The background policy of the training renders (white where the recipe predates the field). */
+    public BackgroundPolicy backgroundPolicy() { return BackgroundPolicy.parse(background); }
 
     /** The UNet's output: v-prediction (Salimans &amp; Ho 2022). */
     public static final String V_PREDICTION = "v";

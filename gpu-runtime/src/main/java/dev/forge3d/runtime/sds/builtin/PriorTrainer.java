@@ -15,6 +15,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.forge3d.runtime.progress.Progress;
 import dev.forge3d.runtime.progress.ProgressListener;
+import dev.forge3d.runtime.sds.BackgroundPolicy;
 import dev.forge3d.runtime.sds.DjlSetup;
 import dev.forge3d.runtime.sds.MiniLmPromptEncoder;
 import dev.forge3d.runtime.sds.NoiseSchedule;
@@ -50,6 +51,8 @@ public final class PriorTrainer {
         public long seed = 7;
         public int perPair = 100;
         public double condDropout = 0.1;
+        /** What the renders have behind the object. */
+        public BackgroundPolicy background = BackgroundPolicy.WHITE;
         public int threads = Runtime.getRuntime().availableProcessors();
         /** Save a snapshot every this many steps (0: only at the end). */
         public int snapshotEvery = 500;
@@ -62,7 +65,7 @@ public final class PriorTrainer {
         long start = System.nanoTime();
         DjlSetup.apply();
         Engine.getInstance().setRandomSeed((int) cfg.seed);
-        ShapeRenderDataset data = ShapeRenderDataset.render(cfg.imageSize, cfg.perPair, cfg.seed, cfg.threads, listener);
+        ShapeRenderDataset data = ShapeRenderDataset.render(cfg.imageSize, cfg.perPair, cfg.seed, cfg.background, cfg.threads, listener);
         float[][][][] captions = groundCaptions(new CaptionGrounding(new MiniLmPromptEncoder()), listener);
         int textDim = CaptionGrounding.DIM;
         NoiseSchedule schedule = NoiseSchedule.linear(1000, 1e-4, 0.02);
@@ -150,7 +153,7 @@ public final class PriorTrainer {
         String machine = Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.arch") + ", JDK " + Runtime.version();
         return new PriorRecipe(cfg.command, cfg.imageSize, cfg.base, textDim, 1000, 1e-4, 0.02, steps, cfg.batch, cfg.learningRate,
                 cfg.seed, cfg.perPair, cfg.condDropout, params, loss, (System.nanoTime() - start) / 1e9, List.copyOf(curve), machine,
-                PriorRecipe.CAPTION_GROUNDING, PriorRecipe.V_PREDICTION);
+                PriorRecipe.CAPTION_GROUNDING, PriorRecipe.V_PREDICTION, cfg.background.word());
     }
 
     static long countParameters(PriorUNet net) {

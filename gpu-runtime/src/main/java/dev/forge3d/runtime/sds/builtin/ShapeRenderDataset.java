@@ -2,13 +2,13 @@ package dev.forge3d.runtime.sds.builtin;
 
 import dev.forge3d.runtime.progress.Progress;
 import dev.forge3d.runtime.progress.ProgressListener;
+import dev.forge3d.runtime.sds.BackgroundPolicy;
 import dev.forge3d.runtime.sds.OrbitCamera;
 import dev.forge3d.runtime.sds.ViewSampler;
 import dev.forge3d.runtime.sds.shapes.NamedColour;
 import dev.forge3d.runtime.sds.shapes.Shape;
 import dev.forge3d.runtime.sds.shapes.ShapeGaussians;
 import dev.forge3d.runtime.splat.GaussianModel;
-import dev.forge3d.runtime.splat.raster.RasterSettings;
 import dev.forge3d.runtime.splat.raster.RenderResult;
 import dev.forge3d.runtime.splat.raster.cpu.CpuRasterizer;
 
@@ -17,7 +17,7 @@ import java.util.Random;
 /**
  * The built-in prior's training set, rendered in memory by the project's own rasterizer: every shape in every
  * colour, each at {@code perPair} random sizes (0.6..1.0), yaws, tilts (-20..20 degrees) and orbit views
- * ({@link ViewSampler}), on white. Images are planar RGB in [-1, 1].
+ * ({@link ViewSampler}), on the backgrounds of a {@link BackgroundPolicy}. Images are planar RGB in [-1, 1].
  */
 public final class ShapeRenderDataset {
 
@@ -37,7 +37,7 @@ public final class ShapeRenderDataset {
         suffix = new int[count];
     }
 
-    public static ShapeRenderDataset render(int size, int perPair, long seed, int threads, ProgressListener listener) {
+    public static ShapeRenderDataset render(int size, int perPair, long seed, BackgroundPolicy background, int threads, ProgressListener listener) {
         Shape[] shapes = Shape.values();
         NamedColour[] colours = NamedColour.values();
         int n = shapes.length * colours.length * perPair;
@@ -52,7 +52,7 @@ public final class ShapeRenderDataset {
                         double scale = 0.6 + 0.4 * rnd.nextDouble(), yaw = 360 * rnd.nextDouble(), tilt = -20 + 40 * rnd.nextDouble();
                         GaussianModel m = ShapeGaussians.build(shapes[s], colours[c], scale, yaw, tilt, GAUSSIANS, rnd.nextLong());
                         OrbitCamera view = ViewSampler.sample(rnd);
-                        RenderResult r = raster.forward(m, view.camera("v", size, size), RasterSettings.white());
+                        RenderResult r = raster.forward(m, view.camera("v", size, size), background.sample(rnd));
                         float[] rgb = r.rgb();
                         for (int p = 0; p < per; p++) d.images[i * per + p] = 2 * Math.clamp(rgb[p], 0f, 1f) - 1;
                         d.shape[i] = s;

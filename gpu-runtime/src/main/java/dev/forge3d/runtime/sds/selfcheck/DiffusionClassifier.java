@@ -5,7 +5,6 @@ import dev.forge3d.runtime.sds.NoiseSchedule;
 import dev.forge3d.runtime.sds.OrbitCamera;
 import dev.forge3d.runtime.sds.ViewSampler;
 import dev.forge3d.runtime.splat.GaussianModel;
-import dev.forge3d.runtime.splat.raster.RasterSettings;
 import dev.forge3d.runtime.splat.raster.cpu.CpuRasterizer;
 
 import java.util.LinkedHashMap;
@@ -50,7 +49,7 @@ public final class DiffusionClassifier {
         try (CpuRasterizer raster = new CpuRasterizer(threads)) {
             for (int v = 0; v < views; v++) {
                 OrbitCamera view = ViewSampler.sample(rnd);
-                float[] rgb = raster.forward(model, view.camera("self-check", size, size), RasterSettings.white()).rgb();
+                float[] rgb = raster.forward(model, view.camera("self-check", size, size), prior.background().sample(rnd)).rgb();
                 for (int k = 0; k < noisesPerView; k++) {
                     int i = v * noisesPerView + k;
                     for (int p = 0; p < per; p++) x[i * per + p] = 2 * Math.clamp(rgb[p], 0f, 1f) - 1;
