@@ -43,6 +43,11 @@ public final class TextTo3d {
     public static final String GLB = "model.glb", PLY = "scene.ply", SPLAT = "scene.splat", PREVIEW = "preview.png", METRICS = "metrics.json";
 
     /** What a run produced. */
+    /** Progress stat: which SDS attempt (1-based) an {@code sds} or {@code self-check} report belongs to. */
+    public static final String ATTEMPT_STAT = "attempt";
+    /** Progress stat: the most attempts the request may run ({@link SdsConfig#attempts}). */
+    public static final String ATTEMPTS_STAT = "attempts";
+
     public record Outcome(SdsTrainer.Result sds, Judgement judgement, TriangleMesh mesh, GaussianModel model, List<Attempt> attempts,
                           Map<String, Object> metrics) {
         /** The attempt whose model was exported. */
@@ -90,16 +95,17 @@ public final class TextTo3d {
             // the first run was conditioned on a blend, and another seed of the same blend gives the same object.
             String attemptPrompt = a == 0 || readings.isEmpty() ? prompt : readings.get().intendedPrompt();
             try (SdsTrainer trainer = new SdsTrainer(prior, attemptPrompt, attemptCfg, v -> new CpuRasterizer(Math.max(1, threads / 2)))) {
-                r = trainer.train(a == 0 ? listener : labelled(listener, "attempt " + (a + 1) + "/" + cfg.attempts + "  "));
+                r = trainer.train(labelled(listener, a == 0 ? "" : "attempt " + (a + 1) + "/" + cfg.attempts + "  ", a + 1, cfg.attempts));
                 trained = trainer.model();
             }
             sdsSeconds += r.seconds();
             listener.checkCancelled();
             SelfCheck check = null;
             if (readings.isPresent()) {
-                listener.onProgress(Progress.of("self-check", 0, Double.NaN, "reading the object back as " + readings.get().intendedLabel()));
+                ProgressListener checkProgress = labelled(listener, "", a + 1, cfg.attempts);
+                checkProgress.onProgress(Progress.of("self-check", 0, Double.NaN, "reading the object back as " + readings.get().intendedLabel()));
                 check = classifier.check(trained, readings.get(), cfg.seed ^ SELF_CHECK_SEED);
-                listener.onProgress(Progress.of("self-check", 1, 0, String.format(Locale.ROOT, "%s: margin %+.3f%s",
+                checkProgress.onProgress(Progress.of("self-check", 1, 0, String.format(Locale.ROOT, "%s: margin %+.3f%s",
                         check.passed() ? "passed" : "failed", check.margin(), check.passed() ? "" : ", read as " + check.aspectWinners().values())));
             }
             Attempt attempt = new Attempt(attemptCfg.seed, attemptPrompt, r, trained, check);
@@ -190,11 +196,19 @@ public final class TextTo3d {
     /** Mixed into the request's seed for the self-check's views and noise (the same for every attempt: paired). */
     private static final long SELF_CHECK_SEED = 0x5E1FC4ECL;
 
-    private static ProgressListener labelled(ProgressListener listener, String prefix) {
+    /**
+     * Adds the attempt to each report: {@code prefix} to the message, and the figures {@value #ATTEMPT_STAT} (1-based)
+     * and {@value #ATTEMPTS_STAT} (the most that may run) to its stats, so that a caller can place the attempt's
+     * {@code sds} and {@code self-check} progress within the whole request.
+     */
+    private static ProgressListener labelled(ProgressListener listener, String prefix, int attempt, int attempts) {
         return new ProgressListener() {
             @Override
             public void onProgress(Progress p) {
-                listener.onProgress(new Progress(p.stage(), p.fraction(), p.etaSeconds(), prefix + p.message(), p.stats()));
+                Map<String, Double> stats = new LinkedHashMap<>(p.stats());
+                stats.put(ATTEMPT_STAT, (double) attempt);
+                stats.put(ATTEMPTS_STAT, (double) attempts);
+                listener.onProgress(new Progress(p.stage(), p.fraction(), p.etaSeconds(), prefix + p.message(), stats));
             }
 
             @Override

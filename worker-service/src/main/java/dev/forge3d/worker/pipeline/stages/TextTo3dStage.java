@@ -74,7 +74,7 @@ public final class TextTo3dStage implements Stage {
         } catch (IllegalArgumentException e) {
             throw new StageFailedException(e.getMessage());
         }
-        TextTo3d.Outcome o = TextTo3d.run(prior(), prompt, cfg, ctx.outputDir(), ctx.progress(), false);
+        TextTo3d.Outcome o = TextTo3d.run(prior(), prompt, cfg, ctx.outputDir(), new TextTo3dProgress(ctx.progress()), false);
         JsonNode figures = new ObjectMapper().valueToTree(o.metrics());
         for (Map.Entry<String, JsonNode> e : figures.properties()) ctx.metrics().set(e.getKey(), e.getValue());
     }

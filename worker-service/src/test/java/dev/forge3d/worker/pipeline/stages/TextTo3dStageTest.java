@@ -60,6 +60,8 @@ class TextTo3dStageTest {
         assertThat(metrics.path("attempts").get(0).path("seed").asLong()).isEqualTo(3);
         assertThat(seen).isNotEmpty();
         assertThat(seen.getLast().fraction()).isEqualTo(1.0);
+        // the job's progress only grows, through the self-check, any retry and the exports
+        assertThat(seen.stream().map(Progress::fraction).toList()).isSorted();
     }
 
     @Test
