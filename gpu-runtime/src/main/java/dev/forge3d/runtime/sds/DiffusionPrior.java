@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * A text-conditioned image diffusion model used as a frozen prior for score distillation. Images are planar RGB
- * batches {@code (B, 3, S, S)} with values in [-1, 1] ({@code S = imageSize()}), white = 1, on the backgrounds of {@link #background()}.
+ * batches {@code (B, 3, S, S)} with values in [-1, 1] ({@code S = imageSize()}), white = 1, rendered on the
+ * backgrounds of {@link #background()}.
  * Implementations: the {@code builtin} pixel-space prior trained on the project's own shape renders, and
  * {@link dev.forge3d.runtime.sds.torchscript.TorchScriptDiffusionPrior} for exported Stable Diffusion models.
  */

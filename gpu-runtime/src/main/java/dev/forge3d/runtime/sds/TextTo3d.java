@@ -42,12 +42,12 @@ public final class TextTo3d {
 
     public static final String GLB = "model.glb", PLY = "scene.ply", SPLAT = "scene.splat", PREVIEW = "preview.png", METRICS = "metrics.json";
 
-    /** What a run produced. */
     /** Progress stat: which SDS attempt (1-based) an {@code sds} or {@code self-check} report belongs to. */
     public static final String ATTEMPT_STAT = "attempt";
     /** Progress stat: the most attempts the request may run ({@link SdsConfig#attempts}). */
     public static final String ATTEMPTS_STAT = "attempts";
 
+    /** What a run produced. */
     public record Outcome(SdsTrainer.Result sds, Judgement judgement, TriangleMesh mesh, GaussianModel model, List<Attempt> attempts,
                           Map<String, Object> metrics) {
         /** The attempt whose model was exported. */

@@ -1,5 +1,6 @@
 package dev.forge3d.runtime.sds.builtin;
 
+import dev.forge3d.runtime.sds.BackgroundPolicy;
 import dev.forge3d.runtime.sds.DiffusionPrior;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,6 +31,8 @@ class BuiltinDiffusionPriorTest {
         assertThat(r.conditioning()).isEqualTo(PriorRecipe.CAPTION_GROUNDING);
         assertThat(r.finalLoss()).isBetween(0.0, 0.5);
         assertThat(r.parameters()).isGreaterThan(100_000);
+        // the committed recipe predates the background field: its renders, and so SDS and the self-check, are on white
+        assertThat(prior.background()).isEqualTo(BackgroundPolicy.WHITE);
     }
 
     @Test
