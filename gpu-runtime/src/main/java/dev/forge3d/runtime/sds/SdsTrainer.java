@@ -31,6 +31,9 @@ import java.util.function.IntFunction;
  */
 public final class SdsTrainer implements AutoCloseable {
 
+    /** The stage name of this trainer's progress reports. */
+    public static final String STAGE = "sds";
+
     /** Summary of a run. */
     public record Result(int iterations, double seconds, int gaussians, double guidance) { }
 
@@ -145,13 +148,13 @@ public final class SdsTrainer implements AutoCloseable {
             if (now - lastReport > 200_000_000L) {
                 lastReport = now;
                 double secs = (now - start) / 1e9, f = fraction(it, secs);
-                listener.onProgress(new Progress("sds", f, f > 0 ? secs * (1 - f) / f : Double.NaN,
+                listener.onProgress(new Progress(STAGE, f, f > 0 ? secs * (1 - f) / f : Double.NaN,
                         String.format(Locale.ROOT, "it %d  gaussians %d  |grad| %.3g  t<=%.2f", it, model.size(), gradNormEma, tMax),
                         Map.of("iteration", (double) it, "gaussians", (double) model.size(), "seconds", secs)));
             }
         }
         double secs = (System.nanoTime() - start) / 1e9;
-        listener.onProgress(new Progress("sds", 1, 0, "it " + it + "  gaussians " + model.size(),
+        listener.onProgress(new Progress(STAGE, 1, 0, "it " + it + "  gaussians " + model.size(),
                 Map.of("iteration", (double) it, "gaussians", (double) model.size(), "seconds", secs)));
         return new Result(it, secs, model.size(), guidance);
     }

@@ -42,6 +42,8 @@ public final class TextTo3d {
 
     public static final String GLB = "model.glb", PLY = "scene.ply", SPLAT = "scene.splat", PREVIEW = "preview.png", METRICS = "metrics.json";
 
+    /** Stage names of the reports after each SDS run ({@link SdsTrainer#STAGE}) and at the end. */
+    public static final String SELF_CHECK_STAGE = "self-check", EXPORT_STAGE = "export";
     /** Progress stat: which SDS attempt (1-based) an {@code sds} or {@code self-check} report belongs to. */
     public static final String ATTEMPT_STAT = "attempt";
     /** Progress stat: the most attempts the request may run ({@link SdsConfig#attempts}). */
@@ -103,9 +105,9 @@ public final class TextTo3d {
             SelfCheck check = null;
             if (readings.isPresent()) {
                 ProgressListener checkProgress = labelled(listener, "", a + 1, cfg.attempts);
-                checkProgress.onProgress(Progress.of("self-check", 0, Double.NaN, "reading the object back as " + readings.get().intendedLabel()));
+                checkProgress.onProgress(Progress.of(SELF_CHECK_STAGE, 0, Double.NaN, "reading the object back as " + readings.get().intendedLabel()));
                 check = classifier.check(trained, readings.get(), cfg.seed ^ SELF_CHECK_SEED);
-                checkProgress.onProgress(Progress.of("self-check", 1, 0, String.format(Locale.ROOT, "%s: margin %+.3f%s",
+                checkProgress.onProgress(Progress.of(SELF_CHECK_STAGE, 1, 0, String.format(Locale.ROOT, "%s: margin %+.3f%s",
                         check.passed() ? "passed" : "failed", check.margin(), check.passed() ? "" : ", read as " + check.aspectWinners().values())));
             }
             Attempt attempt = new Attempt(attemptCfg.seed, attemptPrompt, r, trained, check);
@@ -115,7 +117,7 @@ public final class TextTo3d {
         SdsTrainer.Result r = best.sds();
         GaussianModel model = best.model();
         listener.checkCancelled();
-        listener.onProgress(Progress.of("export", 0, Double.NaN, "mesh"));
+        listener.onProgress(Progress.of(EXPORT_STAGE, 0, Double.NaN, "mesh"));
         TriangleMesh mesh = MeshExtractor.extract(model, new MeshExtractor.Options(96, 0.5f, 20_000));
         try {
             GlbWriter.write(mesh, outDir.resolve(GLB));
@@ -124,10 +126,10 @@ public final class TextTo3d {
         }
         PlyWriter.write(model, outDir.resolve(PLY));
         SplatWriter.write(model, outDir.resolve(SPLAT));
-        listener.onProgress(Progress.of("export", 0.4, Double.NaN, "preview"));
+        listener.onProgress(Progress.of(EXPORT_STAGE, 0.4, Double.NaN, "preview"));
         ImageIo.writePng(turntable(model, 8, 128, threads), outDir.resolve(PREVIEW));
         listener.checkCancelled();
-        listener.onProgress(Progress.of("export", 0.6, Double.NaN, "judge"));
+        listener.onProgress(Progress.of(EXPORT_STAGE, 0.6, Double.NaN, "judge"));
         Judgement j;
         ShapeColourJudge judge = judge();
         synchronized (judge) {
@@ -183,7 +185,7 @@ public final class TextTo3d {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + METRICS, e);
         }
-        listener.onProgress(Progress.of("export", 1, 0, "done"));
+        listener.onProgress(Progress.of(EXPORT_STAGE, 1, 0, "done"));
         return new Outcome(r, j, mesh, model, List.copyOf(attempts), m);
     }
 

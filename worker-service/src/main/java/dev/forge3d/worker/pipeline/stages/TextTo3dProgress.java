@@ -2,6 +2,7 @@ package dev.forge3d.worker.pipeline.stages;
 
 import dev.forge3d.runtime.progress.Progress;
 import dev.forge3d.runtime.progress.ProgressListener;
+import dev.forge3d.runtime.sds.SdsTrainer;
 import dev.forge3d.runtime.sds.TextTo3d;
 
 /**
@@ -16,7 +17,7 @@ import dev.forge3d.runtime.sds.TextTo3d;
  */
 final class TextTo3dProgress implements ProgressListener {
 
-    /** SDS is most of a request's time (about 58 of 64 s measured for 2000 iterations); exports and the judge the rest. */
+    /** SDS is most of a request's time (54-65 s of 55-71 s per one-attempt request in the 2026-12-06 blind run); exports and the judge the rest. */
     static final double SDS_SHARE = 0.9;
 
     private final ProgressListener job;
@@ -29,12 +30,10 @@ final class TextTo3dProgress implements ProgressListener {
     @Override
     public synchronized void onProgress(Progress p) {
         double f = Math.clamp(Double.isNaN(p.fraction()) ? 0 : p.fraction(), 0, 1);
-        double overall = switch (p.stage()) {
-            case "sds" -> SDS_SHARE * (attempt(p) - 1 + f) / attempts(p);
-            case "self-check" -> SDS_SHARE * attempt(p) / attempts(p);
-            case "export" -> SDS_SHARE + (1 - SDS_SHARE) * f;
-            default -> reported;
-        };
+        double overall = reported;
+        if (SdsTrainer.STAGE.equals(p.stage())) overall = SDS_SHARE * (attempt(p) - 1 + f) / attempts(p);
+        else if (TextTo3d.SELF_CHECK_STAGE.equals(p.stage())) overall = SDS_SHARE * attempt(p) / attempts(p);
+        else if (TextTo3d.EXPORT_STAGE.equals(p.stage())) overall = SDS_SHARE + (1 - SDS_SHARE) * f;
         reported = Math.max(reported, overall);
         job.onProgress(new Progress(p.stage(), reported, p.etaSeconds(), p.message(), p.stats()));
     }
