@@ -53,6 +53,10 @@ public final class WordNetLexicon {
     private static final Pattern NAMED_COLOUR = Pattern.compile("\\b(" + String.join("|",
             java.util.Arrays.stream(NamedColour.values()).map(NamedColour::word).toList()) + ")\\s+colou?r\\b");
     private static final Pattern COLOUR_OF = Pattern.compile("\\bcolou?r of (?:(?:a|an|the)\\s+)?([a-z]+)");
+    /** "mulberry: sweet usually dark purple blackberry-like fruit": a thing's typical colour, as its gloss states it. */
+    private static final Pattern TYPICAL_COLOUR = Pattern.compile("\\b(?:usually|typically|commonly|normally)\\s+"
+            + "(?:(?:dark|deep|light|pale|bright|vivid)\\s+)?(" + String.join("|",
+            java.util.Arrays.stream(NamedColour.values()).map(NamedColour::word).toList()) + ")\\b");
     private static final Pattern SHAPED = Pattern.compile("\\b([a-z]+)-shaped\\b");
     private static final int CACHE_LIMIT = 4096;
     private static final Set<String> FUNCTION_WORDS = Set.of("the", "and", "with", "that", "this", "for", "from", "its", "has");
@@ -139,7 +143,8 @@ public final class WordNetLexicon {
      * With {@code glosses}, a colour adjective whose synset holds no palette word is read through its gloss: a
      * palette colour named outright ("lilac: of a pale purple color") or what it says the word has the colour of
      * ("golden: having the deep slightly brownish color of gold" → gold, "a deep yellow color"); only those
-     * phrases, not every noun of the gloss ("grey: ... between the extremes of white and black").
+     * phrases, not every noun of the gloss ("grey: ... between the extremes of white and black"). A noun that
+     * names no colour is read through a colour its gloss calls typical ("aubergine: ... typically dark purple").
      */
     private NamedColour colourOf(String word, boolean glosses) {
         NamedColour exact = paletteColour(word);
@@ -177,6 +182,16 @@ public final class WordNetLexicon {
                         NamedColour c = m.group(1).equals(word) ? null : colourOf(m.group(1), false);
                         if (c != null) return c;
                     }
+                }
+            }
+            // A thing named for its colour ("an aubergine ball", "a mulberry ring") whose gloss states that colour as
+            // typical; a colour merely mentioned ("can: ... for food or drink or paint") does not count, nor does a
+            // word that has a colour sense of its own outside the palette ("apricot: a shade of pink", whose tree
+            // has "usually white blossoms").
+            if (glosses && noun != null && !hasColourSense(noun)) {
+                for (Synset sense : noun.getSenses()) {
+                    Matcher typical = TYPICAL_COLOUR.matcher(definition(sense));
+                    if (typical.find()) return paletteColour(typical.group(1));
                 }
             }
             return null;
@@ -220,6 +235,11 @@ public final class WordNetLexicon {
         String g = sense.getGloss().toLowerCase(Locale.ROOT);
         int semicolon = g.indexOf(';');
         return semicolon < 0 ? g : g.substring(0, semicolon);
+    }
+
+    private static boolean hasColourSense(IndexWord noun) throws JWNLException {
+        for (Synset sense : noun.getSenses()) if (descendsFrom(sense, "color", 8)) return true;
+        return false;
     }
 
     private static boolean mentionsColour(String gloss) {

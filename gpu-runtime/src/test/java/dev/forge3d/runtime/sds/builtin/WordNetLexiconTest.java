@@ -25,6 +25,8 @@ class WordNetLexiconTest {
         assertThat(lexicon.colourOf("ivory")).isEqualTo(NamedColour.WHITE);
         assertThat(lexicon.colourOf("golden")).as("through its gloss: the colour of gold").isEqualTo(NamedColour.YELLOW);
         assertThat(lexicon.colourOf("amethyst")).as("through its gloss: of a moderate purple color").isEqualTo(NamedColour.PURPLE);
+        assertThat(lexicon.colourOf("aubergine")).as("a noun's gloss: typically dark purple").isEqualTo(NamedColour.PURPLE);
+        assertThat(lexicon.colourOf("mulberry")).as("a noun's gloss: usually dark purple").isEqualTo(NamedColour.PURPLE);
     }
 
     @Test
@@ -33,6 +35,8 @@ class WordNetLexiconTest {
         assertThat(lexicon.colourOf("brown")).isNull();
         assertThat(lexicon.colourOf("caucasian")).as("a 'white' synset that is not about colour").isNull();
         assertThat(lexicon.colourOf("cylinder")).isNull();
+        assertThat(lexicon.colourOf("can")).as("a colour only mentioned in the gloss (paint)").isNull();
+        assertThat(lexicon.colourOf("apricot")).as("its own colour sense is pink; its tree's blossoms are white").isNull();
         assertThat(lexicon.colourOf("xyzzy")).isNull();
     }
 
