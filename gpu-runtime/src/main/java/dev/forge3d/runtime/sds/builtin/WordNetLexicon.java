@@ -49,14 +49,15 @@ public final class WordNetLexicon {
 
     /** Hypernym steps searched above a word's sense (crimson → red is one step, ring → toroid one, ball → sphere two). */
     private static final int HYPERNYM_DEPTH = 3;
+    /** The palette's colour words as a regex alternation: "red|green|...". */
+    private static final String PALETTE_COLOURS = String.join("|",
+            java.util.Arrays.stream(NamedColour.values()).map(NamedColour::word).toList());
     /** "of a pale purple color": the gloss names a palette colour outright. */
-    private static final Pattern NAMED_COLOUR = Pattern.compile("\\b(" + String.join("|",
-            java.util.Arrays.stream(NamedColour.values()).map(NamedColour::word).toList()) + ")\\s+colou?r\\b");
+    private static final Pattern NAMED_COLOUR = Pattern.compile("\\b(" + PALETTE_COLOURS + ")\\s+colou?r\\b");
     private static final Pattern COLOUR_OF = Pattern.compile("\\bcolou?r of (?:(?:a|an|the)\\s+)?([a-z]+)");
     /** "mulberry: sweet usually dark purple blackberry-like fruit": a thing's typical colour, as its gloss states it. */
     private static final Pattern TYPICAL_COLOUR = Pattern.compile("\\b(?:usually|typically|commonly|normally)\\s+"
-            + "(?:(?:dark|deep|light|pale|bright|vivid)\\s+)?(" + String.join("|",
-            java.util.Arrays.stream(NamedColour.values()).map(NamedColour::word).toList()) + ")\\b");
+            + "(?:(?:dark|deep|light|pale|bright|vivid)\\s+)?(" + PALETTE_COLOURS + ")\\b");
     private static final Pattern SHAPED = Pattern.compile("\\b([a-z]+)-shaped\\b");
     private static final int CACHE_LIMIT = 4096;
     private static final Set<String> FUNCTION_WORDS = Set.of("the", "and", "with", "that", "this", "for", "from", "its", "has");
