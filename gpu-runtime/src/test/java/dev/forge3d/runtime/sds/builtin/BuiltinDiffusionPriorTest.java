@@ -31,7 +31,7 @@ class BuiltinDiffusionPriorTest {
         assertThat(r.conditioning()).isEqualTo(PriorRecipe.CAPTION_GROUNDING);
         assertThat(r.finalLoss()).isBetween(0.0, 0.5);
         assertThat(r.parameters()).isGreaterThan(100_000);
-        // the committed recipe predates the background field: its renders, and so SDS and the self-check, are on white
+        // the committed recipe is white-background: its renders, and so SDS and the self-check, are on white
         assertThat(prior.background()).isEqualTo(BackgroundPolicy.WHITE);
     }
 
