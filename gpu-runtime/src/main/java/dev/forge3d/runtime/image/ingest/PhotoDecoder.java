@@ -15,7 +15,8 @@ import java.util.Iterator;
  * area resampler does the rest. A 50-megapixel photo for a 400 px job never sits in memory at full size. Measured on
  * Strecha and buddha13 photos (3072 and 2736 px to 400 px): 41.8-45.1 dB PSNR against decoding at full size first,
  * and 1.3-2.3x faster. JPEG variants (CMYK/YCCK, Adobe markers, ICC profiles) are read by the TwelveMonkeys reader,
- * which ImageIO finds on the class path.
+ * which ImageIO finds on the class path: the JDK's own reader decodes an Adobe CMYK JPEG with its colours inverted
+ * (mean error 63.6 of 255 levels on the test picture, 0.8 with TwelveMonkeys).
  */
 public final class PhotoDecoder {
     private PhotoDecoder() {}
