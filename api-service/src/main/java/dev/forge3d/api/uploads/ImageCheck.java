@@ -16,8 +16,8 @@ import javax.imageio.stream.ImageInputStream;
 
 /**
  * Accepts only JPEG and PNG photos that decode completely. Decoding (subsampled, so memory stays small) is the
- * only reliable way to catch a truncated or damaged file; the JPEG decoder reports a truncated file as a warning,
- * which counts as corrupt here.
+ * only reliable way to catch a truncated or damaged file; the JPEG decoder reports a truncated file as a warning
+ * ("Premature end of JPEG file", "Corrupt JPEG data"), which counts as corrupt here.
  */
 final class ImageCheck {
     static {
@@ -47,7 +47,11 @@ final class ImageCheck {
                 reader.addIIOReadWarningListener(new IIOReadWarningListener() {
                     @Override
                     public void warningOccurred(ImageReader source, String w) {
-                        warning.compareAndSet(null, w);
+                        // libjpeg's words for a cut or damaged file; other warnings (a CMYK JPEG without an ICC
+                        // profile, say) are about colour, not integrity.
+                        if (w != null && (w.contains("Premature end") || w.contains("Corrupt"))) {
+                            warning.compareAndSet(null, w);
+                        }
                     }
                 });
                 int w = reader.getWidth(0);
