@@ -201,11 +201,12 @@ public class WorkerController {
         UUID jobId = ArtifactController.parseJobId(id);
         List<String> nextTypes = req.next() == null ? null : checkLeaseRequest(req.next());
         String metrics = req.metrics() == null || req.metrics().isNull() ? null : mapper.writeValueAsString(req.metrics());
-        if (!queue.complete(jobId, token(req.leaseToken()), metrics)) throw stale(jobId);
+        // SUCCEEDED, or CANCELED when the client's cancel was accepted first (the artifacts are then not published).
+        String state = queue.complete(jobId, token(req.leaseToken()), metrics).orElseThrow(() -> stale(jobId));
         events.publishEvent(new JobChanged(jobId));
         LeaseResponse next = nextTypes == null ? null
                 : claim(nextTypes, req.next(), props.clampLease(req.next().leaseSeconds())).orElse(null);
-        return new CompleteResponse(jobId, "SUCCEEDED", next);
+        return new CompleteResponse(jobId, state, next);
     }
 
     @PostMapping("/v1/worker/jobs/{id}/fail")
