@@ -99,6 +99,22 @@ public class JobQueue {
     }
 
     /**
+     * Like {@link #currentAttempt}, but locks the job row FOR SHARE until the caller's transaction ends: a complete,
+     * fail, cancel acknowledgement or lease expiry (each an UPDATE of the row) waits for that transaction, so a row
+     * the caller records after this check belongs to a lease that was valid when it committed. Call it inside the
+     * transaction that writes the row.
+     */
+    public OptionalInt lockCurrentAttempt(UUID jobId, long token) {
+        List<Integer> r = jdbc.sql("""
+                select attempt from jobs
+                 where id = :id and state = 'RUNNING' and lease_token = :token and lease_expires_at > now()
+                   for share""")
+                .param("id", jobId).param("token", token)
+                .query(Integer.class).list();
+        return r.isEmpty() ? OptionalInt.empty() : OptionalInt.of(r.getFirst());
+    }
+
+    /**
      * SUCCEEDED, and this attempt's artifacts become the job's artifacts: {@code published_attempt} flips in the
      * same statement, so readers see either no artifacts or exactly this attempt's set. Cancel wins: when a cancel
      * was accepted (cancel_requested) the job ends CANCELED instead and nothing is published. Both run on the row
