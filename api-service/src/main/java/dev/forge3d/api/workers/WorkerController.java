@@ -206,8 +206,8 @@ public class WorkerController {
     @PostMapping("/v1/worker/jobs/{id}/fail")
     JobStateResponse fail(@PathVariable String id, @RequestBody FailRequest req) {
         UUID jobId = ArtifactController.parseJobId(id);
-        String reason = req.reason() == null || req.reason().isBlank() ? "the worker gave no reason"
-                : truncate(req.reason(), 4000);
+        // Clients see the reason (job error detail): no exception class names, stack frames or absolute paths.
+        String reason = FailureReasons.clean(req.reason(), 4000);
         boolean retryable = req.retryable() != null && req.retryable();
         String state = queue.fail(jobId, token(req.leaseToken()), reason, retryable).orElseThrow(() -> stale(jobId));
         if (state.equals("QUEUED")) {
