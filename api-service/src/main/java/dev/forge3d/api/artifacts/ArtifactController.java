@@ -1,5 +1,7 @@
 package dev.forge3d.api.artifacts;
 
+import dev.forge3d.api.auth.CredentialKind;
+import dev.forge3d.api.auth.RequiresCredential;
 import dev.forge3d.api.auth.TenantId;
 import dev.forge3d.api.blobs.BlobStore;
 import dev.forge3d.api.web.ApiException;
@@ -17,6 +19,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** Lists and downloads a job's published artifacts. Another tenant's job is 404, exactly like a missing one. */
 @RestController
+@RequiresCredential(CredentialKind.TENANT_KEY)
 public class ArtifactController {
     private final ArtifactRepository artifacts;
     private final BlobStore blobs;

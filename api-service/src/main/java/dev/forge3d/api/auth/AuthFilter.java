@@ -17,12 +17,18 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * Bearer authentication for everything under /v1: the worker protocol (/v1/worker/**) takes the worker token,
- * every other /v1 call a tenant API key. Health and metrics (/actuator) are open.
+ * Establishes who is calling, before a request's body is read: the bearer credential must be the worker token or
+ * a tenant's API key, else 401. Which of the two a call takes is decided later, on the route the router matched
+ * ({@link CredentialCheck}); this filter never decides anything from the path, except two operator surfaces that
+ * are not controllers: health probes are open, the other actuator endpoints (metrics) take the worker token. The
+ * path is canonical here ({@link CanonicalPathFilter} runs first), so that prefix test cannot be fooled.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
 public class AuthFilter extends OncePerRequestFilter {
+    private static final String ACTUATOR = "/actuator";
+    private static final String HEALTH = "/actuator/health";
+
     private final ApiKeyAuthenticator keys;
     private final WorkerTokenVerifier workerTokens;
     private final ObjectMapper mapper;
@@ -35,42 +41,53 @@ public class AuthFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        String path = request.getRequestURI().substring(request.getContextPath().length());
-        return !(path.equals("/v1") || path.startsWith("/v1/"));
+        String path = path(request);
+        return path.equals(HEALTH) || path.startsWith(HEALTH + "/");
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String path = request.getRequestURI().substring(request.getContextPath().length());
         Optional<String> bearer = bearer(request);
         if (bearer.isEmpty()) {
-            Problems.write(response, mapper, ProblemType.UNAUTHORIZED,
-                    "send 'Authorization: Bearer <key>'", request.getRequestURI());
+            Problems.refuse(request, response, mapper, ProblemType.UNAUTHORIZED, "send 'Authorization: Bearer <key>'");
             return;
         }
-        if (path.startsWith("/v1/worker/") || path.equals("/v1/worker")) {
-            if (!workerTokens.matches(bearer.get())) {
-                Problems.write(response, mapper, ProblemType.UNAUTHORIZED, "the worker token is not valid",
-                        request.getRequestURI());
-                return;
-            }
+        Caller caller;
+        if (workerTokens.matches(bearer.get())) {
+            caller = Caller.WORKER;
         } else {
             Optional<UUID> tenant = keys.tenantFor(bearer.get());
             if (tenant.isEmpty()) {
-                Problems.write(response, mapper, ProblemType.UNAUTHORIZED, "the API key is not valid",
-                        request.getRequestURI());
+                Problems.refuse(request, response, mapper, ProblemType.UNAUTHORIZED, "the API key is not valid");
                 return;
             }
+            caller = Caller.tenant(tenant.get());
             request.setAttribute(TenantId.REQUEST_ATTRIBUTE, new TenantId(tenant.get()));
         }
+        String path = path(request);
+        if ((path.equals(ACTUATOR) || path.startsWith(ACTUATOR + "/")) && caller.kind() != CredentialKind.WORKER_TOKEN) {
+            Problems.refuse(request, response, mapper, ProblemType.UNAUTHORIZED, "operator endpoints take the worker token");
+            return;
+        }
+        request.setAttribute(Caller.REQUEST_ATTRIBUTE, caller);
         chain.doFilter(request, response);
     }
 
+    private static String path(HttpServletRequest request) {
+        return request.getRequestURI().substring(request.getContextPath().length());
+    }
+
     private static Optional<String> bearer(HttpServletRequest request) {
-        String h = request.getHeader(HttpHeaders.AUTHORIZATION);
-        if (h == null || h.length() < 8 || !h.regionMatches(true, 0, "Bearer ", 0, 7)) return Optional.empty();
-        String token = h.substring(7).trim();
+        var headers = request.getHeaders(HttpHeaders.AUTHORIZATION);
+        if (headers == null || !headers.hasMoreElements()) return Optional.empty();
+        String h = headers.nextElement();
+        // Two Authorization headers are ambiguous (a proxy may read the other one): refused.
+        if (headers.hasMoreElements()) return Optional.empty();
+        if (h == null || h.length() < 8 || h.length() > 1024 || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Optional.empty();
+        }
+        String token = h.substring(7).strip();
         return token.isEmpty() ? Optional.empty() : Optional.of(token);
     }
 }

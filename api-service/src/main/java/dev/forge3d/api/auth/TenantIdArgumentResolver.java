@@ -1,5 +1,7 @@
 package dev.forge3d.api.auth;
 
+import dev.forge3d.api.web.ApiException;
+import dev.forge3d.api.web.ProblemType;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import org.springframework.context.annotation.Configuration;
@@ -22,7 +24,9 @@ class TenantIdArgumentResolver implements HandlerMethodArgumentResolver, WebMvcC
     public Object resolveArgument(MethodParameter parameter, ModelAndViewContainer mav, NativeWebRequest request,
             WebDataBinderFactory binderFactory) {
         Object t = request.getNativeRequest(HttpServletRequest.class).getAttribute(TenantId.REQUEST_ATTRIBUTE);
-        if (t == null) throw new IllegalStateException("no authenticated tenant on this request");
+        if (t == null) {
+            throw new ApiException(ProblemType.UNAUTHORIZED, "this call takes a tenant API key");
+        }
         return t;
     }
 

@@ -1,5 +1,7 @@
 package dev.forge3d.api.events;
 
+import dev.forge3d.api.auth.CredentialKind;
+import dev.forge3d.api.auth.RequiresCredential;
 import dev.forge3d.api.artifacts.ArtifactController;
 import dev.forge3d.api.auth.TenantId;
 import dev.forge3d.api.jobs.JobService;
@@ -11,6 +13,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /** {@code GET /v1/jobs/{id}/events}: the job as server-sent events until it finishes. */
 @RestController
+@RequiresCredential(CredentialKind.TENANT_KEY)
 public class JobEventController {
     private final JobService jobs;
     private final JobEventStreams streams;

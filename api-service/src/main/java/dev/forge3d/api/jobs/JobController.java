@@ -1,12 +1,14 @@
 package dev.forge3d.api.jobs;
 
+import dev.forge3d.api.auth.CredentialKind;
+import dev.forge3d.api.auth.RequiresCredential;
 import dev.forge3d.api.artifacts.ArtifactController;
 import dev.forge3d.api.auth.TenantId;
 import dev.forge3d.api.cleanup.JobDeletion;
 import dev.forge3d.api.uploads.UploadIngestor;
 import dev.forge3d.api.web.ApiException;
 import dev.forge3d.api.web.ProblemType;
-import dev.forge3d.worker.pipeline.stages.PhotoJobOptions;
+import dev.forge3d.worker.pipeline.stages.TextTo3dJobOptions;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.Part;
@@ -24,17 +26,18 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /** The public job API: create (multipart photos or JSON prompt), get, list, cancel, delete. */
 @RestController
+@RequiresCredential(CredentialKind.TENANT_KEY)
 public class JobController {
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
@@ -67,7 +70,10 @@ public class JobController {
             for (Part part : request.getParts()) {
                 String field = part.getName();
                 if (part.getSubmittedFileName() == null) {
-                    fields.put(field, readField(part));
+                    if (fields.put(field, readField(part)) != null) {
+                        throw new ApiException(ProblemType.INVALID_PARAMETER,
+                                "form field '" + JobTypes.abbreviate(field) + "' is given twice");
+                    }
                 } else if (field.equals("images")) {
                     batch.addImage(part.getSubmittedFileName(), part::getInputStream);
                 } else if (field.equals("archive")) {
@@ -83,7 +89,7 @@ public class JobController {
             int priority = parsePriority(fields.remove("priority"));
             ObjectNode params = mapper.createObjectNode();
             fields.forEach(params::put);
-            JobRequirements requirements = validate(type, params, batch.imageCount());
+            JobRequirements requirements = JobOptions.validate(type, params, batch.imageCount());
             fp.add("type", type).add("priority", Integer.toString(priority)).addFields(fields);
             for (var in : batch.inputs()) fp.add("input:" + in.name(), in.sha256());
             var created = jobs.create(tenant, key,
@@ -99,18 +105,13 @@ public class JobController {
     @PostMapping(path = "/v1/jobs", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<JobView> createJson(TenantId tenant,
             @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
-            @RequestBody(required = false) byte[] body) {
+            HttpServletRequest request) throws IOException {
         String key = checkIdempotencyKey(idempotencyKey);
-        if (body == null || body.length == 0) {
-            throw new ApiException(ProblemType.MALFORMED_REQUEST, "the request body is empty; send a JSON object");
-        }
-        if (body.length > props.maxJsonBytes()) {
-            throw new ApiException(ProblemType.PAYLOAD_TOO_LARGE,
-                    "the JSON body is larger than " + props.maxJsonBytes() + " bytes");
-        }
+        byte[] body = readBoundedBody(request);
         JsonNode node;
         try {
-            node = mapper.readTree(body);
+            // Duplicate keys are refused: which of two "type" or "prompt" fields wins must not be a guess.
+            node = mapper.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION).readTree(body);
         } catch (JacksonException e) {
             throw new ApiException(ProblemType.MALFORMED_REQUEST, "the body is not valid JSON: "
                     + e.getOriginalMessage());
@@ -122,9 +123,11 @@ public class JobController {
         JsonNode typeNode = params.remove("type");
         String type = JobTypes.require(typeNode == null || !typeNode.isString() ? null : typeNode.asString());
         JsonNode prio = params.remove("priority");
-        int priority = prio == null || prio.isNull() ? 0 : prio.isIntegralNumber() ? checkPriority(prio.asLong())
-                : parsePriority(prio.asString());
-        JobRequirements requirements = validate(type, params, 0);
+        int priority = prio == null || prio.isNull() ? 0
+                : prio.isIntegralNumber() && prio.canConvertToLong() ? checkPriority(prio.asLong())
+                : prio.isString() ? parsePriority(prio.asString())
+                : parsePriority("not a whole number");
+        JobRequirements requirements = JobOptions.validate(type, params, 0);
         String fingerprint = new RequestFingerprint().add("type", type).add("priority", Integer.toString(priority))
                 .addJson(params).hex();
         UUID jobId = UUID.randomUUID();
@@ -163,42 +166,27 @@ public class JobController {
         return ResponseEntity.noContent().build();
     }
 
-    /** Checks the options of a {@code type} job; returns what a worker needs to run it. */
-    private JobRequirements validate(String type, ObjectNode params, int images) {
-        JsonNode prompt = params.get("prompt");
-        if (prompt != null && !prompt.isNull()) {
-            if (!prompt.isString()) throw new ApiException(ProblemType.INVALID_PARAMETER, "prompt must be a string");
-            int chars = prompt.asString().codePointCount(0, prompt.asString().length());
-            if (chars > props.maxPromptChars()) {
-                throw new ApiException(ProblemType.PROMPT_TOO_LONG, "the prompt has " + chars
-                        + " characters; the limit is " + props.maxPromptChars());
-            }
+    /**
+     * The JSON body, read with a bound while it streams: a declared length over the limit is refused before a
+     * byte is read, and a chunked body stops being read at the limit.
+     */
+    private byte[] readBoundedBody(HttpServletRequest request) throws IOException {
+        long declared = request.getContentLengthLong();
+        if (declared > props.maxJsonBytes()) throw jsonTooLarge();
+        byte[] body;
+        try (InputStream in = request.getInputStream()) {
+            body = in.readNBytes(props.maxJsonBytes() + 1);
         }
-        switch (type) {
-            case JobTypes.TEXT_TO_3D -> {
-                if (prompt == null || !prompt.isString() || prompt.asString().isBlank()) {
-                    throw new ApiException(ProblemType.MISSING_PROMPT, "a text-to-3d job needs a non-empty 'prompt'");
-                }
-            }
-            case JobTypes.PHOTOS_TO_SPLAT -> {
-                if (images == 0) {
-                    throw new ApiException(ProblemType.MISSING_IMAGES, "a photos-to-splat job needs photos: send "
-                            + "multipart/form-data with 'images' file parts (JPEG/PNG) or one 'archive' zip");
-                }
-                try {
-                    // The worker parses the same options with the same class before it runs the job.
-                    PhotoJobOptions.parse(params);
-                } catch (IllegalArgumentException e) {
-                    throw new ApiException(ProblemType.INVALID_PARAMETER, e.getMessage());
-                }
-            }
-            default -> throw new IllegalStateException(type);
+        if (body.length > props.maxJsonBytes()) throw jsonTooLarge();
+        if (body.length == 0) {
+            throw new ApiException(ProblemType.MALFORMED_REQUEST, "the request body is empty; send a JSON object");
         }
-        try {
-            return JobRequirements.of(type, params, images);
-        } catch (IllegalArgumentException e) {
-            throw new ApiException(ProblemType.INVALID_PARAMETER, e.getMessage());
-        }
+        return body;
+    }
+
+    private ApiException jsonTooLarge() {
+        return new ApiException(ProblemType.PAYLOAD_TOO_LARGE,
+                "the JSON body is larger than " + props.maxJsonBytes() + " bytes");
     }
 
     private String readField(Part part) throws IOException {
@@ -207,8 +195,8 @@ public class JobController {
             String s = new String(b, StandardCharsets.UTF_8);
             if (b.length > props.maxFieldChars() * 4 || s.codePointCount(0, s.length()) > props.maxFieldChars()) {
                 if (part.getName().equals("prompt")) {
-                    throw new ApiException(ProblemType.PROMPT_TOO_LONG,
-                            "the prompt is longer than " + props.maxPromptChars() + " characters");
+                    throw new ApiException(ProblemType.PROMPT_TOO_LONG, "the prompt is longer than "
+                            + TextTo3dJobOptions.MAX_PROMPT_CHARS + " characters");
                 }
                 throw new ApiException(ProblemType.INVALID_PARAMETER, "form field '" + part.getName()
                         + "' is longer than " + props.maxFieldChars() + " characters");
@@ -236,8 +224,9 @@ public class JobController {
     private static String checkIdempotencyKey(String key) {
         if (key == null) return null;
         String k = key.trim();
-        if (k.isEmpty() || k.length() > 255) {
-            throw new ApiException(ProblemType.INVALID_PARAMETER, "Idempotency-Key must have 1 to 255 characters");
+        if (k.isEmpty() || k.length() > 255 || !k.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
+            throw new ApiException(ProblemType.INVALID_PARAMETER,
+                    "Idempotency-Key must have 1 to 255 visible ASCII characters");
         }
         return k;
     }

@@ -20,6 +20,11 @@ import javax.imageio.stream.ImageInputStream;
  * which counts as corrupt here.
  */
 final class ImageCheck {
+    static {
+        // The TwelveMonkeys JPEG reader (CMYK/YCCK, Adobe markers) is found on the class path in fat jars too.
+        ImageIO.scanForPlugins();
+    }
+
     private ImageCheck() {}
 
     /** Returns the media type, or throws a 4xx {@link ApiException} naming the file. */

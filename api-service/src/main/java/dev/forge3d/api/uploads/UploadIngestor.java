@@ -18,14 +18,15 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
-import java.util.zip.ZipInputStream;
+import java.util.zip.ZipFile;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
  * Streams a job's uploaded photos (image parts, or a zip of them) into the blob store, checking each one. Nothing
  * is held in memory: parts come from the servlet container's temporary files, zip entries are spooled to a
- * temporary file one at a time. Limits: image count, zip entry count and total expanded size.
+ * temporary file one at a time. Limits, one budget per request: image count, zip entries, expanded bytes and the
+ * expansion ratio; pose files have a size cap of their own.
  */
 @Component
 public class UploadIngestor {
@@ -56,6 +57,9 @@ public class UploadIngestor {
         private final InputNames names = new InputNames();
         private final List<StoredInput> stored = new ArrayList<>();
         private int images;
+        private int archiveEntries;
+        private long archiveBytes;
+        private long expandedBytes;
 
         private Batch(UUID jobId) {
             this.jobId = jobId;
@@ -79,56 +83,91 @@ public class UploadIngestor {
             store(name, mediaType, source);
         }
 
+        /**
+         * Adds the photos (and pose files) of one zip part. The part is spooled to a file and read through its
+         * central directory, so a truncated archive is refused as a whole (a streaming reader stops quietly at a
+         * cut between entries). Entries, expanded bytes and the expansion ratio count against the request's one
+         * budget across all its archives, skipped entries included.
+         */
         public void addArchive(String submittedName, InputStream zipStream) throws IOException {
-            long budget = limits.maxArchiveExpandedBytes().toBytes();
-            int entries = 0;
+            String display = abbreviate(submittedName == null ? "archive" : submittedName);
             int before = stored.size();
-            try (ZipInputStream zip = new ZipInputStream(zipStream)) {
-                ZipEntry e;
-                while ((e = zip.getNextEntry()) != null) {
-                    String path = safePath(e.getName());
-                    if (++entries > limits.maxArchiveEntries()) {
-                        throw new ApiException(ProblemType.ARCHIVE_TOO_LARGE,
-                                "the archive has more than " + limits.maxArchiveEntries() + " entries");
-                    }
-                    if (e.isDirectory() || ignorable(path)) continue;
-                    Path tmp = Files.createTempFile(spoolDir, "zip-", ".entry");
-                    try {
-                        long n;
-                        try (var out = Files.newOutputStream(tmp)) {
-                            n = copyBounded(zip, out, budget);
-                        }
-                        budget -= n;
-                        addArchiveEntry(path, tmp);
-                    } finally {
-                        Files.deleteIfExists(tmp);
-                    }
+            Path spooled = Files.createTempFile(spoolDir, "upload-", ".zip");
+            try {
+                try (var out = Files.newOutputStream(spooled)) {
+                    archiveBytes += zipStream.transferTo(out);
                 }
-            } catch (ZipException ex) {
-                throw new ApiException(ProblemType.INVALID_ARCHIVE,
-                        submittedName + " is not a readable zip archive (" + ex.getMessage() + ")");
-            }
-            if (entries == 0) {
-                throw new ApiException(ProblemType.INVALID_ARCHIVE, submittedName + " is empty or not a zip archive");
+                try (ZipFile zip = new ZipFile(spooled.toFile())) {
+                    archiveEntries += zip.size();
+                    if (archiveEntries > limits.maxArchiveEntries()) {
+                        throw new ApiException(ProblemType.ARCHIVE_TOO_LARGE, "the archives hold more than "
+                                + limits.maxArchiveEntries() + " entries");
+                    }
+                    if (zip.size() == 0) throw new ApiException(ProblemType.INVALID_ARCHIVE, display + " is empty");
+                    var entries = zip.entries();
+                    while (entries.hasMoreElements()) {
+                        ZipEntry e = entries.nextElement();
+                        String path = safePath(e.getName());
+                        if (e.isDirectory() || ignorable(path)) continue;
+                        Entry kind = Entry.of(path);
+                        if (kind == Entry.UNSUPPORTED) addArchiveEntry(kind, path, null);
+                        long cap = kind == Entry.SIDECAR ? limits.maxSidecarBytes().toBytes() : Long.MAX_VALUE;
+                        Path tmp = Files.createTempFile(spoolDir, "zip-", ".entry");
+                        try {
+                            try (InputStream in = zip.getInputStream(e); var out = Files.newOutputStream(tmp)) {
+                                expandBounded(in, out, path, cap);
+                            }
+                            addArchiveEntry(kind, path, tmp);
+                        } finally {
+                            Files.deleteIfExists(tmp);
+                        }
+                    }
+                } catch (ZipException | java.io.EOFException ex) {
+                    throw new ApiException(ProblemType.INVALID_ARCHIVE, display
+                            + " is not a complete, readable zip archive (" + ex.getMessage() + ")");
+                }
+            } finally {
+                Files.deleteIfExists(spooled);
             }
             if (stored.size() == before) {
-                throw new ApiException(ProblemType.MISSING_IMAGES, submittedName + " holds no JPEG or PNG images");
+                throw new ApiException(ProblemType.MISSING_IMAGES, display + " holds no JPEG or PNG images");
             }
         }
 
-        private void addArchiveEntry(String path, Path tmp) throws IOException {
-            String lower = path.toLowerCase(Locale.ROOT);
-            if (lower.endsWith(".jpg") || lower.endsWith(".jpeg") || lower.endsWith(".png")) {
-                addImage(path, () -> Files.newInputStream(tmp));
-            } else if (lower.endsWith(".json") || lower.endsWith(".txt") || lower.endsWith(".bin")) {
+        /** Copies one entry, counting it against the request's expanded-bytes and ratio budgets and its own cap. */
+        private void expandBounded(InputStream in, java.io.OutputStream out, String path, long cap) throws IOException {
+            byte[] buf = new byte[64 * 1024];
+            long entry = 0;
+            int r;
+            while ((r = in.read(buf)) > 0) {
+                entry += r;
+                expandedBytes += r;
+                if (entry > cap) {
+                    throw new ApiException(ProblemType.PAYLOAD_TOO_LARGE, abbreviate(path) + " is larger than "
+                            + limits.maxSidecarBytes() + ", the limit for pose files");
+                }
+                if (expandedBytes > limits.maxArchiveExpandedBytes().toBytes()) {
+                    throw new ApiException(ProblemType.ARCHIVE_TOO_LARGE, "the archives expand to more than "
+                            + limits.maxArchiveExpandedBytes());
+                }
+                // A ratio far above what photos and pose files compress to is a zip bomb (1 MiB of slack first).
+                if (expandedBytes > (1L << 20) && expandedBytes > limits.maxArchiveRatio() * archiveBytes) {
+                    throw new ApiException(ProblemType.ARCHIVE_TOO_LARGE, "the archives expand more than "
+                            + limits.maxArchiveRatio() + " times their size");
+                }
+                out.write(buf, 0, r);
+            }
+        }
+
+        private void addArchiveEntry(Entry kind, String path, Path tmp) throws IOException {
+            switch (kind) {
+                case IMAGE -> addImage(path, () -> Files.newInputStream(tmp));
                 // Pose files (transforms.json, a COLMAP model) travel with the photos for the pipeline to read.
-                String name = names.other(path);
-                store(name, lower.endsWith(".json") ? "application/json"
-                        : lower.endsWith(".txt") ? "text/plain" : "application/octet-stream",
-                        () -> Files.newInputStream(tmp));
-            } else {
-                throw new ApiException(ProblemType.UNSUPPORTED_ARCHIVE_ENTRY, "the archive holds " + path
-                        + ": only .jpg/.jpeg/.png images and .json/.txt/.bin pose files are accepted");
+                case SIDECAR -> store(names.other(path), Entry.mediaType(path), () -> Files.newInputStream(tmp));
+                case NOTE -> { }
+                case UNSUPPORTED -> throw new ApiException(ProblemType.UNSUPPORTED_ARCHIVE_ENTRY, "the archive holds "
+                        + abbreviate(path) + ": only .jpg/.jpeg/.png photos, pose files (" + Entry.SIDECARS
+                        + ") and .txt/.json/.md notes (skipped) are accepted");
             }
         }
 
@@ -163,24 +202,32 @@ public class UploadIngestor {
         return sb.toString();
     }
 
+    /** What an archive entry is to the pipeline. */
+    enum Entry {
+        IMAGE, SIDECAR, NOTE, UNSUPPORTED;
+
+        /** The pose files the pipeline reads (SfmStage): NeRF transforms and a COLMAP model, text or binary. */
+        static final java.util.Set<String> SIDECARS = java.util.Set.of("transforms.json", "transforms_train.json",
+                "cameras.txt", "images.txt", "points3D.txt", "cameras.bin", "images.bin", "points3D.bin");
+
+        static Entry of(String path) {
+            String base = path.substring(path.lastIndexOf('/') + 1);
+            String lower = base.toLowerCase(Locale.ROOT);
+            if (lower.endsWith(".jpg") || lower.endsWith(".jpeg") || lower.endsWith(".png")) return IMAGE;
+            if (SIDECARS.contains(base)) return SIDECAR;
+            if (lower.endsWith(".txt") || lower.endsWith(".json") || lower.endsWith(".md")) return NOTE;
+            return UNSUPPORTED;
+        }
+
+        static String mediaType(String path) {
+            return path.endsWith(".json") ? "application/json" : path.endsWith(".txt") ? "text/plain"
+                    : "application/octet-stream";
+        }
+    }
+
     private static boolean ignorable(String path) {
         String base = path.substring(path.lastIndexOf('/') + 1);
         return path.isEmpty() || path.startsWith("__MACOSX/") || base.startsWith(".");
-    }
-
-    private long copyBounded(InputStream in, java.io.OutputStream out, long budget) throws IOException {
-        byte[] buf = new byte[64 * 1024];
-        long total = 0;
-        int r;
-        while ((r = in.read(buf)) > 0) {
-            total += r;
-            if (total > budget) {
-                throw new ApiException(ProblemType.ARCHIVE_TOO_LARGE, "the archive expands to more than "
-                        + limits.maxArchiveExpandedBytes() + " bytes");
-            }
-            out.write(buf, 0, r);
-        }
-        return total;
     }
 
     private static String abbreviate(String s) {

@@ -1,5 +1,6 @@
 package dev.forge3d.api.web;
 
+import dev.forge3d.api.auth.OpenRoute;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.webmvc.error.ErrorController;
@@ -14,11 +15,13 @@ import org.springframework.web.bind.annotation.RestController;
  * /error; answer them as problem+json too, never an HTML page or a stack trace.
  */
 @RestController
+@OpenRoute
 public class ProblemErrorController implements ErrorController {
     @RequestMapping("/error")
     ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-        HttpStatus status = HttpStatus.resolve(code instanceof Integer i ? i : 500);
+        // No error attributes: a client asked for /error itself; there is nothing here for it.
+        HttpStatus status = code == null ? HttpStatus.NOT_FOUND : HttpStatus.resolve(code instanceof Integer i ? i : 500);
         if (status == null) status = HttpStatus.INTERNAL_SERVER_ERROR;
         Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         ProblemType type = ProblemHandler.typeFor(status);

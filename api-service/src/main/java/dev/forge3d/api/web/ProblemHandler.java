@@ -33,6 +33,12 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(MultipartException.class)
     ResponseEntity<ProblemDetail> multipart(MultipartException e, HttpServletRequest request) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t.getClass().getSimpleName().equals("FileCountLimitExceededException")) {
+                return Problems.response(ProblemType.PAYLOAD_TOO_LARGE, "the request has more multipart parts than "
+                        + "the limit (server.tomcat.max-part-count)", request.getRequestURI());
+            }
+        }
         return Problems.response(ProblemType.MALFORMED_REQUEST,
                 "the multipart body could not be read: " + rootMessage(e), request.getRequestURI());
     }
@@ -82,6 +88,9 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     private static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) t = t.getCause();
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        String m = t.getMessage();
+        // Container messages can name classes (a.b.C: ...): only the readable part after the last colon is kept.
+        if (m == null || m.isBlank()) return "incomplete or malformed body";
+        return m.matches("(?s).*\\b[a-z]+(\\.[a-z]+)+\\.[A-Z]\\w+.*") ? m.substring(m.lastIndexOf(':') + 1).strip() : m;
     }
 }

@@ -1,5 +1,7 @@
 package dev.forge3d.api.workers;
 
+import dev.forge3d.api.auth.CredentialKind;
+import dev.forge3d.api.auth.RequiresCredential;
 import dev.forge3d.api.artifacts.ArtifactController;
 import dev.forge3d.api.artifacts.ArtifactNames;
 import dev.forge3d.api.artifacts.ArtifactStore;
@@ -39,11 +41,12 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * The worker protocol. Workers authenticate with the worker token (see AuthFilter) and never see the database;
+ * The worker protocol. Workers authenticate with the worker token (and only with it: {@link RequiresCredential}) and never see the database;
  * every call after the lease carries the fencing token and is refused with 409 stale-lease when it is not the
  * job's current, unexpired lease.
  */
 @RestController
+@RequiresCredential(CredentialKind.WORKER_TOKEN)
 public class WorkerController {
     static final String LEASE_TOKEN = "X-Lease-Token";
 
@@ -98,8 +101,14 @@ public class WorkerController {
     }
 
     private List<String> checkLeaseRequest(LeaseRequest req) {
-        if (req.workerId() == null || req.workerId().isBlank() || req.workerId().length() > 200) {
-            throw new ApiException(ProblemType.INVALID_PARAMETER, "workerId is required (at most 200 characters)");
+        if (req.workerId() == null || req.workerId().isBlank() || req.workerId().length() > 200
+                || !WorkerText.printable(req.workerId())) {
+            throw new ApiException(ProblemType.INVALID_PARAMETER,
+                    "workerId is required (at most 200 printable characters)");
+        }
+        var caps = req.capabilities();
+        if (caps != null && (!nullOrPrintable(caps.backend()) || !nullOrPrintable(caps.gpuName()))) {
+            throw new ApiException(ProblemType.INVALID_PARAMETER, "capabilities hold a control character");
         }
         List<String> types = req.jobTypes() == null || req.jobTypes().isEmpty() ? JobTypes.ALL : req.jobTypes();
         for (String t : types) JobTypes.require(t);
@@ -194,7 +203,8 @@ public class WorkerController {
     CompleteResponse complete(@PathVariable String id, @RequestBody CompleteRequest req) {
         UUID jobId = ArtifactController.parseJobId(id);
         List<String> nextTypes = req.next() == null ? null : checkLeaseRequest(req.next());
-        String metrics = req.metrics() == null || req.metrics().isNull() ? null : mapper.writeValueAsString(req.metrics());
+        String metrics = req.metrics() == null || req.metrics().isNull() ? null
+                : mapper.writeValueAsString(WorkerText.clean(req.metrics()));
         // SUCCEEDED, or CANCELED when the client's cancel was accepted first (the artifacts are then not published).
         String state = queue.complete(jobId, token(req.leaseToken()), metrics).orElseThrow(() -> stale(jobId));
         events.publishEvent(new JobChanged(jobId));
@@ -206,8 +216,9 @@ public class WorkerController {
     @PostMapping("/v1/worker/jobs/{id}/fail")
     JobStateResponse fail(@PathVariable String id, @RequestBody FailRequest req) {
         UUID jobId = ArtifactController.parseJobId(id);
-        // Clients see the reason (job error detail): no exception class names, stack frames or absolute paths.
-        String reason = FailureReasons.clean(req.reason(), 4000);
+        // Storable (WorkerText), and shown to clients as the job's error detail without exception class names,
+        // stack frames or absolute paths (FailureReasons).
+        String reason = FailureReasons.clean(WorkerText.clean(req.reason(), 64 * 1024), 4000);
         boolean retryable = req.retryable() != null && req.retryable();
         String state = queue.fail(jobId, token(req.leaseToken()), reason, retryable).orElseThrow(() -> stale(jobId));
         if (state.equals("QUEUED")) {
@@ -263,7 +274,11 @@ public class WorkerController {
                 "the lease token is not the current lease of job " + jobId + " (expired, re-leased or finished)");
     }
 
+    private static boolean nullOrPrintable(String s) {
+        return s == null || (s.length() <= 200 && WorkerText.printable(s));
+    }
+
     private static String truncate(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max);
+        return WorkerText.clean(s, max);
     }
 }

@@ -105,7 +105,7 @@ class BadInputTest extends ApiTestBase {
         // 5 MB of zeros compresses to a few KB but expands past the 4 MB test limit.
         var bomb = new LinkedHashMap<String, byte[]>();
         bomb.put("a.jpg", TestImages.jpeg(1));
-        bomb.put("big.bin", new byte[5 * 1024 * 1024]);
+        bomb.put("big.txt", new byte[5 * 1024 * 1024]);
         expect(archive(bomb), 413, "archive-too-large");
         expect(upload(new Multipart().field("type", "photos-to-splat")
                 .file("archive", "photos.zip", "application/zip", "this is not a zip".getBytes())), 400,

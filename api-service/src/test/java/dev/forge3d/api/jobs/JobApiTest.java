@@ -228,12 +228,13 @@ class JobApiTest extends ApiTestBase {
     }
 
     @Test
-    void healthAndMetricsNeedNoKey() {
+    void healthIsOpenAndMetricsTakeTheWorkerToken() {
         var health = api.unchecked().get("/actuator/health", null);
         assertThat(health.status()).isEqualTo(200);
         assertThat(health.json().path("status").asString()).isEqualTo("UP");
         assertThat(api.unchecked().get("/actuator/health/readiness", null).status()).isEqualTo(200);
-        var metrics = api.unchecked().get("/actuator/metrics/http.server.requests", null);
+        assertThat(api.unchecked().get("/actuator/metrics/http.server.requests", null).status()).isEqualTo(401);
+        var metrics = api.unchecked().get("/actuator/metrics/http.server.requests", WORKER_TOKEN);
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.json().path("measurements").get(0).path("value").asDouble()).isPositive();
     }

@@ -21,8 +21,8 @@ import org.springframework.test.context.DynamicPropertySource;
         "forge3d.queue.poll-interval=200ms",
         "forge3d.events.poll-interval=200ms",
         "forge3d.uploads.max-archive-expanded-bytes=4MB",
-        "forge3d.uploads.max-images=50",
-        "forge3d.jobs.max-prompt-chars=500",
+        "forge3d.uploads.max-images=400",
+        "forge3d.uploads.max-sidecar-bytes=64KB",
         "spring.servlet.multipart.max-file-size=3MB",
         "spring.servlet.multipart.max-request-size=6MB",
         "spring.datasource.hikari.maximum-pool-size=30",
@@ -50,6 +50,11 @@ public abstract class ApiTestBase {
             if (dataDir == null) dataDir = Files.createTempDirectory("forge3d-test-");
         }
         r.add("forge3d.data-dir", () -> dataDir.toString());
+    }
+
+    /** The API's data directory (blobs under {@code blobs/}, upload spools under {@code spool/}). */
+    protected static Path dataDir() {
+        return dataDir;
     }
 
     @BeforeEach

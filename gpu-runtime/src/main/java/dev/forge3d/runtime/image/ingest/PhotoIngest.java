@@ -100,16 +100,18 @@ public final class PhotoIngest {
     private Object readOne(Path f) {
         String name = f.getFileName().toString();
         ExifInfo exif = ExifInfo.read(f);
-        BufferedImage raw;
+        PhotoDecoder.Decoded decoded;
         try {
-            raw = ImageIO.read(f.toFile());
+            decoded = PhotoDecoder.decode(f, options.maxDimension());
         } catch (Exception | OutOfMemoryError e) {
             return new RejectedImage(name, "cannot decode: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
-        if (raw == null) return new RejectedImage(name, "cannot decode: not a JPEG or PNG image");
-        int sensorWidth = raw.getWidth();
-        BufferedImage up = ImageOrientation.apply(raw, exif.orientation());
-        int w = up.getWidth(), h = up.getHeight();
+        int sensorWidth = decoded.fullWidth();
+        BufferedImage up = ImageOrientation.apply(decoded.image(), exif.orientation());
+        // Full-size dimensions, upright: the camera's geometry does not depend on how the photo was decoded.
+        boolean turned = exif.orientation() >= 5 && exif.orientation() <= 8;
+        int w = turned ? decoded.fullHeight() : decoded.fullWidth();
+        int h = turned ? decoded.fullWidth() : decoded.fullHeight();
         if (Math.min(w, h) < options.minDimension()) {
             return new RejectedImage(name, "too small: " + w + "x" + h + " (the shorter side needs at least " + options.minDimension() + " px)");
         }

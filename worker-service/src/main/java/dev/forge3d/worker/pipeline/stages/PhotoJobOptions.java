@@ -1,6 +1,5 @@
 package dev.forge3d.worker.pipeline.stages;
 
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
@@ -70,20 +69,13 @@ public record PhotoJobOptions(Preset preset, int maxResolution, int iterations, 
             try {
                 preset = Preset.valueOf(p.strip().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("option 'preset' must be preview, standard or high, got '" + p + "'");
+                throw new IllegalArgumentException("option 'preset' must be preview, standard or high, got '"
+                        + OptionValues.abbreviate(p) + "'");
             }
         }
         int res = integer(params, "maxResolution", preset.resolution, MIN_RESOLUTION, MAX_RESOLUTION);
         int its = integer(params, "iterations", preset.iterations, 1, MAX_ITERATIONS);
-        long seed = 0;
-        String s = text(params, "seed");
-        if (s != null) {
-            try {
-                seed = Long.parseLong(s.strip());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("option 'seed' must be a whole number, got '" + s + "'");
-            }
-        }
+        long seed = OptionValues.longValue(params, "seed", 0, Long.MIN_VALUE, Long.MAX_VALUE);
         float[] bg = background(text(params, "background"));
         Set<String> formats = formats(text(params, "outputFormats"));
         return new PhotoJobOptions(preset, res, its, seed, bg, formats, List.of());
@@ -124,32 +116,18 @@ public record PhotoJobOptions(Preset preset, int maxResolution, int iterations, 
     }
 
     private static String text(ObjectNode params, String name) {
-        if (params == null) return null;
-        JsonNode v = params.get(name);
-        if (v == null || v.isNull()) return null;
-        String s = v.isValueNode() ? v.asString() : v.toString();
-        return s.isBlank() ? null : s;
+        return OptionValues.text(params, name);
     }
 
     private static int integer(ObjectNode params, String name, int def, int min, int max) {
-        String s = text(params, name);
-        if (s == null) return def;
-        long v;
-        try {
-            v = Long.parseLong(s.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("option '" + name + "' must be a whole number, got '" + s + "'");
-        }
-        if (v < min || v > max) {
-            throw new IllegalArgumentException("option '" + name + "' must be between " + min + " and " + max + ", got " + v);
-        }
-        return (int) v;
+        return (int) OptionValues.longValue(params, name, def, min, max);
     }
 
     static float[] background(String s) {
         if (s == null) return new float[] {1, 1, 1};
         String v = s.strip().toLowerCase(Locale.ROOT);
-        String bad = "option 'background' must be white, black, #rrggbb or r,g,b with values in 0..1, got '" + s + "'";
+        String bad = "option 'background' must be white, black, #rrggbb or r,g,b with values in 0..1, got '"
+                + OptionValues.abbreviate(s) + "'";
         switch (v) {
             case "white": return new float[] {1, 1, 1};
             case "black": return new float[] {0, 0, 0};
@@ -180,7 +158,7 @@ public record PhotoJobOptions(Preset preset, int maxResolution, int iterations, 
             String t = f.strip().toLowerCase(Locale.ROOT);
             if (t.isEmpty()) continue;
             if (!FORMATS.contains(t)) {
-                throw new IllegalArgumentException("option 'outputFormats' takes a comma-separated list of ply, splat; got '" + f.strip() + "'");
+                throw new IllegalArgumentException("option 'outputFormats' takes a comma-separated list of ply, splat; got '" + OptionValues.abbreviate(f.strip()) + "'");
             }
             out.add(t);
         }

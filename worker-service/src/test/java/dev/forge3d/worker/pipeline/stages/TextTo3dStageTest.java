@@ -78,7 +78,7 @@ class TextTo3dStageTest {
         ObjectNode o = JSON.createObjectNode().put("prompt", "a red cube").put("attempts", 0);
         assertThatThrownBy(() -> LocalPipelineRunner.run(p, "t23d-5", new JobParams(o), null, tmp.resolve("out"),
                 tmp.resolve("work"), tmp.resolve("ckpt"), CPU, x -> { }))
-                .isInstanceOf(StageFailedException.class).hasMessageContaining("attempts must be in 1..10");
+                .isInstanceOf(StageFailedException.class).hasMessageContaining("option 'attempts' must be between 1 and 10");
     }
 
     @Test
