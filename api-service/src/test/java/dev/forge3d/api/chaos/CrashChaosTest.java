@@ -33,8 +33,9 @@ import tools.jackson.databind.JsonNode;
  * Crash safety end to end, on loopback only: the API and {@link ChaosWorker} processes are killed with SIGKILL and
  * restarted at random while a client submits small photo jobs (retrying with its Idempotency-Key). Afterwards every
  * job is terminal, the client's submissions made exactly one job each, no job was completed twice, every
- * published artifact is the published attempt's own, and once the cleanup sweeper has run no blob is left without
- * a job, no unpublished attempt's artifact and no checkpoint of a finished job.
+ * published artifact is the published attempt's own, every job whose cancel (every fifth job) got 202 ended
+ * CANCELED, and once the cleanup sweeper has run no blob is left without a job, no unpublished attempt's artifact
+ * and no checkpoint of a finished job.
  *
  * <p>Not run by default (tag {@code chaos}): {@code scripts/chaos.sh [jobs=40] [seconds=60] [workers=3]}.
  */
@@ -55,6 +56,7 @@ class CrashChaosTest {
     int apiStarts;
     final Process[] workers = new Process[workerCount];
     final Map<String, Integer> kills = new TreeMap<>();
+    final Set<String> acceptedCancels = ConcurrentHashMap.newKeySet();
 
     @Test
     void killedApiAndWorkersLeaveEveryJobTerminalOncePublishedAndNoOrphans() throws Exception {
@@ -101,6 +103,10 @@ class CrashChaosTest {
                 int completes = succeededCompletes.getOrDefault(e.getKey(), 0);
                 assertThat(completes).as("job %s answered SUCCEEDED to %d completes", e.getKey(), completes)
                         .isLessThanOrEqualTo(1);
+                if (acceptedCancels.contains(e.getKey())) {
+                    assertThat(state).as("job %s whose cancel got 202", e.getKey()).isEqualTo("CANCELED");
+                    assertThat(job.path("artifacts")).isEmpty();
+                }
                 if (state.equals("SUCCEEDED")) {
                     succeeded++;
                     assertThat(job.path("artifacts")).hasSize(1);
@@ -109,9 +115,9 @@ class CrashChaosTest {
                 }
             }
             long retried = finals.values().stream().filter(j -> j.path("attempt").asInt() > 1).count();
-            String summary = String.format("chaos: %d jobs (%d SUCCEEDED, %d needed more than one attempt), "
-                    + "kills %s, API starts %d, completes answered 409 stale-lease %d", jobs, succeeded, retried,
-                    kills, apiStarts, staleCompletes(logs));
+            String summary = String.format("chaos: %d jobs (%d SUCCEEDED, %d needed more than one attempt, %d "
+                    + "cancels accepted), kills %s, API starts %d, completes answered 409 stale-lease %d", jobs,
+                    succeeded, retried, acceptedCancels.size(), kills, apiStarts, staleCompletes(logs));
             System.out.println(summary);
             Files.writeString(logs.resolve("summary.txt"), summary + "\n");
         } finally {
@@ -130,6 +136,7 @@ class CrashChaosTest {
                             Map.of("Idempotency-Key", "chaos-" + i));
                     if (r.status() == 202) {
                         submitted.put(i, r.json().path("id").asString());
+                        if (i % 5 == 4) cancel(api, r.json().path("id").asString());
                         break;
                     }
                 } catch (UncheckedIOException e) {
@@ -138,6 +145,21 @@ class CrashChaosTest {
                 sleep(300);
             }
             sleep(random.nextInt(300));
+        }
+    }
+
+    /** A client's cancel of every fifth job, soon after its create; retried until the API answers. */
+    private void cancel(ApiClient api, String id) {
+        sleep(random.nextInt(1500));
+        while (true) {
+            try {
+                int status = api.send("POST", "/v1/jobs/" + id + "/cancel", apiKey, Map.of(), null).status();
+                if (status == 202) acceptedCancels.add(id);
+                if (status == 202 || status == 409) return;
+            } catch (UncheckedIOException e) {
+                // the API is being restarted
+            }
+            sleep(300);
         }
     }
 
