@@ -20,16 +20,22 @@ import org.springframework.stereotype.Component;
 public class ArtifactStore {
     private final BlobStore blobs;
     private final JdbcClient jdbc;
+    private final LeaseFence fence;
 
-    public ArtifactStore(BlobStore blobs, JdbcClient jdbc) {
+    public ArtifactStore(BlobStore blobs, JdbcClient jdbc, LeaseFence fence) {
         this.blobs = blobs;
         this.jdbc = jdbc;
+        this.fence = fence;
     }
 
     public record Stored(String name, long size, String sha256, String mediaType) {}
 
-    public Stored store(UUID jobId, int attempt, String name, String declaredType, InputStream body, long maxBytes)
-            throws IOException {
+    /**
+     * Streams the artifact into the blob store, then records it in the transaction that re-checks the lease
+     * ({@link LeaseFence}): a worker that lost {@code token} while uploading records nothing (409 stale-lease).
+     */
+    public Stored store(UUID jobId, long token, int attempt, String name, String declaredType, InputStream body,
+            long maxBytes) throws IOException {
         String mediaType = MediaTypes.forArtifact(name, declaredType);
         MessageDigest sha = sha256();
         String key = BlobKeys.artifact(jobId, attempt, name);
@@ -38,7 +44,7 @@ public class ArtifactStore {
             size = blobs.put(key, in, mediaType);
         }
         String hex = HexFormat.of().formatHex(sha.digest());
-        jdbc.sql("""
+        fence.record(jobId, token, attempt, key, () -> jdbc.sql("""
                 insert into artifacts (job_id, attempt, name, size, sha256, media_type, blob_key)
                 values (:job, :attempt, :name, :size, :sha, :type, :key)
                 on conflict (job_id, attempt, name)
@@ -46,7 +52,7 @@ public class ArtifactStore {
                               blob_key = excluded.blob_key, created_at = now()""")
                 .param("job", jobId).param("attempt", attempt).param("name", name).param("size", size)
                 .param("sha", hex).param("type", mediaType).param("key", key)
-                .update();
+                .update());
         return new Stored(name, size, hex, mediaType);
     }
 

@@ -5,16 +5,20 @@ import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /** Creates tenants and issues their API keys. */
 @Service
 public class TenantService {
     private final TenantRepository tenants;
     private final ApiKeyRepository keys;
+    private final ApiKeyAuthenticator authenticator;
 
-    public TenantService(TenantRepository tenants, ApiKeyRepository keys) {
+    public TenantService(TenantRepository tenants, ApiKeyRepository keys, ApiKeyAuthenticator authenticator) {
         this.tenants = tenants;
         this.keys = keys;
+        this.authenticator = authenticator;
     }
 
     /** A tenant and a freshly generated key; the key is returned once and only its hash is kept. */
@@ -46,7 +50,19 @@ public class TenantService {
     @Transactional
     public void registerKey(UUID tenantId, String key) {
         if (key.length() < 16) throw new IllegalArgumentException("an API key needs at least 16 characters");
-        keys.save(new ApiKey(UUID.randomUUID(), tenantId, ApiKeys.hash(key), ApiKeys.displayPrefix(key), now()));
+        String hash = ApiKeys.hash(key);
+        keys.save(new ApiKey(UUID.randomUUID(), tenantId, hash, ApiKeys.displayPrefix(key), now()));
+        // After the commit: cleared earlier, a request racing the commit could remember the miss again.
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    authenticator.forgetFailedLookup(hash);
+                }
+            });
+        } else {
+            authenticator.forgetFailedLookup(hash);
+        }
     }
 
     private static Instant now() {

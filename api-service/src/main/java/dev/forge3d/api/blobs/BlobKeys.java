@@ -18,7 +18,16 @@ public final class BlobKeys {
         return jobPrefix(jobId) + "attempts/" + attempt + "/" + name;
     }
 
-    public static String checkpoint(UUID jobId, String name) {
+    /** Where checkpoints were kept before each upload got its own key (read when a checkpoint has no row). */
+    public static String legacyCheckpoint(UUID jobId, String name) {
         return jobPrefix(jobId) + "checkpoints/" + name;
+    }
+
+    /**
+     * One checkpoint upload: every PUT gets a fresh key, so a worker that lost its lease mid-upload never
+     * overwrites the blob the current attempt resumes from; the checkpoints row names the current one.
+     */
+    public static String checkpoint(UUID jobId, UUID uploadId, String name) {
+        return jobPrefix(jobId) + "checkpoint-uploads/" + uploadId + "/" + name;
     }
 }

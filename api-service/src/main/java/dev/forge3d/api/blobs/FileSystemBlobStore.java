@@ -2,6 +2,7 @@ package dev.forge3d.api.blobs;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -11,12 +12,17 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /** Blobs as files under one root; a put writes a temporary file beside the target and renames it into place. */
 public class FileSystemBlobStore implements BlobStore {
+    private static final String TEMP_PREFIX = ".upload-";
+    private static final String TEMP_SUFFIX = ".tmp";
     private final Path root;
 
     public FileSystemBlobStore(Path root) throws IOException {
@@ -29,7 +35,7 @@ public class FileSystemBlobStore implements BlobStore {
     public long put(String key, InputStream content, String contentType) throws IOException {
         Path target = resolve(key);
         Files.createDirectories(target.getParent());
-        Path tmp = Files.createTempFile(target.getParent(), ".upload-", ".tmp");
+        Path tmp = Files.createTempFile(target.getParent(), TEMP_PREFIX, TEMP_SUFFIX);
         try {
             long n;
             try (var out = Files.newOutputStream(tmp, StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -85,6 +91,55 @@ public class FileSystemBlobStore implements BlobStore {
                 }
             }
         }
+    }
+
+    @Override
+    public void list(String prefix, Consumer<Entry> each) throws IOException {
+        // Walk from the deepest folder the prefix names, then keep the keys that really start with the prefix.
+        int slash = prefix.lastIndexOf('/');
+        Path start = slash < 0 ? root : root.resolve(prefix.substring(0, slash)).normalize();
+        if (!start.startsWith(root) || !Files.isDirectory(start)) return;
+        try (Stream<Path> walk = Files.walk(start)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                if (isTemp(p)) continue;
+                String key = root.relativize(p).toString().replace(java.io.File.separatorChar, '/');
+                if (!key.startsWith(prefix)) continue;
+                BasicFileAttributes a;
+                try {
+                    a = Files.readAttributes(p, BasicFileAttributes.class);
+                } catch (NoSuchFileException e) {
+                    continue; // deleted while we walked
+                }
+                if (a.isRegularFile()) each.accept(new Entry(key, a.lastModifiedTime().toInstant()));
+            }
+        } catch (UncheckedIOException e) {
+            if (!(e.getCause() instanceof NoSuchFileException)) throw e.getCause();
+        }
+    }
+
+    @Override
+    public int deleteAbandonedWrites(Instant olderThan) throws IOException {
+        int removed = 0;
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                try {
+                    if (isTemp(p) && Files.getLastModifiedTime(p).toInstant().isBefore(olderThan)
+                            && Files.deleteIfExists(p)) {
+                        removed++;
+                    }
+                } catch (NoSuchFileException e) {
+                    // finished (renamed) or removed meanwhile
+                }
+            }
+        } catch (UncheckedIOException e) {
+            if (!(e.getCause() instanceof NoSuchFileException)) throw e.getCause();
+        }
+        return removed;
+    }
+
+    private static boolean isTemp(Path p) {
+        String n = p.getFileName().toString();
+        return n.startsWith(TEMP_PREFIX) && n.endsWith(TEMP_SUFFIX);
     }
 
     private Path resolve(String key) {

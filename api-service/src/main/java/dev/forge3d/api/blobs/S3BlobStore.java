@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Delete;
@@ -107,6 +108,17 @@ public class S3BlobStore implements BlobStore {
             }
         } catch (S3Exception e) {
             throw new IOException("S3 delete prefix " + prefix + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void list(String prefix, Consumer<Entry> each) throws IOException {
+        try {
+            for (var page : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix))) {
+                for (S3Object o : page.contents()) each.accept(new Entry(o.key(), o.lastModified()));
+            }
+        } catch (S3Exception e) {
+            throw new IOException("S3 list " + prefix + " failed: " + e.getMessage(), e);
         }
     }
 }

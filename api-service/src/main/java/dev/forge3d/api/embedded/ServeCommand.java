@@ -35,6 +35,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--no-worker", description = "Do not start the in-process worker.")
     boolean noWorker;
 
+    @Option(names = "--print-key", description = "Also print the API key and the worker token (by default only "
+            + "where they are kept: <data-dir>/api-key and <data-dir>/worker-token).")
+    boolean printKey;
+
     @Option(names = "--exit-when-ready", hidden = true,
             description = "Start, make a few API calls, stop: the training run of the JVM's AOT cache.")
     boolean exitWhenReady;
@@ -97,23 +101,47 @@ public final class ServeCommand implements Callable<Integer> {
             }
             stopped.countDown();
         }, "forge3d-shutdown"));
-        System.out.printf("""
+        System.out.print(banner(seconds, server.url(), server.apiKey(), server.workerToken(),
+                dataDir.toAbsolutePath().normalize(),
+                System.getenv("FORGE3D_API_KEY") != null && !System.getenv("FORGE3D_API_KEY").isBlank(),
+                System.getenv("FORGE3D_WORKER_TOKEN") != null && !System.getenv("FORGE3D_WORKER_TOKEN").isBlank()));
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    /**
+     * The ready message. Secrets stay out of the console (and so out of terminal scroll-back, CI logs and
+     * journald) unless {@code --print-key}: it says where the API key and worker token are, and the commands read
+     * them from there.
+     */
+    String banner(double seconds, String url, String apiKey, String workerToken, Path dir, boolean keyFromEnv,
+            boolean tokenFromEnv) {
+        String keyFile = dir.resolve("api-key").toString();
+        String tokenFile = dir.resolve("worker-token").toString();
+        String key;
+        String bearer;
+        String workerCommand;
+        if (printKey) {
+            key = apiKey;
+            bearer = apiKey;
+            workerCommand = "./forge3d worker --api " + url + " --token " + workerToken;
+        } else {
+            key = (keyFromEnv ? "from FORGE3D_API_KEY" : "in " + keyFile) + " (not shown; --print-key shows it)";
+            bearer = keyFromEnv ? "$FORGE3D_API_KEY" : "$(cat " + keyFile + ")";
+            workerCommand = (tokenFromEnv ? "" : "FORGE3D_WORKER_TOKEN=$(cat " + tokenFile + ") ")
+                    + "./forge3d worker --api " + url;
+        }
+        return String.format("""
 
                 forge3d is ready (%.1f s)
                   API       %s
                   API key   %s
-                  try       curl -H 'Authorization: Bearer %s' %s/v1/jobs
+                  try       curl -H "Authorization: Bearer %s" %s/v1/jobs
                   worker    %s
                   data      %s
 
-                """, seconds, server.url(), server.apiKey(), server.apiKey(), server.url(),
-                noWorker ? "none in-process; run: ./forge3d worker --api " + server.url() + " --token "
-                        + server.workerToken()
-                        : "in-process; more with: ./forge3d worker --api " + server.url() + " --token "
-                        + server.workerToken(),
-                dataDir.toAbsolutePath().normalize());
-        System.out.flush();
-        stopped.await();
-        return 0;
+                """, seconds, url, key, bearer, url,
+                (noWorker ? "none in-process; run: " : "in-process; more with: ") + workerCommand, dir);
     }
 }

@@ -4,6 +4,7 @@ import dev.forge3d.api.auth.CredentialKind;
 import dev.forge3d.api.auth.RequiresCredential;
 import dev.forge3d.api.artifacts.ArtifactController;
 import dev.forge3d.api.auth.TenantId;
+import dev.forge3d.api.cleanup.JobDeletion;
 import dev.forge3d.api.uploads.UploadIngestor;
 import dev.forge3d.api.web.ApiException;
 import dev.forge3d.api.web.ProblemType;
@@ -21,6 +22,7 @@ import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -33,19 +35,22 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-/** The public job API: create (multipart photos or JSON prompt), get, list, cancel. */
+/** The public job API: create (multipart photos or JSON prompt), get, list, cancel, delete. */
 @RestController
 @RequiresCredential(CredentialKind.TENANT_KEY)
 public class JobController {
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private final JobService jobs;
+    private final JobDeletion deletion;
     private final UploadIngestor uploads;
     private final JobProperties props;
     private final ObjectMapper mapper;
 
-    public JobController(JobService jobs, UploadIngestor uploads, JobProperties props, ObjectMapper mapper) {
+    public JobController(JobService jobs, JobDeletion deletion, UploadIngestor uploads, JobProperties props,
+            ObjectMapper mapper) {
         this.jobs = jobs;
+        this.deletion = deletion;
         this.uploads = uploads;
         this.props = props;
         this.mapper = mapper;
@@ -152,6 +157,13 @@ public class JobController {
     @PostMapping("/v1/jobs/{id}/cancel")
     ResponseEntity<JobView> cancel(TenantId tenant, @PathVariable String id) {
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(jobs.cancel(tenant, ArtifactController.parseJobId(id)));
+    }
+
+    /** A finished job with its inputs, artifacts and checkpoints (204); 409 while QUEUED or RUNNING (JobDeletion). */
+    @DeleteMapping("/v1/jobs/{id}")
+    ResponseEntity<Void> delete(TenantId tenant, @PathVariable String id) {
+        deletion.delete(tenant, ArtifactController.parseJobId(id));
+        return ResponseEntity.noContent().build();
     }
 
     /**

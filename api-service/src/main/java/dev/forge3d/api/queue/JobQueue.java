@@ -99,27 +99,59 @@ public class JobQueue {
     }
 
     /**
-     * SUCCEEDED, and this attempt's artifacts become the job's artifacts: {@code published_attempt} flips in the
-     * same statement, so readers see either no artifacts or exactly this attempt's set.
+     * Like {@link #currentAttempt}, but locks the job row FOR SHARE until the caller's transaction ends: a complete,
+     * fail, cancel acknowledgement or lease expiry (each an UPDATE of the row) waits for that transaction, so a row
+     * the caller records after this check belongs to a lease that was valid when it committed. Call it inside the
+     * transaction that writes the row.
      */
-    public boolean complete(UUID jobId, long token, String metricsJson) {
-        return jdbc.sql("""
-                update jobs
-                   set state = 'SUCCEEDED', published_attempt = attempt, metrics = cast(:metrics as jsonb),
-                       progress = 1, eta_seconds = 0, lease_expires_at = null, finished_at = now(), updated_at = now()
-                 where id = :id and state = 'RUNNING' and lease_token = :token and lease_expires_at > now()""")
-                .param("metrics", metricsJson).param("id", jobId).param("token", token)
-                .update() == 1;
+    public OptionalInt lockCurrentAttempt(UUID jobId, long token) {
+        List<Integer> r = jdbc.sql("""
+                select attempt from jobs
+                 where id = :id and state = 'RUNNING' and lease_token = :token and lease_expires_at > now()
+                   for share""")
+                .param("id", jobId).param("token", token)
+                .query(Integer.class).list();
+        return r.isEmpty() ? OptionalInt.empty() : OptionalInt.of(r.getFirst());
     }
 
-    /** FAILED, or QUEUED again when retryable and attempts remain; returns the new state, empty when stale. */
+    /**
+     * SUCCEEDED, and this attempt's artifacts become the job's artifacts: {@code published_attempt} flips in the
+     * same statement, so readers see either no artifacts or exactly this attempt's set. Cancel wins: when a cancel
+     * was accepted (cancel_requested) the job ends CANCELED instead and nothing is published. Both run on the row
+     * version a concurrent cancel left (PostgreSQL re-reads a row updated under it), so there is no window between
+     * the cancel's 202 and this statement. Returns the new state, empty when the token is stale.
+     */
+    public Optional<String> complete(UUID jobId, long token, String metricsJson) {
+        return jdbc.sql("""
+                update jobs
+                   set state = case when cancel_requested then 'CANCELED' else 'SUCCEEDED' end,
+                       published_attempt = case when cancel_requested then published_attempt else attempt end,
+                       metrics = cast(:metrics as jsonb),
+                       progress = case when cancel_requested then progress else 1 end,
+                       eta_seconds = case when cancel_requested then eta_seconds else 0 end,
+                       lease_expires_at = null, finished_at = now(), updated_at = now()
+                 where id = :id and state = 'RUNNING' and lease_token = :token and lease_expires_at > now()
+                returning state""")
+                .param("metrics", metricsJson).param("id", jobId).param("token", token)
+                .query(String.class).optional();
+    }
+
+    /**
+     * FAILED, or QUEUED again when retryable and attempts remain; CANCELED whenever a cancel was accepted (cancel
+     * wins over a retry). Returns the new state, empty when stale.
+     */
     public Optional<String> fail(UUID jobId, long token, String reason, boolean retryable) {
         return jdbc.sql("""
                 update jobs
-                   set state = case when :retryable and attempt < max_attempts then 'QUEUED' else 'FAILED' end,
-                       error_type = 'job-failed', error_title = 'Job failed', error_detail = :reason,
-                       finished_at = case when :retryable and attempt < max_attempts then null else now() end,
-                       message = case when :retryable and attempt < max_attempts
+                   set state = case when cancel_requested then 'CANCELED'
+                                    when :retryable and attempt < max_attempts then 'QUEUED' else 'FAILED' end,
+                       error_type = case when cancel_requested then error_type else 'job-failed' end,
+                       error_title = case when cancel_requested then error_title else 'Job failed' end,
+                       error_detail = case when cancel_requested then error_detail else :reason end,
+                       finished_at = case when not cancel_requested and :retryable and attempt < max_attempts
+                                          then null else now() end,
+                       message = case when cancel_requested then 'canceled; the worker stopped with: ' || :reason
+                                      when :retryable and attempt < max_attempts
                                       then 'attempt ' || attempt || ' failed, will retry: ' || :reason else message end,
                        lease_expires_at = null, worker_id = null, updated_at = now()
                  where id = :id and state = 'RUNNING' and lease_token = :token and lease_expires_at > now()

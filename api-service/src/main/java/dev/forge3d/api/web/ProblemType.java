@@ -32,6 +32,7 @@ public enum ProblemType {
     IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", "Idempotency key was used with another request",
             HttpStatus.CONFLICT),
     JOB_FINISHED("job-finished", "Job already finished", HttpStatus.CONFLICT),
+    JOB_NOT_FINISHED("job-not-finished", "Job is not finished", HttpStatus.CONFLICT),
     STALE_LEASE("stale-lease", "Lease is no longer valid", HttpStatus.CONFLICT),
     CANCEL_NOT_REQUESTED("cancel-not-requested", "No cancel was requested for this job", HttpStatus.CONFLICT),
     MISSING_LEASE_TOKEN("missing-lease-token", "X-Lease-Token header is required", HttpStatus.BAD_REQUEST),

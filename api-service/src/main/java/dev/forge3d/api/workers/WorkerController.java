@@ -5,9 +5,9 @@ import dev.forge3d.api.auth.RequiresCredential;
 import dev.forge3d.api.artifacts.ArtifactController;
 import dev.forge3d.api.artifacts.ArtifactNames;
 import dev.forge3d.api.artifacts.ArtifactStore;
+import dev.forge3d.api.artifacts.CheckpointStore;
 import dev.forge3d.api.artifacts.RangeDownload;
 import dev.forge3d.api.auth.WorkerProperties;
-import dev.forge3d.api.blobs.BlobKeys;
 import dev.forge3d.api.blobs.BlobStore;
 import dev.forge3d.api.jobs.JobTypes;
 import dev.forge3d.api.queue.JobChanged;
@@ -25,7 +25,6 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpHeaders;
@@ -55,6 +54,7 @@ public class WorkerController {
     private final QueueSignal signal;
     private final QueueProperties props;
     private final ArtifactStore artifacts;
+    private final CheckpointStore checkpoints;
     private final BlobStore blobs;
     private final JdbcClient jdbc;
     private final WorkerProperties workerProps;
@@ -63,12 +63,13 @@ public class WorkerController {
     private final WorkerRegistry registry;
 
     public WorkerController(JobQueue queue, QueueSignal signal, QueueProperties props, ArtifactStore artifacts,
-            BlobStore blobs, JdbcClient jdbc, WorkerProperties workerProps, ApplicationEventPublisher events,
+            CheckpointStore checkpoints, BlobStore blobs, JdbcClient jdbc, WorkerProperties workerProps, ApplicationEventPublisher events,
             ObjectMapper mapper, WorkerRegistry registry) {
         this.queue = queue;
         this.signal = signal;
         this.props = props;
         this.artifacts = artifacts;
+        this.checkpoints = checkpoints;
         this.blobs = blobs;
         this.jdbc = jdbc;
         this.workerProps = workerProps;
@@ -161,10 +162,11 @@ public class WorkerController {
             @RequestHeader(value = LEASE_TOKEN, required = false) String leaseToken, HttpServletRequest request)
             throws IOException {
         UUID jobId = ArtifactController.parseJobId(id);
-        int attempt = requireAttempt(jobId, leaseToken);
+        long token = leaseToken(leaseToken);
+        int attempt = requireAttempt(jobId, token);
         String clean = ArtifactNames.require(name);
         try (InputStream body = request.getInputStream()) {
-            var s = artifacts.store(jobId, attempt, clean, request.getContentType(), body,
+            var s = artifacts.store(jobId, token, attempt, clean, request.getContentType(), body,
                     workerProps.maxArtifactBytes().toBytes());
             return ResponseEntity.status(HttpStatus.CREATED).body(new StoredFile(s.name(), s.size(), s.sha256()));
         }
@@ -175,20 +177,13 @@ public class WorkerController {
             @RequestHeader(value = LEASE_TOKEN, required = false) String leaseToken, HttpServletRequest request)
             throws IOException {
         UUID jobId = ArtifactController.parseJobId(id);
-        requireAttempt(jobId, leaseToken);
+        long token = leaseToken(leaseToken);
+        int attempt = requireAttempt(jobId, token);
         String clean = ArtifactNames.require(name);
-        java.security.MessageDigest md;
-        try {
-            md = java.security.MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        try (InputStream body = request.getInputStream()) {
+            var s = checkpoints.store(jobId, token, attempt, clean, body);
+            return ResponseEntity.status(HttpStatus.CREATED).body(new StoredFile(s.name(), s.size(), s.sha256()));
         }
-        long size;
-        try (InputStream body = new java.security.DigestInputStream(request.getInputStream(), md)) {
-            size = blobs.put(BlobKeys.checkpoint(jobId, clean), body, "application/octet-stream");
-        }
-        return ResponseEntity.status(HttpStatus.CREATED)
-                .body(new StoredFile(clean, size, java.util.HexFormat.of().formatHex(md.digest())));
     }
 
     @GetMapping("/v1/worker/jobs/{id}/checkpoints/{*name}")
@@ -199,10 +194,9 @@ public class WorkerController {
         UUID jobId = ArtifactController.parseJobId(id);
         requireAttempt(jobId, leaseToken);
         String clean = ArtifactNames.require(name);
-        String key = BlobKeys.checkpoint(jobId, clean);
-        OptionalLong size = blobs.size(key);
-        if (size.isEmpty()) throw new ApiException(ProblemType.NOT_FOUND, "no checkpoint " + clean);
-        RangeDownload.send(blobs, key, size.getAsLong(), "application/octet-stream", null, range, response);
+        var found = checkpoints.find(jobId, clean)
+                .orElseThrow(() -> new ApiException(ProblemType.NOT_FOUND, "no checkpoint " + clean));
+        RangeDownload.send(blobs, found.blobKey(), found.size(), "application/octet-stream", null, range, response);
     }
 
     @PostMapping("/v1/worker/jobs/{id}/complete")
@@ -211,18 +205,20 @@ public class WorkerController {
         List<String> nextTypes = req.next() == null ? null : checkLeaseRequest(req.next());
         String metrics = req.metrics() == null || req.metrics().isNull() ? null
                 : mapper.writeValueAsString(WorkerText.clean(req.metrics()));
-        if (!queue.complete(jobId, token(req.leaseToken()), metrics)) throw stale(jobId);
+        // SUCCEEDED, or CANCELED when the client's cancel was accepted first (the artifacts are then not published).
+        String state = queue.complete(jobId, token(req.leaseToken()), metrics).orElseThrow(() -> stale(jobId));
         events.publishEvent(new JobChanged(jobId));
         LeaseResponse next = nextTypes == null ? null
                 : claim(nextTypes, req.next(), props.clampLease(req.next().leaseSeconds())).orElse(null);
-        return new CompleteResponse(jobId, "SUCCEEDED", next);
+        return new CompleteResponse(jobId, state, next);
     }
 
     @PostMapping("/v1/worker/jobs/{id}/fail")
     JobStateResponse fail(@PathVariable String id, @RequestBody FailRequest req) {
         UUID jobId = ArtifactController.parseJobId(id);
-        String reason = req.reason() == null || req.reason().isBlank() ? "the worker gave no reason"
-                : truncate(req.reason(), 4000);
+        // Storable (WorkerText), and shown to clients as the job's error detail without exception class names,
+        // stack frames or absolute paths (FailureReasons).
+        String reason = FailureReasons.clean(WorkerText.clean(req.reason(), 64 * 1024), 4000);
         boolean retryable = req.retryable() != null && req.retryable();
         String state = queue.fail(jobId, token(req.leaseToken()), reason, retryable).orElseThrow(() -> stale(jobId));
         if (state.equals("QUEUED")) {
@@ -247,15 +243,22 @@ public class WorkerController {
     }
 
     private int requireAttempt(UUID jobId, String header) {
+        return requireAttempt(jobId, leaseToken(header));
+    }
+
+    private static long leaseToken(String header) {
         if (header == null || header.isBlank()) {
             throw new ApiException(ProblemType.MISSING_LEASE_TOKEN, "send the lease token in the X-Lease-Token header");
         }
-        long token;
         try {
-            token = Long.parseLong(header.trim());
+            return Long.parseLong(header.trim());
         } catch (NumberFormatException e) {
             throw new ApiException(ProblemType.INVALID_PARAMETER, "X-Lease-Token must be a number");
         }
+    }
+
+    /** Checked before a body is read (so a stale worker does not upload for nothing); uploads check again. */
+    private int requireAttempt(UUID jobId, long token) {
         OptionalInt attempt = queue.currentAttempt(jobId, token);
         if (attempt.isEmpty()) throw stale(jobId);
         return attempt.getAsInt();

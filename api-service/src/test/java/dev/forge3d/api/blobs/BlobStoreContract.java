@@ -77,4 +77,33 @@ abstract class BlobStoreContract {
         assertThatThrownBy(() -> store().put("partial/blob", failing, null)).isInstanceOf(IOException.class);
         assertThat(store().size("partial/blob")).isEmpty();
     }
+
+    @Test
+    void listGivesEveryKeyUnderAPrefixWithItsModificationTime() throws IOException {
+        java.time.Instant before = java.time.Instant.now().minusSeconds(5);
+        for (String k : new String[] {"list/j1/a", "list/j1/sub/b", "list/j10/c", "list/j2/d"}) {
+            store().put(k, new ByteArrayInputStream(k.getBytes()), null);
+        }
+        var entries = store().list("list/j1/");
+        assertThat(entries).extracting(BlobStore.Entry::key)
+                .containsExactlyInAnyOrder("list/j1/a", "list/j1/sub/b");
+        assertThat(entries).allSatisfy(e -> assertThat(e.lastModified())
+                .isAfter(before).isBefore(java.time.Instant.now().plusSeconds(5)));
+        // A prefix that ends mid-name matches like a string prefix.
+        assertThat(store().list("list/j1")).extracting(BlobStore.Entry::key)
+                .containsExactlyInAnyOrder("list/j1/a", "list/j1/sub/b", "list/j10/c");
+        assertThat(store().list("list/")).hasSize(4);
+        assertThat(store().list("nothing-here/")).isEmpty();
+        store().deletePrefix("list/");
+        assertThat(store().list("list/")).isEmpty();
+    }
+
+    @Test
+    void abandonedWritesOlderThanTheCutoffAreRemovedAndNeverListed() throws IOException {
+        store().put("aw/x", new ByteArrayInputStream("x".getBytes()), null);
+        // Nothing abandoned here: the finished blob stays, whatever the cutoff.
+        store().deleteAbandonedWrites(java.time.Instant.now().plusSeconds(60));
+        assertThat(store().size("aw/x")).hasValue(1);
+        assertThat(store().list("aw/")).extracting(BlobStore.Entry::key).containsExactly("aw/x");
+    }
 }

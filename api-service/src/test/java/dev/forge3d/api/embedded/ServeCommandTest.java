@@ -41,4 +41,28 @@ class ServeCommandTest {
         assertThat(ServeCommand.reason(new IllegalStateException("boom", new java.io.IOException("disk full"))))
                 .isEqualTo("boom: disk full");
     }
+
+    @Test
+    void theReadyMessageNamesTheKeyFilesButShowsNoSecretUnlessAsked() {
+        String key = "f3d_secret-api-key-0123456789abcdef";
+        String token = "worker-token-secret-0123456789";
+        Path data = Path.of("/home/u/.forge3d");
+        ServeCommand cmd = new ServeCommand();
+
+        String quiet = cmd.banner(4.2, "http://127.0.0.1:8080", key, token, data, false, false);
+        assertThat(quiet).doesNotContain(key).doesNotContain(token)
+                .contains("API key   in /home/u/.forge3d/api-key (not shown; --print-key shows it)")
+                .contains("curl -H \"Authorization: Bearer $(cat /home/u/.forge3d/api-key)\" http://127.0.0.1:8080/v1/jobs")
+                .contains("FORGE3D_WORKER_TOKEN=$(cat /home/u/.forge3d/worker-token) ./forge3d worker --api "
+                        + "http://127.0.0.1:8080");
+
+        String fromEnv = cmd.banner(4.2, "http://127.0.0.1:8080", key, token, data, true, true);
+        assertThat(fromEnv).doesNotContain(key).doesNotContain(token).contains("from FORGE3D_API_KEY")
+                .contains("Bearer $FORGE3D_API_KEY").doesNotContain("worker-token)");
+
+        new picocli.CommandLine(cmd).parseArgs("--print-key");
+        assertThat(cmd.printKey).isTrue();
+        String shown = cmd.banner(4.2, "http://127.0.0.1:8080", key, token, data, false, false);
+        assertThat(shown).contains("API key   " + key).contains("--token " + token);
+    }
 }
