@@ -23,8 +23,10 @@ record PageCursor(Instant createdAt, UUID id) {
         try {
             String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
             String[] p = raw.split("\\.", 3);
-            return new PageCursor(Instant.ofEpochSecond(Long.parseLong(p[0]), Long.parseLong(p[1])),
-                    UUID.fromString(p[2]));
+            Instant at = Instant.ofEpochSecond(Long.parseLong(p[0]), Long.parseLong(p[1]));
+            // Only instants a job can have been created at: PostgreSQL's timestamptz ends before Java's Instant.
+            if (at.isBefore(Instant.EPOCH) || at.isAfter(START.createdAt())) throw new IllegalArgumentException();
+            return new PageCursor(at, UUID.fromString(p[2]));
         } catch (RuntimeException e) {
             throw new ApiException(ProblemType.INVALID_PARAMETER, "cursor is not one this API returned");
         }

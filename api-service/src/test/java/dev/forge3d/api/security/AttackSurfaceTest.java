@@ -330,7 +330,11 @@ class AttackSurfaceTest extends ApiTestBase {
     private void queries(List<Attack> out) {
         String epoch = Base64.getUrlEncoder().withoutPadding().encodeToString(("99999999999999999.0." + ZERO_ID)
                 .getBytes(StandardCharsets.UTF_8));
-        List<String> qs = List.of("cursor=garbage", "cursor=" + epoch, "cursor=%00", "limit=0", "limit=-1", "limit=201",
+        String farFuture = Base64.getUrlEncoder().withoutPadding().encodeToString(("9400000000000.0." + ZERO_ID)
+                .getBytes(StandardCharsets.UTF_8));
+        String beforeEpoch = Base64.getUrlEncoder().withoutPadding().encodeToString(("-99999999999.0." + ZERO_ID)
+                .getBytes(StandardCharsets.UTF_8));
+        List<String> qs = List.of("cursor=garbage", "cursor=" + epoch, "cursor=" + farFuture, "cursor=" + beforeEpoch, "cursor=%00", "limit=0", "limit=-1", "limit=201",
                 "limit=abc", "limit=1e3", "limit=99999999999", "state=bogus", "state=%00", "limit=1&limit=2");
         for (String q : qs) {
             out.add(new Attack("list ?" + q, () -> send("GET", "/v1/jobs?" + q, attackerKey, Map.of(), null),
