@@ -5,6 +5,7 @@ import dev.forge3d.api.auth.RequiresCredential;
 import dev.forge3d.api.artifacts.ArtifactController;
 import dev.forge3d.api.auth.TenantId;
 import dev.forge3d.api.jobs.JobService;
+import dev.forge3d.api.limits.EventStreamSlots;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -17,14 +18,27 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 public class JobEventController {
     private final JobService jobs;
     private final JobEventStreams streams;
+    private final EventStreamSlots slots;
 
-    public JobEventController(JobService jobs, JobEventStreams streams) {
+    public JobEventController(JobService jobs, JobEventStreams streams, EventStreamSlots slots) {
         this.jobs = jobs;
         this.streams = streams;
+        this.slots = slots;
     }
 
     @GetMapping(path = "/v1/jobs/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter events(TenantId tenant, @PathVariable String id) {
-        return streams.open(jobs.get(tenant, ArtifactController.parseJobId(id)));
+        // A slot of the tenant's open-stream quota, given back whenever the stream ends.
+        Runnable release = slots.acquire(tenant.value());
+        try {
+            SseEmitter emitter = streams.open(jobs.get(tenant, ArtifactController.parseJobId(id)));
+            emitter.onCompletion(release);
+            emitter.onTimeout(release);
+            emitter.onError(e -> release.run());
+            return emitter;
+        } catch (RuntimeException e) {
+            release.run();
+            throw e;
+        }
     }
 }

@@ -5,6 +5,7 @@ import dev.forge3d.api.artifacts.ArtifactRepository;
 import dev.forge3d.api.auth.TenantId;
 import dev.forge3d.api.blobs.BlobKeys;
 import dev.forge3d.api.blobs.BlobStore;
+import dev.forge3d.api.limits.JobQuotas;
 import dev.forge3d.api.queue.JobChanged;
 import dev.forge3d.api.queue.JobQueue;
 import dev.forge3d.api.queue.QueueProperties;
@@ -46,6 +47,9 @@ public class JobService {
     private final ApplicationEventPublisher events;
     private final ObjectMapper mapper;
     private final JdbcClient jdbc;
+    // Field-injected to keep the constructor as it is (the quotas are a separate concern, see JobQuotas).
+    @org.springframework.beans.factory.annotation.Autowired
+    private JobQuotas quotas;
 
     public JobService(JobRepository jobs, JobInputRepository inputs, ArtifactRepository artifacts, JobQueue queue,
             QueueSignal signal, QueueProperties queueProps, JobProperties props, BlobStore blobs,
@@ -83,6 +87,7 @@ public class JobService {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         try {
             Job saved = tx.execute(status -> {
+                quotas.checkCanCreate(tenant.value(), req.inputs().stream().mapToLong(StoredInput::size).sum());
                 Job job = jobs.save(new Job(req.jobId(), tenant.value(), req.type(), req.priority(),
                         mapper.writeValueAsString(req.params()), req.inputs().size(), idempotencyKey,
                         req.fingerprint(), queueProps.maxAttempts(), req.requirements(), now));

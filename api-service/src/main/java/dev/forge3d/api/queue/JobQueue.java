@@ -1,5 +1,6 @@
 package dev.forge3d.api.queue;
 
+import dev.forge3d.api.limits.LimitProperties;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -22,9 +23,11 @@ public class JobQueue {
     public static final String CHANNEL = "forge3d_queue";
 
     private final JdbcClient jdbc;
+    private final LimitProperties limits;
 
-    public JobQueue(JdbcClient jdbc) {
+    public JobQueue(JdbcClient jdbc, LimitProperties limits) {
         this.jdbc = jdbc;
+        this.limits = limits;
     }
 
     /** {@link #claim(Collection, String, int, WorkerCapacity)} for a worker without limits. */
@@ -34,17 +37,23 @@ public class JobQueue {
 
     /**
      * Claims the oldest highest-priority QUEUED job of one of {@code types} whose requirements {@code capacity}
-     * meets (memory, GPU): locks it with SKIP LOCKED (so concurrent claimers never wait on or take the same row),
-     * bumps the attempt and takes a new fencing token.
+     * meets (memory, GPU) and whose tenant is below its running-jobs quota: locks it with SKIP LOCKED (so
+     * concurrent claimers never wait on or take the same row), bumps the attempt and takes a new fencing token.
+     * The quota is counted without a lock, so claims at the same instant may each pass it (one over per claimer).
      */
     public Optional<Lease> claim(Collection<String> types, String workerId, int leaseSeconds,
             WorkerCapacity capacity) {
         return jdbc.sql("""
                 with next as (
-                    select id from jobs
-                     where state = 'QUEUED' and type = any(string_to_array(:types, ','))
-                       and min_memory_bytes <= :memoryBytes and (:gpu or not requires_gpu)
-                     order by priority desc, created_at, id
+                    select q.id from jobs q
+                     where q.state = 'QUEUED' and q.type = any(string_to_array(:types, ','))
+                       and q.min_memory_bytes <= :memoryBytes and (:gpu or not q.requires_gpu)
+                       -- the tenant's running-jobs quota (tenant_limits over the default): beyond it, jobs wait
+                       and (not :limited or (select count(*) from jobs r
+                                              where r.tenant_id = q.tenant_id and r.state = 'RUNNING')
+                            < coalesce((select l.max_running_jobs from tenant_limits l
+                                         where l.tenant_id = q.tenant_id), :maxRunning))
+                     order by q.priority desc, q.created_at, q.id
                      limit 1
                      for update skip locked)
                 update jobs j
@@ -63,6 +72,7 @@ public class JobQueue {
                 .param("leaseSeconds", leaseSeconds)
                 .param("workerId", workerId)
                 .param("memoryBytes", capacity.memoryBytes()).param("gpu", capacity.gpu())
+                .param("limited", limits.enabled()).param("maxRunning", limits.maxRunningJobs())
                 .query((rs, n) -> new Lease(rs.getObject("id", UUID.class), rs.getString("type"), rs.getInt("attempt"),
                         rs.getLong("lease_token"), instant(rs, "lease_expires_at"), rs.getInt("lease_seconds"),
                         rs.getString("params"), rs.getString("inputs")))

@@ -37,6 +37,8 @@ public enum ProblemType {
     CANCEL_NOT_REQUESTED("cancel-not-requested", "No cancel was requested for this job", HttpStatus.CONFLICT),
     MISSING_LEASE_TOKEN("missing-lease-token", "X-Lease-Token header is required", HttpStatus.BAD_REQUEST),
     RANGE_NOT_SATISFIABLE("range-not-satisfiable", "Range not satisfiable", HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE),
+    RATE_LIMITED("rate-limited", "Too many requests", HttpStatus.TOO_MANY_REQUESTS),
+    QUOTA_EXCEEDED("quota-exceeded", "Quota exceeded", HttpStatus.TOO_MANY_REQUESTS),
     SERVICE_UNAVAILABLE("service-unavailable", "Service temporarily unavailable", HttpStatus.SERVICE_UNAVAILABLE),
     INTERNAL("internal-error", "Internal error", HttpStatus.INTERNAL_SERVER_ERROR);
 

@@ -26,6 +26,13 @@ import org.springframework.test.context.DynamicPropertySource;
         "spring.servlet.multipart.max-file-size=3MB",
         "spring.servlet.multipart.max-request-size=6MB",
         "spring.datasource.hikari.maximum-pool-size=30",
+        // Tests and benchmarks load one tenant far beyond the production defaults; tests of the limits give their
+        // own tenants low limits in tenant_limits instead.
+        "forge3d.limits.requests-per-second=1000000",
+        "forge3d.limits.burst=1000000",
+        "forge3d.limits.max-queued-jobs=1000000",
+        "forge3d.limits.max-running-jobs=1000000",
+        "forge3d.limits.override-cache-ttl=1s",
         "logging.level.dev.forge3d.api.queue.LeaseSweeper=warn"})
 public abstract class ApiTestBase {
     public static final String WORKER_TOKEN = "test-worker-token-0123456789";

@@ -1,0 +1,69 @@
+package dev.forge3d.api.limits;
+
+import dev.forge3d.api.auth.TenantId;
+import dev.forge3d.api.web.ProblemType;
+import dev.forge3d.api.web.Problems;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Requests per second per tenant: every call the auth filter (order +10) attributed to a tenant takes a token from
+ * the tenant's bucket; without one it is answered 429 {@code rate-limited}. Calls with no tenant (worker protocol,
+ * actuator) pass untouched. If the bucket store cannot be reached the call goes on (fail open) rather than failing.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 20)
+public class RateLimitFilter extends OncePerRequestFilter {
+    private static final Logger log = LoggerFactory.getLogger(RateLimitFilter.class);
+
+    private final LimitProperties props;
+    private final TenantLimitsLookup limits;
+    private final RateLimitBuckets buckets;
+    private final ObjectMapper mapper;
+
+    public RateLimitFilter(LimitProperties props, TenantLimitsLookup limits, RateLimitBuckets buckets,
+            ObjectMapper mapper) {
+        this.props = props;
+        this.limits = limits;
+        this.buckets = buckets;
+        this.mapper = mapper;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        if (!props.enabled() || !(request.getAttribute(TenantId.REQUEST_ATTRIBUTE) instanceof TenantId tenant)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        TenantLimits tenantLimits;
+        RateDecision decision;
+        try {
+            tenantLimits = limits.limitsOf(tenant.value());
+            decision = buckets.take(tenant.value(), tenantLimits);
+        } catch (RuntimeException e) {
+            log.warn("rate limit not checked for {} (bucket store failed): {}", request.getRequestURI(), e.toString());
+            chain.doFilter(request, response);
+            return;
+        }
+        RateLimitHeaders.write(response, tenantLimits, decision);
+        if (!decision.allowed()) {
+            Problems.write(response, mapper, ProblemType.RATE_LIMITED, "this tenant may make "
+                    + tenantLimits.requestsPerSecond() + " requests per second (bursts of " + tenantLimits.burst()
+                    + "); retry after " + RateLimitHeaders.retryAfterSeconds(decision) + " s",
+                    request.getRequestURI());
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+}
