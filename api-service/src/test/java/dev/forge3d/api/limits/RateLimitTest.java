@@ -3,6 +3,7 @@ package dev.forge3d.api.limits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.forge3d.api.support.ApiClient;
+import dev.forge3d.api.support.OpenApiContract;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -10,15 +11,20 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** Requests per second per tenant: real HTTP against the Bucket4j buckets in the real PostgreSQL. */
 class RateLimitTest extends LimitsTestBase {
-    static final int RATE = 100;
-    static final int BURST = 10;
-    static final double SECONDS = 3;
+    // Low enough that a client on a loaded, shared 2-core test machine still asks for several times the rate; the
+    // burst (half a second of refill) absorbs the server stalls such a machine has, which would otherwise waste
+    // refill while the bucket is full. scripts/bench-rate-limit.sh measures a longer, faster run.
+    static final int RATE = 50;
+    static final int BURST = 25;
+    static final double SECONDS = 6;
     static final int CLIENT_THREADS = 6;
+
+    /** Send and receive time and status of one request. */
+    record Sent(long sentNanos, long receivedNanos, int status) {}
 
     @Test
     void aTenantSendingAsFastAsItCanGetsItsRateAndTheRestIs429WhileAnotherTenantIsNotLimited() throws Exception {
@@ -28,43 +34,29 @@ class RateLimitTest extends LimitsTestBase {
         Tenant quiet = tenant("quiet");
         String noisyJob = api.createTextJob(noisy.key(), "noisy cube").json().path("id").asString();
         String quietJob = api.createTextJob(quiet.key(), "quiet cube").json().path("id").asString();
-        // The noisy tenant's create took a token; wait until its bucket is full again so the count starts at BURST.
+        // The noisy tenant's create took a token; wait until its bucket is full again.
         Thread.sleep(1000L * BURST / RATE + 200);
 
         ApiClient fast = api.unchecked();
-        AtomicInteger accepted = new AtomicInteger();
-        AtomicInteger refused = new AtomicInteger();
-        AtomicInteger unexpected = new AtomicInteger();
+        List<Sent> sent = java.util.Collections.synchronizedList(new ArrayList<>());
         AtomicInteger refusedWithoutHeaders = new AtomicInteger();
         AtomicInteger quietOk = new AtomicInteger();
         AtomicInteger quietNotOk = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
-        // The window the server saw: from the first request sent to the last one sent (each sender records its
-        // send times), so client start-up and the replies still in flight at the end do not count.
-        AtomicLong firstSent = new AtomicLong(Long.MAX_VALUE);
-        AtomicLong lastSent = new AtomicLong(Long.MIN_VALUE);
         long end = System.nanoTime() + (long) (SECONDS * 1e9);
         try (ExecutorService pool = Executors.newFixedThreadPool(CLIENT_THREADS + 1)) {
             List<Future<?>> fs = new ArrayList<>();
             for (int t = 0; t < CLIENT_THREADS; t++) {
                 fs.add(pool.submit(() -> {
-                    long sent;
-                    while ((sent = System.nanoTime()) < end) {
-                        firstSent.accumulateAndGet(sent, Math::min);
-                        lastSent.accumulateAndGet(sent, Math::max);
+                    long at;
+                    while ((at = System.nanoTime()) < end) {
                         var r = fast.get("/v1/jobs/" + noisyJob, noisy.key());
-                        if (r.status() == 200) {
-                            accepted.incrementAndGet();
-                        } else if (r.status() == 429) {
-                            refused.incrementAndGet();
-                            if (r.header("Retry-After") == null || r.header("RateLimit") == null
-                                    || r.header("RateLimit-Policy") == null
-                                    || !r.header("Content-Type").startsWith("application/problem+json")
-                                    || !r.problemType().equals("rate-limited")) {
-                                refusedWithoutHeaders.incrementAndGet();
-                            }
-                        } else {
-                            unexpected.incrementAndGet();
+                        sent.add(new Sent(at, System.nanoTime(), r.status()));
+                        if (r.status() == 429 && (r.header("Retry-After") == null || r.header("RateLimit") == null
+                                || r.header("RateLimit-Policy") == null
+                                || !r.header("Content-Type").startsWith("application/problem+json")
+                                || !r.problemType().equals("rate-limited"))) {
+                            refusedWithoutHeaders.incrementAndGet();
                         }
                     }
                     return null;
@@ -83,17 +75,25 @@ class RateLimitTest extends LimitsTestBase {
             stop.set(true);
             fs.getLast().get();
         }
-        double elapsed = (lastSent.get() - firstSent.get()) / 1e9;
-        double expected = BURST + RATE * elapsed;
-        System.out.printf("rate limit: %d accepted (expected %.1f = %d + %d/s x %.3f s), %d refused%n",
-                accepted.get(), expected, BURST, RATE, elapsed, refused.get());
+        List<Sent> all = List.copyOf(sent);
+        long accepted = all.stream().filter(x -> x.status() == 200).count();
+        long refused = all.stream().filter(x -> x.status() == 429).count();
+        long firstSent = all.stream().mapToLong(Sent::sentNanos).min().orElseThrow();
+        // The seconds the server was asked: from the first request sent to the last one sent.
+        double seconds = (all.stream().mapToLong(Sent::sentNanos).max().orElseThrow() - firstSent) / 1e9;
+        double untilLastReply = (all.stream().mapToLong(Sent::receivedNanos).max().orElseThrow() - firstSent) / 1e9;
+        double expected = RATE * seconds;
+        System.out.printf("rate limit %d/s burst %d: %d accepted, %d refused in %.3f s; rate x seconds = %.1f "
+                + "(%+.2f %%)%n", RATE, BURST, accepted, refused, seconds, expected,
+                100 * (accepted - expected) / expected);
 
-        assertThat(unexpected.get()).isZero();
+        assertThat(all).allSatisfy(x -> assertThat(x.status()).isIn(200, 429));
         // The client must really have asked for more than the rate, or this proves nothing.
-        assertThat(refused.get()).isGreaterThan(RATE);
-        // Within 1 % of the rate over the run (plus the burst; +1 for the token in flight at the end).
-        assertThat((double) accepted.get()).isBetween(expected - 0.01 * RATE * elapsed - 1,
-                expected + 0.01 * RATE * elapsed + 1);
+        assertThat(all.size()).isGreaterThan((int) (1.5 * expected) + BURST);
+        // Within 1 % of rate x seconds, plus the burst.
+        assertThat(Math.abs(accepted - expected)).isLessThanOrEqualTo(0.01 * expected + BURST);
+        // And never more than the bucket allows (burst + refill until the last reply; +1 for rounding).
+        assertThat((double) accepted).isLessThanOrEqualTo(BURST + RATE * untilLastReply + 1);
         assertThat(refusedWithoutHeaders.get()).isZero();
         assertThat(quietNotOk.get()).isZero();
         assertThat(quietOk.get()).isPositive();
@@ -105,14 +105,17 @@ class RateLimitTest extends LimitsTestBase {
         limit(t, "requests_per_second", 1);
         limit(t, "burst", 1);
 
-        var ok = api.get("/v1/jobs", t.key());
+        // Unchecked, so both requests go out within a few ms (the first contract check may take a second);
+        // the refusal is checked against openapi.yaml below.
+        var ok = api.unchecked().get("/v1/jobs", t.key());
+        var refused = api.unchecked().get("/v1/jobs", t.key());
         assertThat(ok.status()).isEqualTo(200);
         assertThat(ok.header("RateLimit-Policy")).isEqualTo("\"tenant\";q=1;w=1");
         assertThat(ok.header("RateLimit")).isEqualTo("\"tenant\";r=0;t=1");
         assertThat(ok.header("Retry-After")).isNull();
 
-        var refused = api.get("/v1/jobs", t.key());
         assertThat(refused.status()).isEqualTo(429);
+        OpenApiContract.get().check("GET", "/v1/jobs", 429, refused.header("Content-Type"), refused.body());
         assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
         assertThat(refused.problemType()).isEqualTo("rate-limited");
         assertThat(refused.json().path("status").asInt()).isEqualTo(429);
@@ -148,8 +151,8 @@ class RateLimitTest extends LimitsTestBase {
         limit(limited, "requests_per_second", 1);
         limit(limited, "burst", 1);
         Tenant other = tenant("other");
-        assertThat(api.get("/v1/jobs", limited.key()).status()).isEqualTo(200);
-        assertThat(api.get("/v1/jobs", limited.key()).status()).isEqualTo(429);
+        assertThat(api.unchecked().get("/v1/jobs", limited.key()).status()).isEqualTo(200);
+        assertThat(api.unchecked().get("/v1/jobs", limited.key()).status()).isEqualTo(429);
         for (int i = 0; i < 20; i++) assertThat(api.get("/v1/jobs", other.key()).status()).isEqualTo(200);
     }
 }
