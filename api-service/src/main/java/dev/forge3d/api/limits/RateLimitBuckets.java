@@ -20,6 +20,7 @@ import org.springframework.stereotype.Component;
  * Per-tenant token buckets for API calls, kept by Bucket4j in PostgreSQL ({@code rate_limit_buckets}) so every API
  * replica takes from the same bucket: each take is one short transaction under an advisory lock on the bucket.
  * The bucket id holds the rate and burst, so a changed limit starts a fresh (full) bucket and the old row expires.
+ * A bucket seen empty is refused locally until its next token is due ({@link KnownEmptyBuckets}).
  */
 @Component
 public class RateLimitBuckets {
@@ -30,6 +31,7 @@ public class RateLimitBuckets {
     private final PostgreSQLadvisoryLockBasedProxyManager<String> buckets;
     // One proxy per bucket: Bucket4j's batching joins concurrent takes on the same proxy into one transaction.
     private final Map<String, BucketProxy> proxies = new ConcurrentHashMap<>();
+    private final KnownEmptyBuckets knownEmpty = new KnownEmptyBuckets();
 
     public RateLimitBuckets(DataSource dataSource) {
         this.buckets = Bucket4jPostgreSQL.advisoryLockBasedBuilder(dataSource)
@@ -44,6 +46,8 @@ public class RateLimitBuckets {
     /** Takes one token from the tenant's bucket for these limits. */
     public RateDecision take(UUID tenant, TenantLimits limits) {
         String id = tenant + ":" + limits.requestsPerSecond() + ":" + limits.burst();
+        RateDecision known = knownEmpty.refusalIfKnownEmpty(id);
+        if (known != null) return known;
         BucketProxy bucket = proxies.get(id);
         if (bucket == null) {
             if (proxies.size() >= MAX_CACHED_PROXIES) proxies.clear();
@@ -52,8 +56,10 @@ public class RateLimitBuckets {
                     .build(k, () -> configuration(limits)));
         }
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
-        return new RateDecision(probe.isConsumed(), probe.getRemainingTokens(),
+        RateDecision decision = new RateDecision(probe.isConsumed(), probe.getRemainingTokens(),
                 probe.isConsumed() ? 0 : probe.getNanosToWaitForRefill(), probe.getNanosToWaitForReset());
+        knownEmpty.remember(id, decision);
+        return decision;
     }
 
     /** Drops up to {@code batch} buckets that have been full for a while; returns how many. */
