@@ -15,8 +15,22 @@ public record LimitProperties(boolean enabled, long requestsPerSecond, long burs
         int maxRunningJobs, DataSize maxStoredBytes, int maxEventStreams, Duration overrideCacheTtl,
         Duration bucketSweepInterval) {
 
+    /** Refuses settings that would fail every request later (checked at start-up). */
+    public LimitProperties {
+        if (requestsPerSecond < 1 || burst < 1) {
+            throw new IllegalArgumentException("forge3d.limits.requests-per-second and burst must be at least 1");
+        }
+        if (maxQueuedJobs < 0 || maxRunningJobs < 0 || maxEventStreams < 0 || maxStoredBytes == null
+                || maxStoredBytes.isNegative()) {
+            throw new IllegalArgumentException("forge3d.limits.max-* must be set and not negative");
+        }
+        if (overrideCacheTtl == null || bucketSweepInterval == null || !bucketSweepInterval.isPositive()) {
+            throw new IllegalArgumentException("forge3d.limits.override-cache-ttl and bucket-sweep-interval must be set");
+        }
+    }
+
     public TenantLimits defaults() {
-        return new TenantLimits(requestsPerSecond, Math.max(burst, 1), maxQueuedJobs, maxRunningJobs,
+        return new TenantLimits(requestsPerSecond, burst, maxQueuedJobs, maxRunningJobs,
                 maxStoredBytes.toBytes(), maxEventStreams);
     }
 }
