@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Per-tenant rate limits with a noisy neighbour: a quiet tenant's GET /v1/jobs/{id} p50/p99 at a fixed rate, alone
-# and while a tenant limited to <noisy limit> req/s offers <noisy rate> req/s (0: as fast as <noisy connections>
-# can); also the noisy tenant's accepted count against limit x seconds. Against 127.0.0.1 only.
+# Per-tenant rate limits with a noisy neighbour: a quiet tenant's GET /v1/jobs/{id} p50/p99 at a fixed rate for
+# 2 x <seconds>, split by whether a tenant limited to <noisy limit> req/s, offering <noisy rate> req/s (0: as fast as
+# <noisy connections> can) and switched on and off every second, was on; then that tenant's accepted count over
+# <seconds> against limit x seconds. Against 127.0.0.1 only (NoisyNeighbourBenchmark).
 #   scripts/bench-rate-limit.sh [quiet rate=100] [noisy limit=100] [noisy rate=1000] [noisy connections=4] [seconds=10] [rounds=3]
 set -euo pipefail
 cd "$(dirname "$0")/.."
