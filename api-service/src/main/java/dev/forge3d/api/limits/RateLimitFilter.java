@@ -58,12 +58,21 @@ public class RateLimitFilter extends OncePerRequestFilter {
         }
         RateLimitHeaders.write(response, tenantLimits, decision);
         if (!decision.allowed()) {
-            Problems.write(response, mapper, ProblemType.RATE_LIMITED, "this tenant may make "
-                    + tenantLimits.requestsPerSecond() + " requests per second (bursts of " + tenantLimits.burst()
-                    + "); retry after " + RateLimitHeaders.retryAfterSeconds(decision) + " s",
-                    request.getRequestURI());
+            String detail = "this tenant may make " + tenantLimits.requestsPerSecond() + " requests per second "
+                    + "(bursts of " + tenantLimits.burst() + "); retry after "
+                    + RateLimitHeaders.retryAfterSeconds(decision) + " s";
+            if (hasBody(request)) {
+                // Refused before its body is read (an upload may be large): answer and close the connection.
+                Problems.refuse(request, response, mapper, ProblemType.RATE_LIMITED, detail);
+            } else {
+                Problems.write(response, mapper, ProblemType.RATE_LIMITED, detail, request.getRequestURI());
+            }
             return;
         }
         chain.doFilter(request, response);
+    }
+
+    private static boolean hasBody(HttpServletRequest request) {
+        return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
     }
 }

@@ -146,6 +146,22 @@ class RateLimitTest extends LimitsTestBase {
     }
 
     @Test
+    void aRefusedCreateCreatesNothing() {
+        Tenant t = tenant("create-limited");
+        limit(t, "requests_per_second", 1);
+        limit(t, "burst", 1);
+        String body = "{\"type\":\"text-to-3d\",\"prompt\":\"a cube\"}";
+        var first = api.unchecked().postJson("/v1/jobs", t.key(), body);
+        var second = api.unchecked().postJson("/v1/jobs", t.key(), body);
+        assertThat(first.status()).isEqualTo(202);
+        assertThat(second.status()).isEqualTo(429);
+        assertThat(second.problemType()).isEqualTo("rate-limited");
+        assertThat(second.header("Retry-After")).isEqualTo("1");
+        assertThat(jdbc.sql("select count(*) from jobs where tenant_id = :t").param("t", t.id())
+                .query(Long.class).single()).isEqualTo(1);
+    }
+
+    @Test
     void theLimitOfOneTenantNeverTouchesAnother() {
         Tenant limited = tenant("limited");
         limit(limited, "requests_per_second", 1);
