@@ -11,15 +11,13 @@ create table tenant_limits (
     updated_at          timestamptz not null default now()
 );
 
--- Bucket4j's PostgreSQL backend (PostgreSQLadvisoryLockBasedProxyManager): one row per request-rate bucket, shared
--- by every API replica. id is "<tenant uuid>:<rate>:<burst>", state the serialized bucket, expires_at (epoch ms)
--- when a full bucket may be dropped (ExpiredBucketSweeper), explicit_lock the bucket's advisory-lock key (the
--- sweeper takes it before deleting a row, so it never deletes a bucket that is being updated).
+-- Bucket4j's PostgreSQL backend (PostgreSQLSelectForUpdateBasedProxyManager, Bucket4j's documented layout with the
+-- expiry column): one row per request-rate bucket, shared by every API replica. id is "<tenant uuid>:<rate>:<burst>",
+-- state the serialized bucket, expires_at (epoch ms) when a full bucket may be dropped (ExpiredBucketSweeper).
 create table rate_limit_buckets (
-    id            text   primary key,
-    state         bytea,
-    expires_at    bigint,
-    explicit_lock bigint
+    id         text   primary key,
+    state      bytea,
+    expires_at bigint
 );
 create index rate_limit_buckets_expires on rate_limit_buckets (expires_at);
 

@@ -32,7 +32,7 @@ public class JobQuotas {
         if (!props.enabled()) return;
         TenantLimits l = limits.limitsOf(tenant);
         jdbc.sql("select 1 from pg_advisory_xact_lock(:key)")
-                .param("key", RateLimitBuckets.lockId("job-quota:" + tenant)).query(Integer.class).single();
+                .param("key", lockKey(tenant)).query(Integer.class).single();
         long queued = jdbc.sql("select count(*) from jobs where tenant_id = :tenant and state = 'QUEUED'")
                 .param("tenant", tenant).query(Long.class).single();
         if (queued >= l.maxQueuedJobs()) {
@@ -50,5 +50,16 @@ public class JobQuotas {
                     + newInputBytes + " bytes of inputs that is over the limit of " + l.maxStoredBytes(),
                     STORED_RETRY_AFTER_SECONDS);
         }
+    }
+
+    /** The tenant's transaction-lock key: a 64-bit FNV-1a hash (a collision only makes two tenants share a lock). */
+    static long lockKey(UUID tenant) {
+        String id = "job-quota:" + tenant;
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < id.length(); i++) {
+            h ^= id.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        return h;
     }
 }

@@ -8,7 +8,7 @@ import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
-import io.github.bucket4j.postgresql.PostgreSQLadvisoryLockBasedProxyManager;
+import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -18,7 +18,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Per-tenant token buckets for API calls, kept by Bucket4j in PostgreSQL ({@code rate_limit_buckets}) so every API
- * replica takes from the same bucket: each take is one short transaction under an advisory lock on the bucket.
+ * replica takes from the same bucket: each take is one short transaction that locks the bucket's row (select for
+ * update, then update: three round trips; Bucket4j's advisory-lock variant needs four).
  * The bucket id holds the rate and burst, so a changed limit starts a fresh (full) bucket and the old row expires.
  * A bucket seen empty is refused locally until its next token is due ({@link KnownEmptyBuckets}).
  */
@@ -28,17 +29,15 @@ public class RateLimitBuckets {
     private static final Duration KEEP_AFTER_FULL = Duration.ofMinutes(1);
     private static final int MAX_CACHED_PROXIES = 100_000;
 
-    private final PostgreSQLadvisoryLockBasedProxyManager<String> buckets;
+    private final PostgreSQLSelectForUpdateBasedProxyManager<String> buckets;
     // One proxy per bucket: Bucket4j's batching joins concurrent takes on the same proxy into one transaction.
     private final Map<String, BucketProxy> proxies = new ConcurrentHashMap<>();
     private final KnownEmptyBuckets knownEmpty = new KnownEmptyBuckets();
 
     public RateLimitBuckets(DataSource dataSource) {
-        this.buckets = Bucket4jPostgreSQL.advisoryLockBasedBuilder(dataSource)
+        this.buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
                 .primaryKeyMapper(PrimaryKeyMapper.STRING)
-                .lockIdSupplier(RateLimitBuckets::lockId)
                 .table("rate_limit_buckets").idColumn("id").stateColumn("state").expiresAtColumn("expires_at")
-                .lockColumn("explicit_lock")
                 .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(KEEP_AFTER_FULL))
                 .build();
     }
@@ -72,15 +71,5 @@ public class RateLimitBuckets {
                 .addLimit(Bandwidth.builder().capacity(limits.burst())
                         .refillGreedy(limits.requestsPerSecond(), Duration.ofSeconds(1)).build())
                 .build();
-    }
-
-    /** The advisory-lock key of a bucket: a 64-bit FNV-1a hash of its id (a collision only shares a lock). */
-    static long lockId(String id) {
-        long h = 0xcbf29ce484222325L;
-        for (int i = 0; i < id.length(); i++) {
-            h ^= id.charAt(i);
-            h *= 0x100000001b3L;
-        }
-        return h;
     }
 }
