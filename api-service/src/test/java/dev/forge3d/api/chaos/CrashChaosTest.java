@@ -172,7 +172,10 @@ class CrashChaosTest {
                 "--forge3d.auth.bootstrap-api-key=" + apiKey, "--forge3d.auth.bootstrap-tenant=chaos-" + port,
                 "--forge3d.workers.token=" + WORKER_TOKEN, "--forge3d.queue.sweep-interval=500ms",
                 "--forge3d.queue.max-attempts=20", "--forge3d.cleanup.interval=2s",
-                "--forge3d.cleanup.orphan-grace=" + ORPHAN_GRACE.toSeconds() + "s"));
+                "--forge3d.cleanup.orphan-grace=" + ORPHAN_GRACE.toSeconds() + "s",
+                // The checking client reads every job and artifact as fast as it can: not what the limits are for.
+                "--forge3d.limits.requests-per-second=1000000", "--forge3d.limits.burst=1000000",
+                "--forge3d.limits.max-queued-jobs=1000000"));
         apiProcess = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(logs.resolve("api-" + (++apiStarts) + ".log").toFile()).start();
         ApiClient probe = new ApiClient("http://127.0.0.1:" + port, WORKER_TOKEN).unchecked();
