@@ -20,10 +20,10 @@ final class SfmFailureReason {
     private SfmFailureReason() { }
 
     static SfmException explain(ValidatedReconstruction.Outcome outcome, List<TwoViewGeometry> pairs, List<String> names,
-                                ModelValidator.Thresholds thresholds, double minInitialAngleDeg,
+                                ModelValidator.Thresholds thresholds, ValidatedReconstruction.Settings attempts,
                                 int minInitialInliers) {
         List<ValidatedReconstruction.Attempt> ran = outcome.attempts().stream().filter(a -> a.checks() != null).toList();
-        if (ran.isEmpty()) return noInitialPair(outcome, pairs, names, minInitialAngleDeg, minInitialInliers);
+        if (ran.isEmpty()) return noInitialPair(outcome, pairs, names, attempts, minInitialInliers);
         ValidatedReconstruction.Attempt best = ran.stream()
                 .max(Comparator.comparingInt((ValidatedReconstruction.Attempt a) -> a.checks().registered())
                         .thenComparingInt(a -> -a.checks().failed().size())).orElseThrow();
@@ -59,7 +59,8 @@ final class SfmFailureReason {
     }
 
     private static SfmException noInitialPair(ValidatedReconstruction.Outcome outcome, List<TwoViewGeometry> pairs,
-                                              List<String> names, double minAngleDeg, int minInliers) {
+                                              List<String> names, ValidatedReconstruction.Settings attempts,
+                                              int minInliers) {
         List<InitialPairSelector.Candidate> examined = outcome.selections().stream()
                 .flatMap(s -> s.examined().stream()).toList();
         if (examined.isEmpty()) {
@@ -71,14 +72,22 @@ final class SfmFailureReason {
         }
         InitialPairSelector.Candidate widest = examined.stream()
                 .max(Comparator.comparingDouble(InitialPairSelector.Candidate::medianAngleDeg)).orElseThrow();
-        long flat = examined.stream().filter(c -> c.homographyRatio() > 0.8).count();
+        long flat = examined.stream().filter(c -> c.homographyRatio() > attempts.maxHomographyRatio()).count();
+        if (widest.medianAngleDeg() >= attempts.minInitialMedianAngleDeg() && flat == examined.size()) {
+            // Wide angles, but only under a guessed focal length and on homography-dominated pairs: untrustworthy.
+            return new SfmException(String.format(Locale.ROOT,
+                    "photos taken from one spot, or of a flat subject: a single homography explains every pair "
+                    + "examined (%d), so neither depth nor the focal length can be worked out without EXIF; keep the "
+                    + "EXIF data in the photos or give the camera intrinsics, and move around the subject between "
+                    + "shots", examined.size()), names);
+        }
         return new SfmException(String.format(Locale.ROOT,
                 "photos taken from one spot: no two photos see the subject from different enough positions (widest "
                 + "pair %s and %s: median triangulation angle %.2f degrees, at least %.1f needed; %d of %d pairs "
                 + "examined are explained by a single homography, as when the camera only turns or the subject is "
                 + "flat); move around the subject between shots instead of turning the camera in place",
                 names.get(widest.pair().imageA()), names.get(widest.pair().imageB()), widest.medianAngleDeg(),
-                minAngleDeg, flat, examined.size()), names);
+                attempts.minInitialMedianAngleDeg(), flat, examined.size()), names);
     }
 
     /**

@@ -98,8 +98,8 @@ public final class StructureFromMotion {
         seconds.put("mapping", since(t3));
         debugCpu("mapping");
         if (outcome.accepted() == null) {
-            throw SfmFailureReason.explain(outcome, pairs, names, validator.thresholds(),
-                    attemptSettings.minInitialMedianAngleDeg(), 2 * options.mapper().minPnpInliers());
+            throw SfmFailureReason.explain(outcome, pairs, names, validator.thresholds(), attemptSettings,
+                    2 * options.mapper().minPnpInliers());
         }
         ValidatedReconstruction.Attempt accepted = outcome.accepted();
         var initial = accepted.initial();
