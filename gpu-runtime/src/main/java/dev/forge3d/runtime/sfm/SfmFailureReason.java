@@ -74,12 +74,14 @@ final class SfmFailureReason {
                 .max(Comparator.comparingDouble(InitialPairSelector.Candidate::medianAngleDeg)).orElseThrow();
         long flat = examined.stream().filter(c -> c.homographyRatio() > attempts.maxHomographyRatio()).count();
         if (widest.medianAngleDeg() >= attempts.minInitialMedianAngleDeg() && flat == examined.size()) {
-            // Wide angles, but only under a guessed focal length and on homography-dominated pairs: untrustworthy.
+            // Wide angles, but on homography-dominated pairs that are pure rotations or seen under a guessed focal
+            // length: untrustworthy.
+            boolean guessedFocal = outcome.attempts().stream().anyMatch(a -> !a.start().trustedFocal());
             return new SfmException(String.format(Locale.ROOT,
                     "photos taken from one spot, or of a flat subject: a single homography explains every pair "
-                    + "examined (%d), so neither depth nor the focal length can be worked out without EXIF; keep the "
-                    + "EXIF data in the photos or give the camera intrinsics, and move around the subject between "
-                    + "shots", examined.size()), names);
+                    + "examined (%d), so no depth can be measured%s; move around the subject between shots",
+                    examined.size(), guessedFocal ? " and, without EXIF, no focal length either (keep the EXIF data in "
+                            + "the photos or give the camera intrinsics)" : ""), names);
         }
         return new SfmException(String.format(Locale.ROOT,
                 "photos taken from one spot: no two photos see the subject from different enough positions (widest "

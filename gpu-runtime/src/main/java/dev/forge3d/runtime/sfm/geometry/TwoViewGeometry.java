@@ -8,12 +8,14 @@ package dev.forge3d.runtime.sfm.geometry;
  *                    without intrinsics, else null
  * @param homographyInliers how many of the pair's matches (before epipolar verification) one homography explains
  *                    at the same threshold; -1 when not measured
+ * @param homography  that homography fitted to its inliers (row-major, {@code xB ~ H xA} in pixels), or null
  */
-public record TwoViewGeometry(int imageA, int imageB, int[] matches, double[] fundamental, int homographyInliers) {
+public record TwoViewGeometry(int imageA, int imageB, int[] matches, double[] fundamental, int homographyInliers,
+                              double[] homography) {
 
     /** A pair without a homography measurement (tests, callers that do not need the parallax test). */
     public TwoViewGeometry(int imageA, int imageB, int[] matches, double[] fundamental) {
-        this(imageA, imageB, matches, fundamental, -1);
+        this(imageA, imageB, matches, fundamental, -1, null);
     }
 
     public int inliers() { return matches.length / 2; }

@@ -7,6 +7,7 @@ import boofcv.factory.geo.ConfigEssential;
 import boofcv.factory.geo.ConfigFundamental;
 import boofcv.factory.geo.ConfigHomography;
 import boofcv.factory.geo.ConfigRansac;
+import boofcv.factory.geo.FactoryMultiView;
 import boofcv.factory.geo.FactoryMultiViewRobust;
 import boofcv.struct.calib.CameraPinhole;
 import boofcv.struct.geo.AssociatedPair;
@@ -108,16 +109,17 @@ public final class TwoViewVerifier {
         }
         double[] f = null;
         if (!calibrated) f = ((DMatrixRMaj) ransac.getModelParameters()).data.clone();
-        return new TwoViewGeometry(a, b, inl, f, homographyInliers(pixels));
+        if (pixels.size() < 4 || !homography.process(pixels)) return new TwoViewGeometry(a, b, inl, f, 0, null);
+        List<AssociatedPair> hInliers = homography.getMatchSet();
+        return new TwoViewGeometry(a, b, inl, f, hInliers.size(), refit(hInliers));
     }
 
-    /**
-     * Matches one homography explains (in pixels, same threshold): compared with the epipolar inliers it tells a
-     * pair with real parallax from one taken from the same spot (COLMAP's H/E inlier ratio).
-     */
-    private int homographyInliers(List<AssociatedPair> pixels) {
-        if (pixels.size() < 4 || !homography.process(pixels)) return 0;
-        return homography.getMatchSet().size();
+    /** Least-squares (normalised DLT) homography of the RANSAC inliers, or null. */
+    private static double[] refit(List<AssociatedPair> inliers) {
+        if (inliers.size() < 4) return null;
+        DMatrixRMaj h = new DMatrixRMaj(3, 3);
+        if (!FactoryMultiView.homographyDLT(true).process(inliers, h)) return null;
+        return h.data.clone();
     }
 
     public double thresholdPx() { return thresholdPx; }

@@ -72,6 +72,7 @@ public final class ValidatedReconstruction {
         for (LensStart start : starts) {
             InitialPairSelector.Selection selection = selector.select(pairs, features, start.lenses(), start.trustedFocal());
             selections.add(selection);
+            debug(start, selection);
             if (selection.usable().isEmpty()) {
                 attempts.add(new Attempt(start, null, null, null));
                 continue;
@@ -106,11 +107,20 @@ public final class ValidatedReconstruction {
         return out;
     }
 
+    private static void debug(LensStart start, InitialPairSelector.Selection selection) {
+        if (System.getenv("FORGE3D_SFM_DEBUG") == null) return;
+        for (var c : selection.examined()) {
+            System.err.printf(java.util.Locale.ROOT, "initial pair candidate (%s): %d-%d %d inliers, H/E %.2f, H parallax %.4f, median angle %.2f deg, %d wide, usable %b%n",
+                    start.source(), c.pair().imageA(), c.pair().imageB(), c.pair().inliers(), c.homographyRatio(),
+                    c.homographyParallax(), c.medianAngleDeg(), c.wideInliers(), selection.usable().contains(c));
+        }
+    }
+
     private static void debug(Attempt a) {
         if (System.getenv("FORGE3D_SFM_DEBUG") == null) return;
         var c = a.initial();
-        System.err.printf(java.util.Locale.ROOT, "attempt: lenses %s, initial pair %d-%d (%d inliers, H/E %.2f, median angle %.2f deg) -> %s%n",
+        System.err.printf(java.util.Locale.ROOT, "attempt: lenses %s, initial pair %d-%d (%d inliers, H/E %.2f, H parallax %.4f, median angle %.2f deg) -> %s%n",
                 a.start().source(), c.pair().imageA(), c.pair().imageB(), c.pair().inliers(), c.homographyRatio(),
-                c.medianAngleDeg(), a.checks() == null ? "too few points" : a.checks().checks());
+                c.homographyParallax(), c.medianAngleDeg(), a.checks() == null ? "too few points" : a.checks().checks());
     }
 }
