@@ -41,7 +41,7 @@ final class SfmFailureReason {
             List<String> missing = new ArrayList<>();
             for (int i = 0; i < names.size(); i++) if (!best.scene().registered[i]) missing.add(names.get(i));
             return new SfmException("could only place " + c.registered() + " of " + c.images() + " photos; not placed: "
-                    + String.join(", ", missing) + overlapHint(pairs, names, best) + figures, missing);
+                    + String.join(", ", missing) + overlapHint(pairs, names, best, minInitialInliers) + figures, missing);
         }
         if (c.failed(ModelValidator.POINTS_PER_IMAGE)) {
             return new SfmException("too little overlap: the median photo shares only " + c.medianPointsPerImage()
@@ -96,7 +96,8 @@ final class SfmFailureReason {
      * Why photos were not placed: the groups of photos that share no verified matches with each other ("too little
      * overlap between A and B"), else for each unplaced photo its strongest link to a placed one.
      */
-    static String overlapHint(List<TwoViewGeometry> pairs, List<String> names, ValidatedReconstruction.Attempt best) {
+    static String overlapHint(List<TwoViewGeometry> pairs, List<String> names, ValidatedReconstruction.Attempt best,
+                              int enoughMatches) {
         List<List<Integer>> groups = connectedGroups(pairs, names.size());
         List<List<Integer>> multi = groups.stream().filter(g -> g.size() >= 2).toList();
         if (multi.size() >= 2) {
@@ -114,9 +115,14 @@ final class SfmFailureReason {
                 if (other < 0 || !best.scene().registered[other]) continue;
                 if (link == null || p.inliers() > link.inliers()) link = p;
             }
+            String other = link == null ? null : names.get(link.imageA() == i ? link.imageB() : link.imageA());
             if (link == null) links.add(names.get(i) + ": no overlap with a placed photo");
-            else links.add(names.get(i) + ": too little overlap with " + names.get(link.imageA() == i ? link.imageB() : link.imageA())
-                    + " (" + link.inliers() + " matches)");
+            else if (link.inliers() < enoughMatches) {
+                links.add(names.get(i) + ": too little overlap with " + other + " (" + link.inliers() + " matches)");
+            } else {
+                // Plenty of matches but no pose: the geometry did not fit (often a wrong focal length start).
+                links.add(names.get(i) + ": shares " + link.inliers() + " matches with " + other + " but could not be placed");
+            }
         }
         return links.isEmpty() ? "" : " (" + String.join("; ", links.size() > 10 ? links.subList(0, 10) : links)
                 + (links.size() > 10 ? "; ..." : "") + ")";
