@@ -1,6 +1,8 @@
 package dev.forge3d.runtime.sfm;
 
 import dev.forge3d.runtime.sfm.mapper.IncrementalMapper;
+import dev.forge3d.runtime.sfm.mapper.ModelValidator;
+import dev.forge3d.runtime.sfm.mapper.ValidatedReconstruction;
 
 import java.util.Optional;
 
@@ -12,32 +14,39 @@ import java.util.Optional;
  * @param maxFeatures           keypoints kept per photo (strongest first)
  * @param matchRatio            Lowe's ratio test threshold
  * @param minPairInliers        verified matches a pair needs to count as overlapping
- * @param minRegisteredFraction below this fraction of placed photos the run fails naming the rest
+ * @param validation            checks a model must pass to be accepted (below the placed fraction the run fails
+ *                              naming the photos not placed)
+ * @param attempts              initial pair rules and how many reconstructions to try before failing
  */
 public record SfmOptions(Optional<IntrinsicsFile> intrinsics, int featureMaxDimension, int maxFeatures,
-                         double matchRatio, int minPairInliers, double minRegisteredFraction, int threads,
-                         IncrementalMapper.Options mapper) {
+                         double matchRatio, int minPairInliers, int threads, IncrementalMapper.Options mapper,
+                         ModelValidator.Thresholds validation, ValidatedReconstruction.Settings attempts) {
 
     public static SfmOptions defaults() {
-        return new SfmOptions(Optional.empty(), 3072, 10000, 0.8, 15, 0.5,
-                Math.max(1, Runtime.getRuntime().availableProcessors()), IncrementalMapper.Options.defaults());
+        return new SfmOptions(Optional.empty(), 3072, 10000, 0.8, 15,
+                Math.max(1, Runtime.getRuntime().availableProcessors()), IncrementalMapper.Options.defaults(),
+                ModelValidator.Thresholds.defaults(), ValidatedReconstruction.Settings.defaults());
     }
 
     public SfmOptions withIntrinsics(IntrinsicsFile k) {
         return new SfmOptions(Optional.ofNullable(k), featureMaxDimension, maxFeatures, matchRatio, minPairInliers,
-                minRegisteredFraction, threads, mapper);
+                threads, mapper, validation, attempts);
     }
 
     public SfmOptions withThreads(int n) {
         return new SfmOptions(intrinsics, featureMaxDimension, maxFeatures, matchRatio, minPairInliers,
-                minRegisteredFraction, Math.max(1, n), mapper);
+                Math.max(1, n), mapper, validation, attempts);
     }
 
     public SfmOptions withFeatureMaxDimension(int px) {
-        return new SfmOptions(intrinsics, px, maxFeatures, matchRatio, minPairInliers, minRegisteredFraction, threads, mapper);
+        return new SfmOptions(intrinsics, px, maxFeatures, matchRatio, minPairInliers, threads, mapper, validation, attempts);
     }
 
     public SfmOptions withMaxFeatures(int n) {
-        return new SfmOptions(intrinsics, featureMaxDimension, n, matchRatio, minPairInliers, minRegisteredFraction, threads, mapper);
+        return new SfmOptions(intrinsics, featureMaxDimension, n, matchRatio, minPairInliers, threads, mapper, validation, attempts);
+    }
+
+    public SfmOptions withValidation(ModelValidator.Thresholds t) {
+        return new SfmOptions(intrinsics, featureMaxDimension, maxFeatures, matchRatio, minPairInliers, threads, mapper, t, attempts);
     }
 }

@@ -135,6 +135,7 @@ public final class SfmOutputWriter {
         m.put("meanReprojectionErrorPx", r.meanReprojectionErrorPx());
         m.put("meanTrackLength", r.meanTrackLength());
         m.put("selfCalibrated", r.selfCalibrated());
+        m.put("validation", r.validation().toMap());
         List<Map<String, Object>> cams = new ArrayList<>();
         List<LensModel> seen = new ArrayList<>();
         for (LensModel l : r.scene().lenses) {

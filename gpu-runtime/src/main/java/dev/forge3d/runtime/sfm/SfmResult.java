@@ -11,10 +11,10 @@ import java.util.Map;
 
 /**
  * A finished reconstruction: the photos (index i of {@link #images()} is image i of {@link #scene()}), the model,
- * the files that were rejected at ingest, and seconds per phase.
+ * the files that were rejected at ingest, seconds per phase, and how the model was validated.
  */
 public record SfmResult(List<IngestedImage> images, List<RejectedImage> rejected, SceneState scene,
-                        Map<String, Double> secondsPerPhase, boolean selfCalibrated) {
+                        Map<String, Double> secondsPerPhase, boolean selfCalibrated, ModelReport validation) {
 
     public List<String> unregisteredImages() {
         List<String> names = new ArrayList<>();

@@ -8,18 +8,17 @@ import dev.forge3d.runtime.progress.Progress;
 import dev.forge3d.runtime.progress.ProgressListener;
 import dev.forge3d.runtime.sfm.features.ImageFeatures;
 import dev.forge3d.runtime.sfm.features.SiftExtractor;
-import dev.forge3d.runtime.sfm.geometry.FocalFromFundamental;
 import dev.forge3d.runtime.sfm.geometry.LensModel;
 import dev.forge3d.runtime.sfm.geometry.TwoViewGeometry;
 import dev.forge3d.runtime.sfm.geometry.TwoViewVerifier;
 import dev.forge3d.runtime.sfm.mapper.IncrementalMapper;
-import dev.forge3d.runtime.sfm.mapper.SceneState;
+import dev.forge3d.runtime.sfm.mapper.ModelValidator;
+import dev.forge3d.runtime.sfm.mapper.ValidatedReconstruction;
 import dev.forge3d.runtime.sfm.mapper.Tracks;
 import dev.forge3d.runtime.sfm.matching.DescriptorMatcher;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,8 +65,10 @@ public final class StructureFromMotion {
             throw new SfmException("need at least 3 readable photos, found " + images.size() + rej,
                     ingest.rejected().stream().map(RejectedImage::name).toList());
         }
-        List<LensModel> lenses = initialLenses(images);
         boolean selfCalibrated = options.intrinsics().isEmpty();
+        // Pair verification needs given intrinsics (essential matrix) or none (fundamental matrix): the start lenses
+        // of a self-calibrated run only serve to tell the two apart here.
+        List<LensModel> verificationLenses = LensStarts.of(images, options.intrinsics(), List.of(), 0, 0, 0).get(0).lenses();
 
         long t1 = System.nanoTime();
         List<ImageFeatures> features = extractFeatures(images, listener);
@@ -75,7 +76,7 @@ public final class StructureFromMotion {
         debugCpu("features");
 
         long t2 = System.nanoTime();
-        List<TwoViewGeometry> pairs = matchAll(features, lenses, listener);
+        List<TwoViewGeometry> pairs = matchAll(features, verificationLenses, listener);
         seconds.put("matching", since(t2));
         debugCpu("matching");
         List<String> names = images.stream().map(IngestedImage::name).toList();
@@ -83,68 +84,38 @@ public final class StructureFromMotion {
             throw new SfmException("no overlapping photos: no pair of the " + images.size()
                     + " photos shares enough matching features (are they of the same object?)", names);
         }
-        if (selfCalibrated) calibrateFocal(images, lenses, pairs);
+        debugPairs(pairs);
+        ModelValidator validator = new ModelValidator(options.validation());
+        ValidatedReconstruction.Settings attemptSettings = options.attempts();
+        List<ValidatedReconstruction.LensStart> starts = LensStarts.of(images, options.intrinsics(), pairs,
+                attemptSettings.maxHomographyRatio(), validator.thresholds().minFocalRatio(),
+                validator.thresholds().maxFocalRatio());
 
         long t3 = System.nanoTime();
         Tracks tracks = Tracks.build(features.stream().mapToInt(ImageFeatures::size).toArray(), pairs);
-        SceneState scene = new SceneState(features, lenses, tracks);
-        IncrementalMapper mapper = new IncrementalMapper(scene, options.mapper());
-        if (!mapper.reconstruct(pairs, listener)) {
-            throw new SfmException("could not start a reconstruction: no pair of photos has enough matches with a "
-                    + "wide enough baseline (move the camera between shots)", names);
-        }
+        ValidatedReconstruction.Outcome outcome = new ValidatedReconstruction(options.mapper(), validator, attemptSettings)
+                .run(features, tracks, pairs, starts, listener);
         seconds.put("mapping", since(t3));
         debugCpu("mapping");
-        SfmResult result = new SfmResult(images, ingest.rejected(), scene, seconds, selfCalibrated);
-        List<String> missing = result.unregisteredImages();
-        if (scene.registeredCount() < Math.max(3, Math.ceil(options.minRegisteredFraction() * images.size()))) {
-            throw new SfmException("could only place " + scene.registeredCount() + " of " + images.size()
-                    + " photos; not placed: " + String.join(", ", missing), missing);
+        if (outcome.accepted() == null) {
+            throw SfmFailureReason.explain(outcome, pairs, names, validator.thresholds(), attemptSettings,
+                    2 * options.mapper().minPnpInliers());
         }
-        return result;
+        ValidatedReconstruction.Attempt accepted = outcome.accepted();
+        var initial = accepted.initial();
+        ModelReport report = new ModelReport(accepted.start().source(),
+                names.get(initial.pair().imageA()) + " + " + names.get(initial.pair().imageB()), initial.pair().inliers(),
+                initial.medianAngleDeg(), initial.homographyRatio(),
+                (int) outcome.attempts().stream().filter(a -> a.initial() != null).count(), accepted.checks());
+        return new SfmResult(images, ingest.rejected(), accepted.scene(), seconds, selfCalibrated, report);
     }
 
-    /** Given intrinsics (one shared camera) or, to self-calibrate, one camera per distinct photo size and EXIF model. */
-    private List<LensModel> initialLenses(List<IngestedImage> images) {
-        List<LensModel> lenses = new ArrayList<>();
-        if (options.intrinsics().isPresent()) {
-            IntrinsicsFile k = options.intrinsics().get();
-            Map<String, LensModel> bySize = new HashMap<>();
-            for (IngestedImage im : images) {
-                lenses.add(bySize.computeIfAbsent(im.width() + "x" + im.height(), key -> {
-                    double[] p = k.forImage(im.width(), im.height(), im.name());
-                    return new LensModel(im.width(), im.height(), p[0], p[1], p[2], p[3], p[4], true);
-                }));
-            }
-            return lenses;
-        }
-        Map<String, List<IngestedImage>> groups = new LinkedHashMap<>();
-        for (IngestedImage im : images) {
-            groups.computeIfAbsent(im.width() + "x" + im.height() + "|" + im.exif().cameraModel(), x -> new ArrayList<>()).add(im);
-        }
-        Map<String, LensModel> byKey = new HashMap<>();
-        for (var e : groups.entrySet()) {
-            IngestedImage first = e.getValue().get(0);
-            double[] priors = e.getValue().stream().filter(i -> i.focalPriorPx().isPresent())
-                    .mapToDouble(i -> i.focalPriorPx().getAsDouble()).sorted().toArray();
-            // COLMAP's default guess without EXIF: 1.2 times the longer side; replaced by self-calibration below.
-            double f = priors.length > 0 ? priors[priors.length / 2] : 1.2 * Math.max(first.width(), first.height());
-            LensModel lens = LensModel.unknown(first.width(), first.height(), f);
-            byKey.put(e.getKey(), lens);
-        }
-        for (IngestedImage im : images) lenses.add(byKey.get(im.width() + "x" + im.height() + "|" + im.exif().cameraModel()));
-        return lenses;
-    }
-
-    /** Without EXIF focal lengths, estimates the focal length from the fundamental matrices of verified pairs. */
-    private static void calibrateFocal(List<IngestedImage> images, List<LensModel> lenses, List<TwoViewGeometry> pairs) {
-        boolean anyExif = images.stream().anyMatch(i -> i.focalPriorPx().isPresent());
-        if (anyExif) return;
-        double ratio = FocalFromFundamental.estimateRatio(pairs, lenses);
-        if (!(ratio > 0.2 && ratio < 5)) return;
-        for (LensModel l : new java.util.LinkedHashSet<>(lenses)) {
-            l.fx = l.fy = ratio * Math.max(l.width, l.height);
-        }
+    /** With FORGE3D_SFM_DEBUG set, prints the homography/epipolar inlier ratios of the verified pairs. */
+    private static void debugPairs(List<TwoViewGeometry> pairs) {
+        if (System.getenv("FORGE3D_SFM_DEBUG") == null) return;
+        double[] r = pairs.stream().mapToDouble(TwoViewGeometry::homographyRatio).sorted().toArray();
+        System.err.printf(java.util.Locale.ROOT, "pairs %d, H/E ratio min %.2f median %.2f max %.2f%n",
+                r.length, r[0], r[r.length / 2], r[r.length - 1]);
     }
 
     private List<ImageFeatures> extractFeatures(List<IngestedImage> images, ProgressListener listener) {

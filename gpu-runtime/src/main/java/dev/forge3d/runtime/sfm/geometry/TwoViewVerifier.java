@@ -5,12 +5,15 @@ import boofcv.alg.geo.robust.RansacCalibrated;
 import org.ddogleg.fitting.modelset.ransac.Ransac;
 import boofcv.factory.geo.ConfigEssential;
 import boofcv.factory.geo.ConfigFundamental;
+import boofcv.factory.geo.ConfigHomography;
 import boofcv.factory.geo.ConfigRansac;
+import boofcv.factory.geo.FactoryMultiView;
 import boofcv.factory.geo.FactoryMultiViewRobust;
 import boofcv.struct.calib.CameraPinhole;
 import boofcv.struct.geo.AssociatedPair;
 import dev.forge3d.runtime.sfm.features.ImageFeatures;
 import org.ddogleg.fitting.modelset.ModelMatcher;
+import georegression.struct.homography.Homography2D_F64;
 import org.ejml.data.DMatrixRMaj;
 
 import java.util.ArrayList;
@@ -29,6 +32,7 @@ public final class TwoViewVerifier {
     private final int minInliers;
     private final ModelMatcherMultiview<DMatrixRMaj, AssociatedPair> essential;
     private final ModelMatcher<DMatrixRMaj, AssociatedPair> fundamental;
+    private final Ransac<Homography2D_F64, AssociatedPair> homography;
 
     /**
      * @param thresholdPx RANSAC inlier threshold in full-resolution pixels
@@ -48,6 +52,9 @@ public final class TwoViewVerifier {
         ConfigRansac crf = new ConfigRansac(iterations, thresholdPx);
         crf.randSeed = seed;
         fundamental = FactoryMultiViewRobust.fundamentalRansac(cf, crf);
+        ConfigRansac crh = new ConfigRansac(FIRST_ROUND, thresholdPx);
+        crh.randSeed = seed;
+        homography = FactoryMultiViewRobust.homographyRansac(new ConfigHomography(), crh);
     }
 
     /**
@@ -59,16 +66,18 @@ public final class TwoViewVerifier {
         int n = matches.length / 2;
         if (n < minInliers) return null;
         List<AssociatedPair> pairs = new ArrayList<>(n);
+        List<AssociatedPair> pixels = new ArrayList<>(n);
         boolean calibrated = lensA != null && lensB != null && lensA.fixed && lensB.fixed;
         double[] na = new double[2], nb = new double[2];
         for (int m = 0; m < n; m++) {
             int i = matches[2 * m], j = matches[2 * m + 1];
+            pixels.add(new AssociatedPair(fa.x()[i], fa.y()[i], fb.x()[j], fb.y()[j]));
             if (calibrated) {
                 lensA.normalize(fa.x()[i], fa.y()[i], na);
                 lensB.normalize(fb.x()[j], fb.y()[j], nb);
                 pairs.add(new AssociatedPair(na[0], na[1], nb[0], nb[1]));
             } else {
-                pairs.add(new AssociatedPair(fa.x()[i], fa.y()[i], fb.x()[j], fb.y()[j]));
+                pairs.add(pixels.get(m));
             }
         }
         ModelMatcher<?, AssociatedPair> ransac;
@@ -100,7 +109,17 @@ public final class TwoViewVerifier {
         }
         double[] f = null;
         if (!calibrated) f = ((DMatrixRMaj) ransac.getModelParameters()).data.clone();
-        return new TwoViewGeometry(a, b, inl, f);
+        if (pixels.size() < 4 || !homography.process(pixels)) return new TwoViewGeometry(a, b, inl, f, 0, null);
+        List<AssociatedPair> hInliers = homography.getMatchSet();
+        return new TwoViewGeometry(a, b, inl, f, hInliers.size(), refit(hInliers));
+    }
+
+    /** Least-squares (normalised DLT) homography of the RANSAC inliers, or null. */
+    private static double[] refit(List<AssociatedPair> inliers) {
+        if (inliers.size() < 4) return null;
+        DMatrixRMaj h = new DMatrixRMaj(3, 3);
+        if (!FactoryMultiView.homographyDLT(true).process(inliers, h)) return null;
+        return h.data.clone();
     }
 
     public double thresholdPx() { return thresholdPx; }

@@ -3,14 +3,12 @@ package dev.forge3d.runtime.sfm.mapper;
 import boofcv.abst.geo.RefinePnP;
 import boofcv.abst.geo.TriangulateNViewsMetric;
 import boofcv.alg.geo.robust.RansacCalibrated;
-import boofcv.factory.geo.ConfigEssential;
 import boofcv.factory.geo.ConfigPnP;
 import boofcv.factory.geo.ConfigRansac;
 import boofcv.factory.geo.ConfigTriangulation;
 import boofcv.factory.geo.FactoryMultiView;
 import boofcv.factory.geo.FactoryMultiViewRobust;
 import boofcv.struct.calib.CameraPinhole;
-import boofcv.struct.geo.AssociatedPair;
 import boofcv.struct.geo.Point2D3D;
 import dev.forge3d.runtime.progress.Progress;
 import dev.forge3d.runtime.progress.ProgressListener;
@@ -64,10 +62,10 @@ public final class IncrementalMapper {
 
     public int bundleAdjustmentRuns() { return baRuns; }
 
-    /** Runs the whole reconstruction; returns false when no initial pair could be found. */
-    public boolean reconstruct(List<TwoViewGeometry> pairs, ProgressListener listener) {
+    /** Runs the whole reconstruction from an initial pair; returns false when that pair gave too few points. */
+    public boolean reconstruct(InitialPairSelector.Candidate initial, ProgressListener listener) {
         long start = System.nanoTime();
-        if (!initialize(pairs)) return false;
+        if (!initialize(initial)) return false;
         int n = s.imageCount();
         int[] failedAtSize = new int[n];
         Arrays.fill(failedAtSize, -1);
@@ -129,49 +127,10 @@ public final class IncrementalMapper {
         BundleAdjuster.adjust(s, new BundleAdjuster.Settings(iterations, 1.0, refineIntrinsics, false, 1e-8), fixedView);
     }
 
-    /** Picks the initial pair and builds the two-view model; false when no pair gives a usable geometry. */
-    boolean initialize(List<TwoViewGeometry> pairs) {
-        List<TwoViewGeometry> sorted = new ArrayList<>(pairs);
-        sorted.sort(Comparator.comparingInt(p -> -p.inliers()));
-        ConfigRansac cr = new ConfigRansac(options.ransacIterations(), options.thresholdPx());
-        cr.randSeed = options.seed();
-        RansacCalibrated<Se3_F64, AssociatedPair> ransac = FactoryMultiViewRobust.baselineRansac(new ConfigEssential(), cr);
-        TwoViewGeometry best = null;
-        Se3_F64 bestMotion = null;
-        int bestScore = 0;
-        double minCos = Math.cos(Math.toRadians(4.0));
-        for (TwoViewGeometry p : sorted.subList(0, Math.min(20, sorted.size()))) {
-            if (p.inliers() < 2 * options.minPnpInliers() || p.inliers() <= bestScore) continue;
-            LensModel la = s.lenses.get(p.imageA()), lb = s.lenses.get(p.imageB());
-            List<AssociatedPair> obs = new ArrayList<>();
-            double[] na = new double[2], nb = new double[2];
-            int[] m = p.matches();
-            for (int k = 0; k < m.length; k += 2) {
-                var fa = s.features.get(p.imageA());
-                var fb = s.features.get(p.imageB());
-                la.normalize(fa.x()[m[k]], fa.y()[m[k]], na);
-                lb.normalize(fb.x()[m[k + 1]], fb.y()[m[k + 1]], nb);
-                obs.add(new AssociatedPair(na[0], na[1], nb[0], nb[1]));
-            }
-            ransac.setIntrinsic(0, pinhole(la));
-            ransac.setIntrinsic(1, pinhole(lb));
-            if (!ransac.process(obs)) continue;
-            Se3_F64 aToB = ransac.getModelParameters().copy();
-            // Score: inliers that triangulate in front of both cameras with a triangulation angle of 4 degrees or more.
-            Se3_F64 id = new Se3_F64();
-            Point3D_F64 x = new Point3D_F64();
-            double[] cb = centreOf(aToB);
-            int score = 0;
-            for (AssociatedPair ap : ransac.getMatchSet()) {
-                if (!triangulator.triangulate(List.of(ap.p1, ap.p2), List.of(id, aToB), x)) continue;
-                Point3D_F64 xb = new Point3D_F64();
-                georegression.transform.se.SePointOps_F64.transform(aToB, x, xb);
-                if (x.z <= 0 || xb.z <= 0) continue;
-                if (cosAngle(new double[3], cb, x) <= minCos) score++;
-            }
-            if (score > bestScore) { bestScore = score; best = p; bestMotion = aToB; }
-        }
-        if (best == null || bestScore < options.minPnpInliers()) return false;
+    /** Builds the two-view model of the chosen initial pair; false when too few of its points survive. */
+    boolean initialize(InitialPairSelector.Candidate initial) {
+        TwoViewGeometry best = initial.pair();
+        Se3_F64 bestMotion = initial.aToB();
         s.poses[best.imageA()] = new Se3_F64();
         s.poses[best.imageB()] = bestMotion;
         s.registered[best.imageA()] = s.registered[best.imageB()] = true;
@@ -293,15 +252,6 @@ public final class IncrementalMapper {
         double ax = x.x - ca[0], ay = x.y - ca[1], az = x.z - ca[2];
         double bx = x.x - cb[0], by = x.y - cb[1], bz = x.z - cb[2];
         return (ax * bx + ay * by + az * bz) / Math.sqrt((ax * ax + ay * ay + az * az) * (bx * bx + by * by + bz * bz));
-    }
-
-    private static double[] centreOf(Se3_F64 worldToView) {
-        var r = worldToView.R.data;
-        var t = worldToView.T;
-        return new double[] {
-            -(r[0] * t.x + r[3] * t.y + r[6] * t.z),
-            -(r[1] * t.x + r[4] * t.y + r[7] * t.z),
-            -(r[2] * t.x + r[5] * t.y + r[8] * t.z)};
     }
 
     private static int indexOf(int[] a, int v) {

@@ -41,8 +41,9 @@ import java.util.stream.Collectors;
  *   <li>Poses in the upload (a NeRF-synthetic {@code transforms.json} / {@code transforms_train.json}, or a COLMAP
  *       model: {@code cameras}, {@code images}, {@code points3D} as .txt or .bin): SfM is skipped; the poses are
  *       rescaled to the prepared photos.</li>
- *   <li>Otherwise structure from motion registers the photos; photos it cannot place make the job fail with
- *       "could not register ..." naming them. The result is saved as the job's checkpoint {@code sfm/scene.zip},
+ *   <li>Otherwise structure from motion registers the photos; photos it cannot place, or a set from which no model
+ *       passes SfM's validation (e.g. photos taken from one spot), make the job fail with "could not register ..."
+ *       naming them and giving SfM's reason. The result is saved as the job's checkpoint {@code sfm/scene.zip},
  *       so a later attempt (after a lost lease) reuses it instead of running SfM again.</li>
  * </ul>
  */
@@ -129,6 +130,8 @@ public final class SfmStage implements Stage {
         summary.put("meanReprojectionErrorPx", round(result.meanReprojectionErrorPx(), 4));
         summary.put("meanTrackLength", round(result.meanTrackLength(), 3));
         summary.put("selfCalibrated", result.selfCalibrated());
+        // Why the model is trusted: initial pair (triangulation angle, H/E ratio) and the validation checks.
+        summary.set("validation", JSON.valueToTree(result.validation().toMap()));
         ObjectNode phaseSeconds = summary.putObject("secondsPerPhase");
         seconds.forEach((k, v) -> phaseSeconds.put(k, round(v, 3)));
         Files.write(scene.resolve(SUMMARY), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(summary));
