@@ -28,6 +28,8 @@ final class LensStarts {
     static final double PRIOR_FOCAL_RATIO = 1.2;
     /** Pairs with parallax needed before the fundamental matrices are trusted for a focal length. */
     static final int MIN_PAIRS_FOR_FOCAL = 3;
+    /** Pairs with parallax needed before the estimate uses only them. */
+    static final int MIN_PARALLAX_PAIRS_FOR_FOCAL = 10;
 
     private LensStarts() { }
 
@@ -39,17 +41,23 @@ final class LensStarts {
         boolean anyExif = images.stream().anyMatch(i -> i.focalPriorPx().isPresent());
         if (anyExif) return List.of(new LensStart("EXIF focal length", prior, true));
         String priorSource = "prior " + PRIOR_FOCAL_RATIO + " x longer image side (no EXIF)";
-        List<TwoViewGeometry> withParallax = pairs.stream()
-                .filter(p -> p.fundamental() != null && !(p.homographyRatio() > maxHomographyRatio)).toList();
+        List<TwoViewGeometry> withF = pairs.stream().filter(p -> p.fundamental() != null).toList();
+        List<TwoViewGeometry> withParallax = withF.stream()
+                .filter(p -> !(p.homographyRatio() > maxHomographyRatio)).toList();
+        // A handful of pairs with parallax gives a noisy estimate (5 of the 8-photo end-to-end set: 0.35 x the side,
+        // true 0.81, and a wrong model that passed every check); then every verified pair, as before. A set with no
+        // parallax at all is still refused: its pairs never qualify as an initial pair under a guessed focal length.
+        boolean parallaxOnly = withParallax.size() >= MIN_PARALLAX_PAIRS_FOR_FOCAL;
+        List<TwoViewGeometry> basis = parallaxOnly ? withParallax : withF;
         List<LensStart> starts = new ArrayList<>();
-        if (withParallax.size() >= MIN_PAIRS_FOR_FOCAL) {
-            double ratio = FocalFromFundamental.estimateRatio(withParallax, prior);
+        if (basis.size() >= MIN_PAIRS_FOR_FOCAL) {
+            double ratio = FocalFromFundamental.estimateRatio(basis, prior);
             if (ratio >= minFocalRatio && ratio <= maxFocalRatio) {
                 List<LensModel> fromF = dev.forge3d.runtime.sfm.mapper.ValidatedReconstruction.copyLenses(prior);
                 for (LensModel l : new java.util.LinkedHashSet<>(fromF)) l.fx = l.fy = ratio * Math.max(l.width, l.height);
                 starts.add(new LensStart(String.format(Locale.ROOT,
-                        "%.3f x longer image side from the fundamental matrices of %d pairs with parallax (no EXIF)",
-                        ratio, Math.min(40, withParallax.size())), fromF, false));
+                        "%.3f x longer image side from the fundamental matrices of %d pairs%s (no EXIF)",
+                        ratio, Math.min(40, basis.size()), parallaxOnly ? " with parallax" : ""), fromF, false));
             }
         }
         starts.add(new LensStart(priorSource, prior, false));
