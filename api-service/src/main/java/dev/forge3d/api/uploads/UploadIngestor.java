@@ -111,6 +111,13 @@ public class UploadIngestor {
                         if (e.isDirectory() || ignorable(path)) continue;
                         Entry kind = Entry.of(path);
                         if (kind == Entry.UNSUPPORTED) addArchiveEntry(kind, path, null);
+                        if (kind == Entry.NOTE) {
+                            // Skipped, but counted: read through without being written anywhere.
+                            try (InputStream in = zip.getInputStream(e)) {
+                                expandBounded(in, java.io.OutputStream.nullOutputStream(), path, Long.MAX_VALUE);
+                            }
+                            continue;
+                        }
                         long cap = kind == Entry.SIDECAR ? limits.maxSidecarBytes().toBytes() : Long.MAX_VALUE;
                         Path tmp = Files.createTempFile(spoolDir, "zip-", ".entry");
                         try {
@@ -164,7 +171,7 @@ public class UploadIngestor {
                 case IMAGE -> addImage(path, () -> Files.newInputStream(tmp));
                 // Pose files (transforms.json, a COLMAP model) travel with the photos for the pipeline to read.
                 case SIDECAR -> store(names.other(path), Entry.mediaType(path), () -> Files.newInputStream(tmp));
-                case NOTE -> { }
+                case NOTE -> { } // counted by the caller, never stored
                 case UNSUPPORTED -> throw new ApiException(ProblemType.UNSUPPORTED_ARCHIVE_ENTRY, "the archive holds "
                         + abbreviate(path) + ": only .jpg/.jpeg/.png photos, pose files (" + Entry.SIDECARS
                         + ") and .txt/.json/.md notes (skipped) are accepted");
