@@ -31,9 +31,14 @@ final class ImageCheck {
     static String verify(String displayName, InputStream raw, long maxPixels) throws IOException {
         BufferedInputStream in = new BufferedInputStream(raw, 64 * 1024);
         in.mark(16);
-        byte[] magic = in.readNBytes(8);
+        byte[] magic = in.readNBytes(12);
         in.reset();
         String mediaType = sniff(magic);
+        String other = otherImageFormat(magic);
+        if (mediaType == null && other != null) {
+            throw new ApiException(ProblemType.UNSUPPORTED_MEDIA_TYPE, displayName + " is a " + other
+                    + " image; this service reads JPEG and PNG photos (export or convert it to JPEG)");
+        }
         if (mediaType == null) {
             throw new ApiException(ProblemType.NOT_AN_IMAGE, displayName + " is not a JPEG or PNG image");
         }
@@ -76,6 +81,29 @@ final class ImageCheck {
         } catch (IOException | RuntimeException e) {
             throw corrupt(displayName, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
+    }
+
+    /** The name of an image format that is recognised but not read (phones' HEIC, WebP, TIFF, ...), or null. */
+    static String otherImageFormat(byte[] m) {
+        if (m.length >= 12 && m[4] == 'f' && m[5] == 't' && m[6] == 'y' && m[7] == 'p') {
+            String brand = new String(m, 8, 4, java.nio.charset.StandardCharsets.US_ASCII);
+            return switch (brand) {
+                case "heic", "heix", "hevc", "hevx", "heim", "heis", "mif1", "msf1" -> "HEIC/HEIF";
+                case "avif", "avis" -> "AVIF";
+                default -> null;
+            };
+        }
+        if (m.length >= 12 && m[0] == 'R' && m[1] == 'I' && m[2] == 'F' && m[3] == 'F' && m[8] == 'W' && m[9] == 'E'
+                && m[10] == 'B' && m[11] == 'P') {
+            return "WebP";
+        }
+        if (m.length >= 4 && ((m[0] == 'I' && m[1] == 'I' && m[2] == 42 && m[3] == 0)
+                || (m[0] == 'M' && m[1] == 'M' && m[2] == 0 && m[3] == 42))) {
+            return "TIFF (or camera raw)";
+        }
+        if (m.length >= 4 && m[0] == 'G' && m[1] == 'I' && m[2] == 'F' && m[3] == '8') return "GIF";
+        if (m.length >= 2 && m[0] == 'B' && m[1] == 'M') return "BMP";
+        return null;
     }
 
     static String sniff(byte[] magic) {

@@ -258,6 +258,14 @@ class AttackSurfaceTest extends ApiTestBase {
                 .file("images", "a.jpg", "image/jpeg", TestImages.zip(Map.of("a.jpg", jpg))));
         forms.put("photos in an unknown part", new Multipart().field("type", "photos-to-splat")
                 .file("pictures", "a.jpg", "image/jpeg", jpg));
+        byte[] heic = new byte[64];
+        System.arraycopy("\0\0\0\u0018ftypheic".getBytes(StandardCharsets.ISO_8859_1), 0, heic, 0, 12);
+        byte[] webp = new byte[64];
+        System.arraycopy("RIFF\0\0\0\0WEBP".getBytes(StandardCharsets.ISO_8859_1), 0, webp, 0, 12);
+        out.add(new Attack("multipart HEIC photo", () -> sendMultipart(new Multipart().field("type", "photos-to-splat")
+                .file("images", "IMG_0001.HEIC", "image/heic", heic)), Set.of(415), "unsupported-media-type", false));
+        out.add(new Attack("multipart WebP photo", () -> sendMultipart(new Multipart().field("type", "photos-to-splat")
+                .file("images", "a.jpg", "image/jpeg", webp)), Set.of(415), "unsupported-media-type", false));
         for (var f : forms.entrySet()) {
             Multipart m = f.getValue();
             String expected = f.getKey().startsWith("a zip") ? "not-an-image" : "invalid-parameter";
