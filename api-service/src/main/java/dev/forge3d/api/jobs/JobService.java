@@ -47,14 +47,14 @@ public class JobService {
     private final ApplicationEventPublisher events;
     private final ObjectMapper mapper;
     private final JdbcClient jdbc;
-    // Field-injected to keep the constructor as it is (the quotas are a separate concern, see JobQuotas).
-    @org.springframework.beans.factory.annotation.Autowired
-    private JobQuotas quotas;
+    private final JobQuotas quotas;
 
     public JobService(JobRepository jobs, JobInputRepository inputs, ArtifactRepository artifacts, JobQueue queue,
             QueueSignal signal, QueueProperties queueProps, JobProperties props, BlobStore blobs,
-            TransactionTemplate tx, ApplicationEventPublisher events, ObjectMapper mapper, JdbcClient jdbc) {
+            TransactionTemplate tx, ApplicationEventPublisher events, ObjectMapper mapper, JdbcClient jdbc,
+            JobQuotas quotas) {
         this.jdbc = jdbc;
+        this.quotas = quotas;
         this.jobs = jobs;
         this.inputs = inputs;
         this.artifacts = artifacts;

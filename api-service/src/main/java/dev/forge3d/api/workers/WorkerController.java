@@ -1,12 +1,12 @@
 package dev.forge3d.api.workers;
 
-import dev.forge3d.api.auth.CredentialKind;
-import dev.forge3d.api.auth.RequiresCredential;
 import dev.forge3d.api.artifacts.ArtifactController;
 import dev.forge3d.api.artifacts.ArtifactNames;
 import dev.forge3d.api.artifacts.ArtifactStore;
 import dev.forge3d.api.artifacts.CheckpointStore;
 import dev.forge3d.api.artifacts.RangeDownload;
+import dev.forge3d.api.auth.CredentialKind;
+import dev.forge3d.api.auth.RequiresCredential;
 import dev.forge3d.api.auth.WorkerProperties;
 import dev.forge3d.api.blobs.BlobStore;
 import dev.forge3d.api.jobs.JobTypes;
@@ -41,8 +41,8 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * The worker protocol. Workers authenticate with the worker token (and only with it: {@link RequiresCredential}) and never see the database;
- * every call after the lease carries the fencing token and is refused with 409 stale-lease when it is not the
+ * The worker protocol. Workers authenticate with the worker token (and only with it: {@link RequiresCredential})
+ * and never see the database; every call after the lease carries the fencing token and is refused with 409 stale-lease when it is not the
  * job's current, unexpired lease.
  */
 @RestController
@@ -63,8 +63,8 @@ public class WorkerController {
     private final WorkerRegistry registry;
 
     public WorkerController(JobQueue queue, QueueSignal signal, QueueProperties props, ArtifactStore artifacts,
-            CheckpointStore checkpoints, BlobStore blobs, JdbcClient jdbc, WorkerProperties workerProps, ApplicationEventPublisher events,
-            ObjectMapper mapper, WorkerRegistry registry) {
+            CheckpointStore checkpoints, BlobStore blobs, JdbcClient jdbc, WorkerProperties workerProps,
+            ApplicationEventPublisher events, ObjectMapper mapper, WorkerRegistry registry) {
         this.queue = queue;
         this.signal = signal;
         this.props = props;
