@@ -1,5 +1,6 @@
 package dev.forge3d.api.cleanup;
 
+import dev.forge3d.api.blobs.BlobKeys;
 import dev.forge3d.api.blobs.BlobStore;
 import dev.forge3d.api.scheduling.PeriodicTask;
 import java.io.IOException;
@@ -162,11 +163,11 @@ public class OrphanSweeper extends PeriodicTask {
         private void decide(UUID job, List<BlobStore.Entry> entries, JobRow row) {
             if (row == null) {
                 boolean allOld = entries.stream().allMatch(e -> e.lastModified().isBefore(cutoff));
-                if (allOld && deletePrefix("jobs/" + job + "/")) orphans += entries.size();
+                if (allOld && deletePrefix(BlobKeys.jobPrefix(job))) orphans += entries.size();
                 return;
             }
             if (!row.finished()) return;
-            String prefix = "jobs/" + job + "/";
+            String prefix = BlobKeys.jobPrefix(job);
             for (BlobStore.Entry e : entries) {
                 String rest = e.key().substring(prefix.length());
                 if (rest.startsWith("checkpoint-uploads/") || rest.startsWith("checkpoints/")) {

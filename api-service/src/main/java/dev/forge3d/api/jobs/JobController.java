@@ -82,7 +82,7 @@ public class JobController {
                     }
                 } else {
                     throw new ApiException(ProblemType.INVALID_PARAMETER,
-                            "unexpected file field '" + field + "': photos go in 'images' parts or one 'archive'");
+                            "unexpected file field '" + JobTypes.abbreviate(field) + "': photos go in 'images' parts or one 'archive'");
                 }
             }
             String type = JobTypes.require(fields.remove("type"));
