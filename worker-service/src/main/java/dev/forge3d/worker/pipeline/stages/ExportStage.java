@@ -128,8 +128,11 @@ public final class ExportStage implements Stage {
         boolean needAssets = formats.contains("glb") || options.crop() == ProductAssets.Crop.AUTO;
         if (needAssets) {
             long t0 = System.nanoTime();
-            ProductAssets.Result assets = ProductAssets.build(trained.model(), trained.dataset().train(),
-                    options.assetOptions(scene.posesSupplied()), raster, ctx.progress());
+            ProductAssets.Result assets = buildAssets(ctx, options.assetOptions(scene.posesSupplied()), trained, raster);
+            if (assets == null) {
+                ctx.metrics().put("meshSeconds", SfmStage.round((System.nanoTime() - t0) / 1e9, 2));
+                return writeSplats(ctx, formats, gaussians, modelFromScene);
+            }
             gaussians = assets.gaussians();
             modelFromScene = assets.modelFromScene();
             ctx.metrics().set("crop", MAPPER.valueToTree(assets.decisions()));
@@ -144,8 +147,43 @@ public final class ExportStage implements Stage {
             }
             ctx.metrics().put("meshSeconds", SfmStage.round((System.nanoTime() - t0) / 1e9, 2));
         }
+        return writeSplats(ctx, formats, gaussians, modelFromScene);
+    }
+
+    /**
+     * The assets as asked; when the object cannot be meshed, the whole scene; when nothing can be meshed, null, and
+     * metrics.json says why (the splat is still delivered: a missing mesh alone does not fail the job).
+     */
+    private static ProductAssets.Result buildAssets(StageContext ctx, ProductAssets.Options asked, TrainStage.Output trained,
+                                                    CpuRasterizer raster) {
+        try {
+            return ProductAssets.build(trained.model(), trained.dataset().train(), asked, raster, ctx.progress());
+        } catch (IllegalStateException | IllegalArgumentException first) {
+            RuntimeException e = first;
+            if (asked.crop() == ProductAssets.Crop.AUTO) {
+                ProductAssets.Options whole = new ProductAssets.Options(ProductAssets.Crop.NONE, asked.maxTriangles(),
+                        asked.resolution(), asked.keepScale(), asked.heightMeters(), asked.depthMaxSide());
+                try {
+                    ProductAssets.Result r = ProductAssets.build(trained.model(), trained.dataset().train(), whole, raster, ctx.progress());
+                    r.decisions().put("requested", "auto");
+                    r.decisions().put("fallback", "the object could not be meshed: " + first.getMessage());
+                    return r;
+                } catch (IllegalStateException | IllegalArgumentException again) {
+                    e = again;
+                }
+            }
+            ctx.metrics().putObject("mesh").put("skipped", "no mesh could be made: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static Delivered writeSplats(StageContext ctx, Set<String> formats, GaussianModel gaussians, Similarity modelFromScene)
+            throws IOException {
+        Path out = ctx.outputDir();
+        ObjectNode files = (ObjectNode) ctx.metrics().get("files");
         ctx.progress().checkCancelled();
         ctx.progress().onProgress(Progress.of(NAME, 0.7, Double.NaN, "writing the splat"));
+        ctx.metrics().put("gaussiansDelivered", gaussians.size());
         if (formats.contains("ply")) {
             PlyWriter.write(gaussians, out.resolve("scene.ply"));
             files.put("scene.ply", Files.size(out.resolve("scene.ply")));
