@@ -94,6 +94,22 @@ class ProductAssetsTest {
     }
 
     @Test
+    void theGlbPassesTheKhronosValidatorWithoutWarnings(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path script = dev.forge3d.runtime.mesh.GlbWriterTest.findUp("scripts/gltf/validate-glb.mjs");
+        org.junit.jupiter.api.Assumptions.assumeTrue(script != null
+                        && java.nio.file.Files.isDirectory(script.getParent().resolve("node_modules/gltf-validator")),
+                "Khronos gltf-validator not installed: run `npm ci --prefix scripts/gltf` (CI does)");
+        ProductAssets.Result r = ProductAssets.build(model, views,
+                new ProductAssets.Options(ProductAssets.Crop.AUTO, 5_000, 64, true, Double.NaN, 200), raster, ProgressListener.NONE);
+        java.nio.file.Path file = dir.resolve("model.glb");
+        dev.forge3d.runtime.mesh.GlbWriter.write(r.mesh(), file);
+        Process p = new ProcessBuilder("node", script.toString(), file.toString()).redirectErrorStream(true).start();
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(out).contains("\"numErrors\":0", "\"numWarnings\":0");
+    }
+
+    @Test
     void cropNoneKeepsTheTable() {
         ProductAssets.Result r = ProductAssets.build(model, views,
                 new ProductAssets.Options(ProductAssets.Crop.NONE, 20_000, 96, true, Double.NaN, 200), raster, ProgressListener.NONE);
