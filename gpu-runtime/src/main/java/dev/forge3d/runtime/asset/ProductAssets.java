@@ -5,6 +5,7 @@ import dev.forge3d.runtime.dataset.View;
 import dev.forge3d.runtime.mesh.MarchingCubes;
 import dev.forge3d.runtime.mesh.MeshDecimator;
 import dev.forge3d.runtime.mesh.Srgb;
+import dev.forge3d.runtime.mesh.TexturedMesh;
 import dev.forge3d.runtime.mesh.TriangleMesh;
 import dev.forge3d.runtime.progress.Progress;
 import dev.forge3d.runtime.progress.ProgressListener;
@@ -37,23 +38,32 @@ public final class ProductAssets {
      *                      whose scale is arbitrary: then the object is scaled to {@code heightMeters} (1 unit when NaN)
      * @param heightMeters  the object's real height in metres (NaN when not given)
      * @param depthMaxSide  longest side of the rendered depth maps
+     * @param textureSize   side of the baked base-colour texture in texels; 0 for vertex colours only
      */
-    public record Options(Crop crop, int maxTriangles, int resolution, boolean keepScale, double heightMeters, int depthMaxSide) {
+    public record Options(Crop crop, int maxTriangles, int resolution, boolean keepScale, double heightMeters, int depthMaxSide,
+                          int textureSize) {
         public static final int DEFAULT_TRIANGLES = 100_000;
         public static final int DEFAULT_RESOLUTION = 224;
+        public static final int DEFAULT_TEXTURE = 2048;
 
         public static Options defaults(boolean keepScale) {
-            return new Options(Crop.AUTO, DEFAULT_TRIANGLES, DEFAULT_RESOLUTION, keepScale, Double.NaN, 640);
+            return new Options(Crop.AUTO, DEFAULT_TRIANGLES, DEFAULT_RESOLUTION, keepScale, Double.NaN, 640, DEFAULT_TEXTURE);
+        }
+
+        public Options withCrop(Crop c) {
+            return new Options(c, maxTriangles, resolution, keepScale, heightMeters, depthMaxSide, textureSize);
         }
     }
 
     /**
      * @param mesh           the mesh in the model frame, colours linear (glTF's COLOR_0)
+     * @param textured       the same mesh with a baked base-colour texture (null when {@code textureSize} is 0)
      * @param gaussians      the (cropped) Gaussians in the model frame
      * @param modelFromScene the map from the reconstruction's frame to the model frame
      * @param decisions      what was found and decided, for metrics.json
      */
-    public record Result(TriangleMesh mesh, GaussianModel gaussians, Similarity modelFromScene, Map<String, Object> decisions) { }
+    public record Result(TriangleMesh mesh, TexturedMesh textured, GaussianModel gaussians, Similarity modelFromScene,
+                         Map<String, Object> decisions) { }
 
     private static final String STAGE = "export.mesh";
 
@@ -157,6 +167,15 @@ public final class ProductAssets {
                 new double[] {-scale * 0.5 * (lo[0] + hi[0]), -scale * lo[1], -scale * 0.5 * (lo[2] + hi[2])});
         Similarity modelFromScene = modelFromUpright.after(upright);
         TriangleMesh out = new TriangleMesh(transform(mesh.positions(), modelFromUpright, false), linear, mesh.indices());
+        TexturedMesh textured = null;
+        if (opt.textureSize() > 0) {
+            progress.checkCancelled();
+            progress.onProgress(Progress.of(STAGE, 0.9, Double.NaN, "baking a " + opt.textureSize() + "^2 texture from the photos"));
+            UvAtlas atlas = UvAtlas.build(out, opt.textureSize());
+            textured = TextureBaker.bake(atlas, modelFromScene.inverse(), sources, 2 * voxel);
+            decisions.put("textureCharts", atlas.charts());
+            decisions.put("texelsPerUnit", round(atlas.texelsPerUnit()));
+        }
 
         double[] keepLo = new double[3], keepHi = new double[3];
         for (int a = 0; a < 3; a++) { keepLo[a] = box[0][a] - 2 * voxel; keepHi[a] = box[1][a] + 2 * voxel; }
@@ -173,7 +192,7 @@ public final class ProductAssets {
         decisions.put("gaussiansTotal", model.size());
         decisions.put("modelFromScene", roundAll(modelFromScene.matrix()));
         progress.onProgress(Progress.of(STAGE, 1, 0, "mesh of " + out.triangleCount() + " triangles"));
-        return new Result(out, gaussians, modelFromScene, decisions);
+        return new Result(out, textured, gaussians, modelFromScene, decisions);
     }
 
     /** A coarse fusion over the search region; the box (upright frame) of the solid object on the camera axis. */

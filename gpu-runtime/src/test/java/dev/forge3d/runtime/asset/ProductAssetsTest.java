@@ -45,9 +45,9 @@ class ProductAssetsTest {
     static void close() { raster.close(); }
 
     @Test
-    void theCanAloneUprightOnTheOrigin() {
+    void theCanAloneUprightOnTheOrigin() throws Exception {
         ProductAssets.Result r = ProductAssets.build(model, views,
-                new ProductAssets.Options(ProductAssets.Crop.AUTO, 20_000, 96, true, Double.NaN, 200), raster, ProgressListener.NONE);
+                new ProductAssets.Options(ProductAssets.Crop.AUTO, 20_000, 96, true, Double.NaN, 200, 512), raster, ProgressListener.NONE);
         assertThat(r.decisions().get("applied")).isEqualTo("object");
         assertThat(r.decisions().get("up")).isEqualTo("support-plane");
         TriangleMesh m = r.mesh();
@@ -84,6 +84,28 @@ class ProductAssetsTest {
             }
         }
         assertThat(redSide).isGreaterThan((int) (0.9 * side));
+        // the baked texture: side texels red, lid texels white (display values), read through the vertices' uvs
+        var tex = r.textured();
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(tex.image()));
+        assertThat(img.getWidth()).isEqualTo(512);
+        Similarity canFromModelT = canFromModel;
+        int texRed = 0, texSide = 0, texWhite = 0, texLid = 0;
+        float[] tp = tex.positions(), uv = tex.uvs();
+        for (int v = 0; v < tp.length / 3; v++) {
+            double[] q = canFromModelT.apply(new double[] {tp[3 * v], tp[3 * v + 1], tp[3 * v + 2]});
+            int rgb = img.getRGB(Math.min(511, (int) (uv[2 * v] * 512)), Math.min(511, (int) (uv[2 * v + 1] * 512)));
+            int rr = rgb >> 16 & 255, gg = rgb >> 8 & 255, bb = rgb & 255;
+            if (q[2] > 0.1 && q[2] < H - 0.1 && distanceToCan(q) < 0.03) {
+                texSide++;
+                if (rr > 150 && gg < 70 && bb < 70) texRed++;
+            } else if (q[2] > H - 0.01 && Math.hypot(q[0], q[1]) < R - 0.05) {
+                texLid++;
+                if (rr > 200 && gg > 200 && bb > 200) texWhite++;
+            }
+        }
+        assertThat(texRed).isGreaterThan((int) (0.9 * texSide));
+        assertThat(texWhite).isGreaterThan((int) (0.9 * texLid));
+        assertThat(texLid).isPositive();
         // the splat is cropped to the can too, and lies in the same frame
         assertThat(r.gaussians().size()).isLessThan(model.size() / 2);
         float[] g = r.gaussians().positions();
@@ -100,9 +122,9 @@ class ProductAssetsTest {
                         && java.nio.file.Files.isDirectory(script.getParent().resolve("node_modules/gltf-validator")),
                 "Khronos gltf-validator not installed: run `npm ci --prefix scripts/gltf` (CI does)");
         ProductAssets.Result r = ProductAssets.build(model, views,
-                new ProductAssets.Options(ProductAssets.Crop.AUTO, 5_000, 64, true, Double.NaN, 200), raster, ProgressListener.NONE);
+                new ProductAssets.Options(ProductAssets.Crop.AUTO, 5_000, 64, true, Double.NaN, 200, 512), raster, ProgressListener.NONE);
         java.nio.file.Path file = dir.resolve("model.glb");
-        dev.forge3d.runtime.mesh.GlbWriter.write(r.mesh(), file);
+        dev.forge3d.runtime.mesh.GlbWriter.write(r.textured(), file);
         Process p = new ProcessBuilder("node", script.toString(), file.toString()).redirectErrorStream(true).start();
         assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
@@ -112,7 +134,7 @@ class ProductAssetsTest {
     @Test
     void cropNoneKeepsTheTable() {
         ProductAssets.Result r = ProductAssets.build(model, views,
-                new ProductAssets.Options(ProductAssets.Crop.NONE, 20_000, 96, true, Double.NaN, 200), raster, ProgressListener.NONE);
+                new ProductAssets.Options(ProductAssets.Crop.NONE, 20_000, 96, true, Double.NaN, 200, 0), raster, ProgressListener.NONE);
         assertThat(r.decisions().get("applied")).isEqualTo("none");
         double[] lo = min(r.mesh().positions()), hi = max(r.mesh().positions());
         assertThat(Math.max(hi[0] - lo[0], hi[2] - lo[2])).isGreaterThan(1.5);
@@ -122,7 +144,7 @@ class ProductAssetsTest {
     @Test
     void structureFromMotionScaleIsTheObjectsHeight() {
         ProductAssets.Result r = ProductAssets.build(model, views,
-                new ProductAssets.Options(ProductAssets.Crop.AUTO, 20_000, 96, false, Double.NaN, 200), raster, ProgressListener.NONE);
+                new ProductAssets.Options(ProductAssets.Crop.AUTO, 20_000, 96, false, Double.NaN, 200, 0), raster, ProgressListener.NONE);
         double[] lo = min(r.mesh().positions()), hi = max(r.mesh().positions());
         assertThat(hi[1] - lo[1]).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
         assertThat(r.modelFromScene().scale()).isBetween(1 / (H + 0.03), 1 / (H - 0.06));

@@ -53,6 +53,9 @@ public final class MeshCommand implements Callable<Integer> {
     @Option(names = "--height-meters", description = "The object's real height in metres: the model is scaled to it.")
     Double heightMeters;
 
+    @Option(names = "--texture-size", defaultValue = "2048", description = "Baked texture side in texels, 0 for vertex colours (default: ${DEFAULT-VALUE}).")
+    int textureSize;
+
     @Option(names = "--threads", description = "Threads (default: all processors).")
     Integer threads;
 
@@ -63,7 +66,7 @@ public final class MeshCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!Files.isRegularFile(ply)) throw new IllegalArgumentException("PLY not found: " + ply);
         ProductAssets.Options options = PhotoJobOptions.assetOptions(crop, meshTriangles, !unitHeight,
-                heightMeters == null ? Double.NaN : heightMeters);
+                heightMeters == null ? Double.NaN : heightMeters, textureSize);
         GaussianModel model = PlyReader.read(ply);
         SceneDataset ds = DatasetLoader.load(data, new LoadOptions(downscale, new float[] {1, 1, 1}, 8));
         Files.createDirectories(out);
@@ -74,7 +77,8 @@ public final class MeshCommand implements Callable<Integer> {
             result = ProductAssets.build(model, ds.train(), options, r, bar);
         }
         double secs = (System.nanoTime() - t0) / 1e9;
-        GlbWriter.write(result.mesh(), out.resolve("model.glb"));
+        if (result.textured() != null) GlbWriter.write(result.textured(), out.resolve("model.glb"));
+        else GlbWriter.write(result.mesh(), out.resolve("model.glb"));
         PlyWriter.write(result.gaussians(), out.resolve("scene.ply"));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("seconds", secs);

@@ -137,12 +137,20 @@ public final class ExportStage implements Stage {
             modelFromScene = assets.modelFromScene();
             ctx.metrics().set("crop", MAPPER.valueToTree(assets.decisions()));
             if (formats.contains("glb")) {
-                GlbWriter.write(assets.mesh(), out.resolve("model.glb"));
                 ObjectNode mesh = ctx.metrics().putObject("mesh");
                 mesh.put("triangles", assets.mesh().triangleCount());
-                mesh.put("vertices", assets.mesh().vertexCount());
-                mesh.put("colour", "vertex");
-                mesh.putNull("textureSize");
+                if (assets.textured() != null) {
+                    GlbWriter.write(assets.textured(), out.resolve("model.glb"));
+                    mesh.put("vertices", assets.textured().vertexCount());
+                    mesh.put("colour", "texture");
+                    mesh.put("textureSize", assets.textured().textureSize());
+                    mesh.put("textureBytes", assets.textured().image().length);
+                } else {
+                    GlbWriter.write(assets.mesh(), out.resolve("model.glb"));
+                    mesh.put("vertices", assets.mesh().vertexCount());
+                    mesh.put("colour", "vertex");
+                    mesh.putNull("textureSize");
+                }
                 files.put("model.glb", Files.size(out.resolve("model.glb")));
             }
             ctx.metrics().put("meshSeconds", SfmStage.round((System.nanoTime() - t0) / 1e9, 2));
@@ -161,8 +169,7 @@ public final class ExportStage implements Stage {
         } catch (IllegalStateException | IllegalArgumentException first) {
             RuntimeException e = first;
             if (asked.crop() == ProductAssets.Crop.AUTO) {
-                ProductAssets.Options whole = new ProductAssets.Options(ProductAssets.Crop.NONE, asked.maxTriangles(),
-                        asked.resolution(), asked.keepScale(), asked.heightMeters(), asked.depthMaxSide());
+                ProductAssets.Options whole = asked.withCrop(ProductAssets.Crop.NONE);
                 try {
                     ProductAssets.Result r = ProductAssets.build(trained.model(), trained.dataset().train(), whole, raster, ctx.progress());
                     r.decisions().put("requested", "auto");

@@ -133,19 +133,24 @@ public record PhotoJobOptions(Preset preset, int maxResolution, int iterations, 
     /** How the export builds the mesh and the cropped splats; {@code posesSupplied}: the photos' units are real. */
     public ProductAssets.Options assetOptions(boolean posesSupplied) {
         ProductAssets.Options d = ProductAssets.Options.defaults(posesSupplied);
-        return new ProductAssets.Options(crop, meshTriangles, d.resolution(), posesSupplied, scaleMeters, d.depthMaxSide());
+        return new ProductAssets.Options(crop, meshTriangles, d.resolution(), posesSupplied, scaleMeters, d.depthMaxSide(),
+                d.textureSize());
     }
 
     /** The same options from the command line, checked with the same rules. */
-    public static ProductAssets.Options assetOptions(String crop, int triangles, boolean keepScale, double heightMeters) {
+    public static ProductAssets.Options assetOptions(String crop, int triangles, boolean keepScale, double heightMeters,
+                                                     int textureSize) {
         if (triangles < MIN_TRIANGLES || triangles > MAX_TRIANGLES) {
             throw new IllegalArgumentException("--mesh-triangles must be " + MIN_TRIANGLES + ".." + MAX_TRIANGLES + ", got " + triangles);
         }
         if (!Double.isNaN(heightMeters) && !(heightMeters >= MIN_SCALE_METERS && heightMeters <= MAX_SCALE_METERS)) {
             throw new IllegalArgumentException("--height-meters must be " + MIN_SCALE_METERS + ".." + MAX_SCALE_METERS);
         }
+        if (textureSize != 0 && (textureSize < 256 || textureSize > 8192)) {
+            throw new IllegalArgumentException("--texture-size must be 0 (vertex colours) or 256..8192, got " + textureSize);
+        }
         ProductAssets.Options d = ProductAssets.Options.defaults(keepScale);
-        return new ProductAssets.Options(crop(crop), triangles, d.resolution(), keepScale, heightMeters, d.depthMaxSide());
+        return new ProductAssets.Options(crop(crop), triangles, d.resolution(), keepScale, heightMeters, d.depthMaxSide(), textureSize);
     }
 
     static ProductAssets.Crop crop(String s) {
