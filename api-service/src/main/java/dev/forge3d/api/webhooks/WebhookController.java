@@ -79,9 +79,13 @@ public class WebhookController {
         return ResponseEntity.created(URI.create("/v1/webhook-endpoints/" + created.id())).body(created);
     }
 
+    public record EndpointList(List<WebhookEndpoints.Endpoint> items) {}
+
+    public record DeliveryList(List<WebhookOutbox.Delivery> items) {}
+
     @GetMapping("/v1/webhook-endpoints")
-    List<WebhookEndpoints.Endpoint> listEndpoints(TenantId tenant) {
-        return endpoints.list(tenant.value());
+    EndpointList listEndpoints(TenantId tenant) {
+        return new EndpointList(endpoints.list(tenant.value()));
     }
 
     @DeleteMapping("/v1/webhook-endpoints/{id}")
@@ -99,12 +103,12 @@ public class WebhookController {
 
     /** Every message for the job (its callbackUrl and the tenant's endpoints) with each attempt. */
     @GetMapping("/v1/jobs/{id}/deliveries")
-    List<WebhookOutbox.Delivery> deliveries(TenantId tenant, @PathVariable String id) {
+    DeliveryList deliveries(TenantId tenant, @PathVariable String id) {
         UUID jobId = ArtifactController.parseJobId(id);
         boolean own = jdbc.sql("select 1 from jobs where id = :id and tenant_id = :tenant")
                 .param("id", jobId).param("tenant", tenant.value()).query(Integer.class).optional().isPresent();
         if (!own) throw new ApiException(ProblemType.NOT_FOUND, "no job " + jobId);
-        return outbox.deliveries(jobId);
+        return new DeliveryList(outbox.deliveries(jobId));
     }
 
     private static List<String> events(JsonNode node) {

@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -41,6 +42,7 @@ public class WebhookDispatcher extends PeriodicTask {
     private final WebhookProperties props;
     private final PinnedHttpPost http;
 
+    @Autowired
     public WebhookDispatcher(WebhookOutbox outbox, WebhookSecrets secrets, CallbackUrlGuard guard, JobService jobs,
             ObjectMapper mapper, WebhookProperties props) throws NoSuchAlgorithmException {
         this(outbox, secrets, guard, jobs, mapper, props, new PinnedHttpPost(props.connectTimeout(),
