@@ -138,9 +138,8 @@ public class WebhookDispatcher extends PeriodicTask {
     }
 
     private void failed(WebhookOutbox.Claimed m, Integer status, String error) {
-        Instant now = Instant.now();
-        boolean giveUp = !now.isBefore(m.createdAt().plus(props.giveUpAfter()));
-        Instant next = giveUp ? null : now.plus(props.delayAfter(m.attempt()));
+        Instant next = props.nextAttempt(m.createdAt(), Instant.now(), m.attempt());
+        boolean giveUp = next == null;
         String why = error == null ? null : error.length() > MAX_ERROR_CHARS ? error.substring(0, MAX_ERROR_CHARS)
                 : error;
         outbox.attemptFailed(m.id(), m.attempt(), status, why, next);

@@ -24,6 +24,15 @@ public record WebhookProperties(boolean allowPrivate, Duration pollInterval, int
         retryDelays = List.copyOf(retryDelays);
     }
 
+    /**
+     * When to try again after attempt number {@code attempt} failed at {@code failedAt}, or null to give up: attempts
+     * go on until {@code giveUpAfter} has passed since the event, so the last one comes at or after it.
+     */
+    public java.time.Instant nextAttempt(java.time.Instant eventAt, java.time.Instant failedAt, int attempt) {
+        if (!failedAt.isBefore(eventAt.plus(giveUpAfter))) return null;
+        return failedAt.plus(delayAfter(attempt));
+    }
+
     /** The delay after failed attempt number {@code attempt} (1-based); the last configured delay repeats. */
     public Duration delayAfter(int attempt) {
         return retryDelays.get(Math.min(Math.max(attempt, 1), retryDelays.size()) - 1);

@@ -233,6 +233,31 @@ class WebhookDeliveryTest extends ApiTestBase {
     }
 
     @Test
+    void aMessageStillFailingWhenGiveUpAfterHasPassedIsFailedAndNotSentAgain() throws Exception {
+        dispatcher.stop();
+        try (WebhookReceiver receiver = new WebhookReceiver(500, 500, 500)) {
+            String jobId = textJob(receiver.url("/down"));
+            complete(jobId);
+            WebhookProperties noPatience = new WebhookProperties(true, props.pollInterval(), props.batchSize(),
+                    props.retryDelays(), Duration.ZERO, props.claimTimeout(), props.connectTimeout(),
+                    props.readTimeout(), props.maxUrlLength(), props.maxEndpointsPerTenant(),
+                    props.previousSecretGrace());
+            new WebhookDispatcher(outbox, secrets, new CallbackUrlGuard(true, 2048, InetAddress::getAllByName),
+                    jobService, mapper, noPatience).dispatchDue();
+            JsonNode d = api.get("/v1/jobs/" + jobId + "/deliveries", key).json().path("items").get(0);
+            assertThat(d.path("state").asString()).isEqualTo("failed");
+            assertThat(d.path("lastStatus").asInt()).isEqualTo(500);
+            assertThat(d.path("nextAttemptAt").isNull()).isTrue();
+            assertThat(d.path("attempts")).hasSize(1);
+            dispatcher.start();
+            Thread.sleep(props.retryDelays().getLast().toMillis() * 4);
+            assertThat(receiver.received()).hasSize(1);
+        } finally {
+            if (!dispatcher.isRunning()) dispatcher.start();
+        }
+    }
+
+    @Test
     void anotherTenantsDeliveriesAreNotFound() throws Exception {
         try (WebhookReceiver receiver = new WebhookReceiver()) {
             String jobId = textJob(receiver.url("/x"));
