@@ -63,29 +63,36 @@ create table webhook_attempts (
 
 -- Every path that ends a job (complete, fail, cancel, lease expiry, a QUEUED cancel) is an UPDATE of jobs.state;
 -- this trigger makes the outbox rows in that same statement, so no code path can change the state without them.
+-- Jobs without a callback URL whose tenant has no endpoint cost one index probe (the WHEN clause skips the
+-- other updates: claims, heartbeats without a stage change, retries).
 create function webhook_enqueue() returns trigger language plpgsql as $$
 declare
     event text;
     body  text;
 begin
-    if new.state is distinct from old.state and new.state in ('SUCCEEDED', 'FAILED', 'CANCELED') then
+    if new.state is distinct from old.state then
         event := 'job.' || lower(new.state);
-        body := null; -- the job JSON, rendered by the dispatcher at the first attempt (the job no longer changes)
-    elsif new.stage is distinct from old.stage and new.stage is not null and new.state = 'RUNNING' then
+    else
         event := 'job.stage_changed';
+    end if;
+    if (event = 'job.stage_changed' or new.callback_url is null)
+       and not exists (select 1 from webhook_endpoints e where e.tenant_id = new.tenant_id) then
+        return null;
+    end if;
+    if event = 'job.stage_changed' then
         -- a stage event's snapshot is taken now: by the time it is sent the job may be in another stage
         body := json_build_object('type', event,
                 'timestamp', to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
                 'data', json_build_object('id', new.id, 'type', new.type, 'state', new.state, 'stage', new.stage,
                         'progress', new.progress, 'attempt', new.attempt))::text;
     else
-        return null;
-    end if;
-    if event <> 'job.stage_changed' and new.callback_url is not null then
-        insert into webhook_messages (id, tenant_id, job_id, endpoint_id, url, event_type, payload, state,
-                                      next_attempt_at, created_at)
-        values ('msg_' || replace(gen_random_uuid()::text, '-', ''), new.tenant_id, new.id, null, new.callback_url,
-                event, body, 'pending', now(), now());
+        body := null; -- the job JSON, rendered by the dispatcher at the first attempt (the job no longer changes)
+        if new.callback_url is not null then
+            insert into webhook_messages (id, tenant_id, job_id, endpoint_id, url, event_type, payload, state,
+                                          next_attempt_at, created_at)
+            values ('msg_' || replace(gen_random_uuid()::text, '-', ''), new.tenant_id, new.id, null,
+                    new.callback_url, event, null, 'pending', now(), now());
+        end if;
     end if;
     insert into webhook_messages (id, tenant_id, job_id, endpoint_id, url, event_type, payload, state,
                                   next_attempt_at, created_at)
@@ -99,5 +106,6 @@ $$;
 
 create trigger jobs_webhooks after update of state, stage on jobs
     for each row
-    when (new.state is distinct from old.state or new.stage is distinct from old.stage)
+    when ((new.state is distinct from old.state and new.state in ('SUCCEEDED', 'FAILED', 'CANCELED'))
+          or (new.stage is distinct from old.stage and new.stage is not null and new.state = 'RUNNING'))
     execute function webhook_enqueue();

@@ -147,6 +147,20 @@ class WebhookDeliveryTest extends ApiTestBase {
     }
 
     @Test
+    void aQueuedJobCanceledByItsClientIsPostedToo() throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            String jobId = textJob(receiver.url("/q"));
+            assertThat(api.postJson("/v1/jobs/" + jobId + "/cancel", key, "").status()).isEqualTo(202);
+            WebhookReceiver.Received r = receiver.await(1, Duration.ofSeconds(20)).getFirst();
+            new Webhook(secret).verify(r.body(), r.headers());
+            JsonNode body = mapper.readTree(r.body());
+            assertThat(body.path("type").asString()).isEqualTo("job.canceled");
+            assertThat(body.path("data").path("state").asString()).isEqualTo("CANCELED");
+            assertThat(body.path("data").path("attempt").asInt()).isZero();
+        }
+    }
+
+    @Test
     void aRotatedSecretSignsWithTheNewKeyAndStillWithThePreviousOneForAWhile() throws Exception {
         String rotated = api.postJson("/v1/webhook-secrets", key, "").json().path("secret").asString();
         assertThat(rotated).isNotEqualTo(secret).startsWith("whsec_");
