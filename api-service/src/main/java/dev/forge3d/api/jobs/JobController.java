@@ -53,12 +53,12 @@ public class JobController {
 
     public JobController(JobService jobs, JobDeletion deletion, UploadIngestor uploads, JobProperties props,
             ObjectMapper mapper, CallbackUrls callbackUrls) {
-        this.callbackUrls = callbackUrls;
         this.jobs = jobs;
         this.deletion = deletion;
         this.uploads = uploads;
         this.props = props;
         this.mapper = mapper;
+        this.callbackUrls = callbackUrls;
     }
 
     /** Photos as repeated {@code images} file parts or one {@code archive} zip; options as further form fields. */
@@ -139,7 +139,8 @@ public class JobController {
                 : parsePriority("not a whole number");
         JsonNode callback = params.remove(CALLBACK_URL);
         if (callback != null && !callback.isNull() && !callback.isString()) {
-            throw new ApiException(ProblemType.INVALID_PARAMETER, "callbackUrl must be a string (an http or https URL)");
+            throw new ApiException(ProblemType.INVALID_PARAMETER,
+                    "callbackUrl must be a string (an http or https URL)");
         }
         JobRequirements requirements = JobOptions.validate(type, params, 0);
         String callbackUrl = callback == null || callback.isNull() ? null

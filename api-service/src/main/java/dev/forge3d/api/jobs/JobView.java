@@ -14,7 +14,8 @@ import tools.jackson.databind.ObjectMapper;
 /** A job as clients see it (schema {@code Job} in openapi.yaml). */
 public record JobView(UUID id, String type, JobState state, String stage, double progress, Double etaSeconds,
         String message, int attempt, int maxAttempts, int priority, boolean cancelRequested, int inputCount,
-        JsonNode params, String callbackUrl, JobRequirements requirements, JsonNode metrics, Error error, Instant createdAt,
+        JsonNode params, String callbackUrl, JobRequirements requirements, JsonNode metrics, Error error,
+        Instant createdAt,
         Instant updatedAt, Instant startedAt, Instant finishedAt, List<ArtifactView> artifacts, Links links) {
 
     /** Why a job failed, as an RFC 9457 problem. */
@@ -33,7 +34,8 @@ public record JobView(UUID id, String type, JobState state, String stage, double
 
     JobView withArtifacts(List<ArtifactView> list) {
         return new JobView(id, type, state, stage, progress, etaSeconds, message, attempt, maxAttempts, priority,
-                cancelRequested, inputCount, params, callbackUrl, requirements, metrics, error, createdAt, updatedAt, startedAt,
+                cancelRequested, inputCount, params, callbackUrl, requirements, metrics, error, createdAt, updatedAt,
+                startedAt,
                 finishedAt, list, links);
     }
 

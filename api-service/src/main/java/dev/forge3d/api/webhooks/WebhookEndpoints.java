@@ -60,6 +60,7 @@ public class WebhookEndpoints {
     private static Endpoint endpoint(java.sql.ResultSet rs) throws SQLException {
         Array events = rs.getArray("events");
         return new Endpoint(rs.getObject("id", UUID.class), rs.getString("url"),
-                Arrays.asList((String[]) events.getArray()), rs.getObject("created_at", OffsetDateTime.class).toInstant());
+                Arrays.asList((String[]) events.getArray()),
+                rs.getObject("created_at", OffsetDateTime.class).toInstant());
     }
 }

@@ -41,7 +41,8 @@ public class WebhookSecrets {
                        previous_valid_until = now() + make_interval(secs => :graceSeconds),
                        secret = excluded.secret, created_at = excluded.created_at
                 returning created_at, previous_valid_until""")
-                .param("tenant", tenant).param("key", key).param("graceSeconds", props.previousSecretGrace().toSeconds())
+                .param("tenant", tenant).param("key", key)
+                .param("graceSeconds", props.previousSecretGrace().toSeconds())
                 .query((rs, n) -> new Created(WebhookSigner.encodeSecret(key),
                         rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                         rs.getObject("previous_valid_until", OffsetDateTime.class) == null ? null
