@@ -15,8 +15,8 @@ import tools.jackson.databind.ObjectMapper;
 public record JobView(UUID id, String type, JobState state, String stage, double progress, Double etaSeconds,
         String message, int attempt, int maxAttempts, int priority, boolean cancelRequested, int inputCount,
         JsonNode params, String callbackUrl, JobRequirements requirements, JsonNode metrics, Error error,
-        Instant createdAt,
-        Instant updatedAt, Instant startedAt, Instant finishedAt, List<ArtifactView> artifacts, Links links) {
+        Instant createdAt, Instant updatedAt, Instant startedAt, Instant finishedAt, List<ArtifactView> artifacts,
+        Links links) {
 
     /** Why a job failed, as an RFC 9457 problem. */
     public record Error(String type, String title, String detail) {}
@@ -35,8 +35,7 @@ public record JobView(UUID id, String type, JobState state, String stage, double
     JobView withArtifacts(List<ArtifactView> list) {
         return new JobView(id, type, state, stage, progress, etaSeconds, message, attempt, maxAttempts, priority,
                 cancelRequested, inputCount, params, callbackUrl, requirements, metrics, error, createdAt, updatedAt,
-                startedAt,
-                finishedAt, list, links);
+                startedAt, finishedAt, list, links);
     }
 
     /** The columns {@link #of(ResultSet, List, ObjectMapper)} reads, for a select on {@code jobs}. */
