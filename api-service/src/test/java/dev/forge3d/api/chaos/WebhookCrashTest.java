@@ -15,15 +15,21 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,6 +55,7 @@ class WebhookCrashTest {
     final String apiKey = ApiKeys.generate();
     int port;
     int starts;
+    String databaseUrl;
     Process api;
 
     record Received(Map<String, List<String>> headers, String body, String path) {}
@@ -59,6 +66,7 @@ class WebhookCrashTest {
     @Test
     void aKilledApiDeliversAfterRestartWhetherKilledBeforeOrDuringThePost() throws Exception {
         port = freePort();
+        databaseUrl = ownDatabase();
         Path logs = Files.createDirectories(Path.of("target", "chaos"));
         HttpServer receiver = receiver();
         String base = "http://127.0.0.1:" + receiver.getAddress().getPort();
@@ -176,7 +184,7 @@ class WebhookCrashTest {
                 "--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), ChaosApi.class.getName()));
         cmd.addAll(List.of("--server.port=" + port, "--server.address=127.0.0.1",
-                "--spring.datasource.url=" + db.url(), "--spring.datasource.username=" + db.username(),
+                "--spring.datasource.url=" + databaseUrl, "--spring.datasource.username=" + db.username(),
                 "--spring.datasource.password=" + db.password(), "--forge3d.data-dir=" + dir.resolve("data"),
                 "--forge3d.auth.bootstrap-api-key=" + apiKey, "--forge3d.auth.bootstrap-tenant=webhook-crash-" + port,
                 "--forge3d.workers.token=" + WORKER_TOKEN,
@@ -197,6 +205,22 @@ class WebhookCrashTest {
             }
             Thread.sleep(200);
         }
+    }
+
+    /**
+     * A database of its own on the test PostgreSQL: API contexts of other test classes in this JVM share the default
+     * one, and their dispatchers would (rightly, as replicas) send this test's messages.
+     */
+    private static String ownDatabase() throws Exception {
+        TestDatabase.Connection db = TestDatabase.get();
+        String name = "webhook_crash_" + UUID.randomUUID().toString().replace("-", "");
+        try (Connection c = DriverManager.getConnection(db.url(), db.username(), db.password());
+                Statement s = c.createStatement()) {
+            s.execute("create database " + name);
+        }
+        Matcher m = Pattern.compile("(jdbc:postgresql://[^/]+/)([^?]*)(.*)").matcher(db.url());
+        if (!m.matches()) throw new IllegalStateException("unexpected JDBC URL " + db.url());
+        return m.group(1) + name + m.group(3);
     }
 
     private static int freePort() throws IOException {
