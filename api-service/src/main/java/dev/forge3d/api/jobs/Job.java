@@ -79,6 +79,8 @@ public class Job implements Persistable<UUID> {
     private Instant startedAt;
     @Column(name = "finished_at")
     private Instant finishedAt;
+    @Column(name = "callback_url")
+    private String callbackUrl;
 
     /** Ids are assigned by the API, so tell Spring Data a new job is new (insert, not select-then-merge). */
     @Transient
@@ -94,7 +96,8 @@ public class Job implements Persistable<UUID> {
     void markNotNew() { isNew = false; }
 
     public Job(UUID id, UUID tenantId, String type, int priority, String paramsJson, int inputCount,
-            String idempotencyKey, String requestHash, int maxAttempts, JobRequirements requirements, Instant now) {
+            String idempotencyKey, String requestHash, int maxAttempts, JobRequirements requirements, Instant now,
+            String callbackUrl) {
         this.id = id;
         this.tenantId = tenantId;
         this.type = type;
@@ -109,6 +112,7 @@ public class Job implements Persistable<UUID> {
         this.requiresGpu = requirements.requiresGpu();
         this.createdAt = now;
         this.updatedAt = now;
+        this.callbackUrl = callbackUrl;
     }
 
     public UUID getId() { return id; }
@@ -140,4 +144,5 @@ public class Job implements Persistable<UUID> {
     public Instant getUpdatedAt() { return updatedAt; }
     public Instant getStartedAt() { return startedAt; }
     public Instant getFinishedAt() { return finishedAt; }
+    public String getCallbackUrl() { return callbackUrl; }
 }

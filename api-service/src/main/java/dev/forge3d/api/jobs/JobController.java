@@ -8,6 +8,7 @@ import dev.forge3d.api.cleanup.JobDeletion;
 import dev.forge3d.api.uploads.UploadIngestor;
 import dev.forge3d.api.web.ApiException;
 import dev.forge3d.api.web.ProblemType;
+import dev.forge3d.api.webhooks.CallbackUrls;
 import dev.forge3d.worker.pipeline.stages.TextTo3dJobOptions;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -40,20 +41,24 @@ import tools.jackson.databind.node.ObjectNode;
 @RequiresCredential(CredentialKind.TENANT_KEY)
 public class JobController {
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    /** Where the job's terminal state is POSTed (docs/api.md "Webhooks"): a JSON field, or a form field. */
+    static final String CALLBACK_URL = "callbackUrl";
 
     private final JobService jobs;
     private final JobDeletion deletion;
     private final UploadIngestor uploads;
     private final JobProperties props;
     private final ObjectMapper mapper;
+    private final CallbackUrls callbackUrls;
 
     public JobController(JobService jobs, JobDeletion deletion, UploadIngestor uploads, JobProperties props,
-            ObjectMapper mapper) {
+            ObjectMapper mapper, CallbackUrls callbackUrls) {
         this.jobs = jobs;
         this.deletion = deletion;
         this.uploads = uploads;
         this.props = props;
         this.mapper = mapper;
+        this.callbackUrls = callbackUrls;
     }
 
     /** Photos as repeated {@code images} file parts or one {@code archive} zip; options as further form fields. */
@@ -87,13 +92,18 @@ public class JobController {
             }
             String type = JobTypes.require(fields.remove("type"));
             int priority = parsePriority(fields.remove("priority"));
+            // An API concern, not a job option: kept out of the params the worker reads.
+            String callback = fields.remove(CALLBACK_URL);
             ObjectNode params = mapper.createObjectNode();
             fields.forEach(params::put);
             JobRequirements requirements = JobOptions.validate(type, params, batch.imageCount());
+            String callbackUrl = callback == null ? null : callbackUrls.check(tenant.value(), CALLBACK_URL, callback);
             fp.add("type", type).add("priority", Integer.toString(priority)).addFields(fields);
+            if (callbackUrl != null) fp.add(CALLBACK_URL, callbackUrl);
             for (var in : batch.inputs()) fp.add("input:" + in.name(), in.sha256());
             var created = jobs.create(tenant, key,
-                    new JobService.NewJob(jobId, type, priority, params, batch.inputs(), fp.hex(), requirements));
+                    new JobService.NewJob(jobId, type, priority, params, batch.inputs(), fp.hex(), requirements,
+                            callbackUrl));
             return accepted(created);
         } catch (RuntimeException | IOException | ServletException e) {
             jobs.discardUploads(jobId);
@@ -127,12 +137,21 @@ public class JobController {
                 : prio.isIntegralNumber() && prio.canConvertToLong() ? checkPriority(prio.asLong())
                 : prio.isString() ? parsePriority(prio.asString())
                 : parsePriority("not a whole number");
+        JsonNode callback = params.remove(CALLBACK_URL);
+        if (callback != null && !callback.isNull() && !callback.isString()) {
+            throw new ApiException(ProblemType.INVALID_PARAMETER,
+                    "callbackUrl must be a string (an http or https URL)");
+        }
         JobRequirements requirements = JobOptions.validate(type, params, 0);
-        String fingerprint = new RequestFingerprint().add("type", type).add("priority", Integer.toString(priority))
-                .addJson(params).hex();
+        String callbackUrl = callback == null || callback.isNull() ? null
+                : callbackUrls.check(tenant.value(), CALLBACK_URL, callback.asString());
+        RequestFingerprint fp = new RequestFingerprint().add("type", type).add("priority", Integer.toString(priority))
+                .addJson(params);
+        if (callbackUrl != null) fp.add(CALLBACK_URL, callbackUrl);
+        String fingerprint = fp.hex();
         UUID jobId = UUID.randomUUID();
         return accepted(jobs.create(tenant, key, new JobService.NewJob(jobId, type, priority, params,
-                java.util.List.of(), fingerprint, requirements)));
+                java.util.List.of(), fingerprint, requirements, callbackUrl)));
     }
 
     @GetMapping("/v1/jobs/{id}")

@@ -28,6 +28,7 @@ final class JobOptions {
             if (!known.contains(name) && !name.equals(JobRequirements.BACKEND)) {
                 Set<String> allowed = new TreeSet<>(known);
                 allowed.add(JobRequirements.BACKEND);
+                allowed.add(JobController.CALLBACK_URL); // taken by the controller before this check
                 throw new ApiException(ProblemType.INVALID_PARAMETER, "a " + type + " job takes no option '"
                         + JobTypes.abbreviate(name) + "'; its options are " + allowed);
             }

@@ -70,7 +70,7 @@ public class JobService {
 
     /** A validated create request whose inputs are already in the blob store under {@code jobId}. */
     public record NewJob(UUID jobId, String type, int priority, ObjectNode params, List<StoredInput> inputs,
-            String fingerprint, JobRequirements requirements) {}
+            String fingerprint, JobRequirements requirements, String callbackUrl) {}
 
     public record Created(JobView job, boolean replayed) {}
 
@@ -90,7 +90,7 @@ public class JobService {
                 quotas.checkCanCreate(tenant.value(), req.inputs().stream().mapToLong(StoredInput::size).sum());
                 Job job = jobs.save(new Job(req.jobId(), tenant.value(), req.type(), req.priority(),
                         mapper.writeValueAsString(req.params()), req.inputs().size(), idempotencyKey,
-                        req.fingerprint(), queueProps.maxAttempts(), req.requirements(), now));
+                        req.fingerprint(), queueProps.maxAttempts(), req.requirements(), now, req.callbackUrl()));
                 inputs.saveAll(req.inputs().stream().map(i -> new JobInput(req.jobId(), i.name(), i.size(), i.sha256(),
                         i.mediaType(), i.blobKey())).toList());
                 jobs.flush();

@@ -14,8 +14,9 @@ import tools.jackson.databind.ObjectMapper;
 /** A job as clients see it (schema {@code Job} in openapi.yaml). */
 public record JobView(UUID id, String type, JobState state, String stage, double progress, Double etaSeconds,
         String message, int attempt, int maxAttempts, int priority, boolean cancelRequested, int inputCount,
-        JsonNode params, JobRequirements requirements, JsonNode metrics, Error error, Instant createdAt,
-        Instant updatedAt, Instant startedAt, Instant finishedAt, List<ArtifactView> artifacts, Links links) {
+        JsonNode params, String callbackUrl, JobRequirements requirements, JsonNode metrics, Error error,
+        Instant createdAt, Instant updatedAt, Instant startedAt, Instant finishedAt, List<ArtifactView> artifacts,
+        Links links) {
 
     /** Why a job failed, as an RFC 9457 problem. */
     public record Error(String type, String title, String detail) {}
@@ -25,7 +26,7 @@ public record JobView(UUID id, String type, JobState state, String stage, double
     public static JobView of(Job j, List<ArtifactView> artifacts, ObjectMapper mapper) {
         return new JobView(j.getId(), j.getType(), j.getState(), j.getStage(), j.getProgress(), j.getEtaSeconds(),
                 j.getMessage(), j.getAttempt(), j.getMaxAttempts(), j.getPriority(), j.isCancelRequested(),
-                j.getInputCount(), mapper.readTree(j.getParams()), j.getRequirements(),
+                j.getInputCount(), mapper.readTree(j.getParams()), j.getCallbackUrl(), j.getRequirements(),
                 j.getMetrics() == null ? null : mapper.readTree(j.getMetrics()),
                 error(j.getState(), j.getErrorType(), j.getErrorTitle(), j.getErrorDetail()), j.getCreatedAt(),
                 j.getUpdatedAt(), j.getStartedAt(), j.getFinishedAt(), artifacts, links(j.getId()));
@@ -33,15 +34,15 @@ public record JobView(UUID id, String type, JobState state, String stage, double
 
     JobView withArtifacts(List<ArtifactView> list) {
         return new JobView(id, type, state, stage, progress, etaSeconds, message, attempt, maxAttempts, priority,
-                cancelRequested, inputCount, params, requirements, metrics, error, createdAt, updatedAt, startedAt,
-                finishedAt, list, links);
+                cancelRequested, inputCount, params, callbackUrl, requirements, metrics, error, createdAt, updatedAt,
+                startedAt, finishedAt, list, links);
     }
 
     /** The columns {@link #of(ResultSet, List, ObjectMapper)} reads, for a select on {@code jobs}. */
     static final String COLUMNS = "id, type, state, stage, progress, eta_seconds, message, attempt, max_attempts, "
             + "priority, cancel_requested, input_count, params::text as params, metrics::text as metrics, "
             + "min_memory_bytes, requires_gpu, error_type, error_title, error_detail, created_at, updated_at, started_at, "
-            + "finished_at";
+            + "finished_at, callback_url";
 
     /** The same view from a row of {@link #COLUMNS} (the lean read path, without a JPA entity). */
     static JobView of(ResultSet rs, List<ArtifactView> artifacts, ObjectMapper mapper) throws SQLException {
@@ -51,7 +52,7 @@ public record JobView(UUID id, String type, JobState state, String stage, double
         return new JobView(id, rs.getString("type"), state, rs.getString("stage"), rs.getDouble("progress"),
                 rs.getObject("eta_seconds", Double.class), rs.getString("message"), rs.getInt("attempt"),
                 rs.getInt("max_attempts"), rs.getInt("priority"), rs.getBoolean("cancel_requested"),
-                rs.getInt("input_count"), mapper.readTree(rs.getString("params")),
+                rs.getInt("input_count"), mapper.readTree(rs.getString("params")), rs.getString("callback_url"),
                 new JobRequirements(rs.getLong("min_memory_bytes"), rs.getBoolean("requires_gpu")),
                 metrics == null ? null : mapper.readTree(metrics),
                 error(state, rs.getString("error_type"), rs.getString("error_title"), rs.getString("error_detail")),

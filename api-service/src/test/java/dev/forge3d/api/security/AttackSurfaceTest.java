@@ -40,6 +40,7 @@ class AttackSurfaceTest extends ApiTestBase {
     private String victimKey;
     private String attackerKey;
     private String victimJob;
+    private String victimEndpoint;
 
     /** One attack: the request, the statuses it may get and, for refusals, the problem type it must carry. */
     private record Attack(String name, Supplier<Response> send, Set<Integer> statuses, String type, boolean creates) {}
@@ -51,6 +52,9 @@ class AttackSurfaceTest extends ApiTestBase {
         victimKey = newTenantKey("victim");
         attackerKey = newTenantKey("attacker");
         victimJob = api.createTextJob(victimKey, "a red cube").json().path("id").asString();
+        api.postJson("/v1/webhook-secrets", victimKey, "");
+        victimEndpoint = api.postJson("/v1/webhook-endpoints", victimKey, "{\"url\":\"http://127.0.0.1:9/victim\"}")
+                .json().path("id").asString();
         List<Attack> all = new ArrayList<>();
         pathTricks(all);
         credentialMixUps(all);
@@ -60,6 +64,7 @@ class AttackSurfaceTest extends ApiTestBase {
         archives(all);
         queries(all);
         headersAndMethods(all);
+        webhooks(all);
         assertThat(all).hasSizeGreaterThanOrEqualTo(100);
         assertThat(all.stream().map(Attack::name).distinct().count()).isEqualTo(all.size());
         return all.stream().map(a -> DynamicTest.dynamicTest(a.name(), () -> run(a)));
@@ -178,6 +183,76 @@ class AttackSurfaceTest extends ApiTestBase {
                 Set.of(404), "not-found", false));
         out.add(new Attack("job id not a uuid", () -> send("GET", "/v1/jobs/" + "9".repeat(40), attackerKey, Map.of(), null),
                 Set.of(404), "not-found", false));
+    }
+
+    private void webhooks(List<Attack> out) {
+        String t = "{\"type\":\"text-to-3d\",\"prompt\":\"a red cube\",\"callbackUrl\":";
+        Map<String, String> urls = new LinkedHashMap<>();
+        urls.put("ftp scheme", "\"ftp://127.0.0.1/x\"");
+        urls.put("javascript scheme", "\"javascript:alert(1)\"");
+        urls.put("file scheme", "\"file:///etc/passwd\"");
+        urls.put("relative", "\"/v1/worker/lease\"");
+        urls.put("user info", "\"http://admin:pw@127.0.0.1/\"");
+        urls.put("port out of range", "\"http://127.0.0.1:99999/\"");
+        urls.put("port 0", "\"http://127.0.0.1:0/\"");
+        urls.put("unclosed IPv6 bracket", "\"http://[::1/\"");
+        urls.put("CRLF header injection", "\"http://127.0.0.1/x\\r\\nX-Evil: 1\"");
+        urls.put("3000 characters", "\"http://127.0.0.1/" + "a".repeat(3000) + "\"");
+        urls.put("host that does not resolve", "\"http://forge3d-no-such-host.invalid/\"");
+        urls.put("empty", "\"\"");
+        for (var u : urls.entrySet()) {
+            out.add(new Attack("JSON callbackUrl " + u.getKey(), () -> send("POST", "/v1/jobs", attackerKey, json(),
+                    t + u.getValue() + "}"), Set.of(400), "callback-url-not-allowed", false));
+        }
+        out.add(new Attack("JSON callbackUrl is a number", () -> send("POST", "/v1/jobs", attackerKey, json(),
+                t + "42}"), Set.of(400), "invalid-parameter", false));
+        out.add(new Attack("JSON callbackUrl is an array", () -> send("POST", "/v1/jobs", attackerKey, json(),
+                t + "[\"http://127.0.0.1/\"]}"), Set.of(400), "invalid-parameter", false));
+        out.add(new Attack("JSON callbackUrl without a webhook secret", () -> send("POST", "/v1/jobs", attackerKey,
+                json(), t + "\"http://127.0.0.1:9/x\"}"), Set.of(400), "webhook-secret-missing", false));
+        out.add(new Attack("multipart callbackUrl gopher", () -> sendMultipart(photo().field("callbackUrl",
+                "gopher://127.0.0.1:6379/_FLUSHALL")), Set.of(400), "callback-url-not-allowed", false));
+        out.add(new Attack("multipart callbackUrl given twice", () -> sendMultipart(photo()
+                .field("callbackUrl", "http://127.0.0.1:9/a").field("callbackUrl", "http://127.0.0.1:9/b")),
+                Set.of(400), "invalid-parameter", false));
+        String d = "/v1/jobs/" + victimJob + "/deliveries";
+        out.add(new Attack("other tenant's deliveries", () -> send("GET", d, attackerKey, Map.of(), null), Set.of(404),
+                "not-found", false));
+        out.add(new Attack("deliveries of an unknown job", () -> send("GET", "/v1/jobs/" + ZERO_ID + "/deliveries",
+                attackerKey, Map.of(), null), Set.of(404), "not-found", false));
+        out.add(new Attack("deliveries with the worker token", () -> send("GET", d, WORKER_TOKEN, Map.of(), null),
+                Set.of(401), "unauthorized", false));
+        out.add(new Attack("other tenant's webhook endpoint deleted", () -> send("DELETE", "/v1/webhook-endpoints/"
+                + victimEndpoint, attackerKey, Map.of(), null), Set.of(404), "not-found", false));
+        out.add(new Attack("webhook endpoint id not a uuid", () -> send("DELETE", "/v1/webhook-endpoints/"
+                + "9".repeat(50), attackerKey, Map.of(), null), Set.of(404), "not-found", false));
+        out.add(new Attack("webhook secret with the worker token", () -> send("POST", "/v1/webhook-secrets",
+                WORKER_TOKEN, Map.of(), null), Set.of(401), "unauthorized", false));
+        out.add(new Attack("webhook secret without a key", () -> send("POST", "/v1/webhook-secrets", null, Map.of(),
+                null), Set.of(401), "unauthorized", false));
+        Map<String, String[]> endpoints = new LinkedHashMap<>();
+        endpoints.put("no url", new String[] {"{}", "invalid-parameter"});
+        endpoints.put("url a number", new String[] {"{\"url\":1}", "invalid-parameter"});
+        endpoints.put("unknown field", new String[] {"{\"url\":\"http://127.0.0.1:9/\",\"secret\":\"x\"}",
+                "invalid-parameter"});
+        endpoints.put("unknown event", new String[] {"{\"url\":\"http://127.0.0.1:9/\",\"events\":[\"job.*\"]}",
+                "invalid-parameter"});
+        endpoints.put("empty events", new String[] {"{\"url\":\"http://127.0.0.1:9/\",\"events\":[]}",
+                "invalid-parameter"});
+        endpoints.put("events a string", new String[] {"{\"url\":\"http://127.0.0.1:9/\",\"events\":\"job.failed\"}",
+                "invalid-parameter"});
+        endpoints.put("ftp url", new String[] {"{\"url\":\"ftp://127.0.0.1/\"}", "callback-url-not-allowed"});
+        endpoints.put("no webhook secret", new String[] {"{\"url\":\"http://127.0.0.1:9/\"}", "webhook-secret-missing"});
+        endpoints.put("JSON array", new String[] {"[]", "malformed-request"});
+        endpoints.put("truncated JSON", new String[] {"{\"url\":", "malformed-request"});
+        endpoints.put("duplicate url key", new String[] {"{\"url\":\"http://a/\",\"url\":\"http://b/\"}",
+                "malformed-request"});
+        endpoints.put("20 KB body", new String[] {"{\"url\":\"" + "x".repeat(20_000) + "\"}", "payload-too-large"});
+        for (var e : endpoints.entrySet()) {
+            String[] v = e.getValue();
+            out.add(new Attack("webhook endpoint " + e.getKey(), () -> send("POST", "/v1/webhook-endpoints",
+                    attackerKey, json(), v[0]), Set.of(v[1].equals("payload-too-large") ? 413 : 400), v[1], false));
+        }
     }
 
     private void jsonBodies(List<Attack> out) {

@@ -43,6 +43,12 @@ class RouteCredentialsTest extends ApiTestBase {
         });
         assertThat(rules.values()).contains(CredentialKind.WORKER_TOKEN, CredentialKind.TENANT_KEY);
         assertThat(rules).hasSizeGreaterThanOrEqualTo(15);
+        // The webhook routes (issue 16) take tenant keys.
+        assertThat(rules).containsEntry("[POST] /v1/webhook-secrets", CredentialKind.TENANT_KEY)
+                .containsEntry("[POST] /v1/webhook-endpoints", CredentialKind.TENANT_KEY)
+                .containsEntry("[GET] /v1/webhook-endpoints", CredentialKind.TENANT_KEY)
+                .containsEntry("[DELETE] /v1/webhook-endpoints/{id}", CredentialKind.TENANT_KEY)
+                .containsEntry("[GET] /v1/jobs/{id}/deliveries", CredentialKind.TENANT_KEY);
     }
 
     private static RequiresCredential rule(HandlerMethod m) {

@@ -33,6 +33,13 @@ import org.springframework.test.context.DynamicPropertySource;
         "forge3d.limits.max-queued-jobs=1000000",
         "forge3d.limits.max-running-jobs=1000000",
         "forge3d.limits.override-cache-ttl=1s",
+        // Webhook receivers in tests listen on 127.0.0.1 (FORGE3D_WEBHOOKS_ALLOW_PRIVATE=true), and retries come
+        // fast so a test sees a whole retry schedule in about a second.
+        "forge3d.webhooks.allow-private=true",
+        "forge3d.webhooks.poll-interval=50ms",
+        "forge3d.webhooks.retry-delays=100ms,100ms,150ms,200ms,250ms,300ms",
+        "forge3d.webhooks.claim-timeout=5s",
+        "forge3d.webhooks.read-timeout=3s",
         "logging.level.dev.forge3d.api.queue.LeaseSweeper=warn"})
 public abstract class ApiTestBase {
     public static final String WORKER_TOKEN = "test-worker-token-0123456789";
