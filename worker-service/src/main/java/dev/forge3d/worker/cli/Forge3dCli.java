@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             SfmEvalCommand.class,
             TrainCommand.class,
             RenderCommand.class,
+            ConvertCommand.class,
             BenchRasterCommand.class,
             TrainPriorCommand.class,
             TextTo3dCommand.class,
