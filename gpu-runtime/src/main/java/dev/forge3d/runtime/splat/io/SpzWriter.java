@@ -62,6 +62,15 @@ public final class SpzWriter {
 
     /** Writes the gzip stream to {@code out} and finishes it; {@code out} stays open. */
     public static void write(GaussianModel m, OutputStream out) throws IOException {
+        write(m, out, SH1_BITS, SH_REST_BITS);
+    }
+
+    /**
+     * As {@link #write(GaussianModel, OutputStream)} with other SH precisions (1..8 bits for degree 1 and for degrees
+     * 2-3). Readers decode every SH byte as (b - 128) / 128 whatever the bits, so the file stays plain SPZ.
+     */
+    public static void write(GaussianModel m, OutputStream out, int sh1Bits, int shRestBits) throws IOException {
+        if (sh1Bits < 1 || sh1Bits > 8 || shRestBits < 1 || shRestBits > 8) throw new IllegalArgumentException("SH bits must be 1..8");
         int n = m.size(), degree = m.shDegree(), shPerPoint = 3 * shDim(degree);
         float[] p = m.positions(), op = m.opacityLogits(), dc = m.shDc(), s = m.logScales(), q = m.rotations(), rest = m.shRest();
         int fb = fractionalBits(p, n);
@@ -95,7 +104,7 @@ public final class SpzWriter {
         byte[] sh = new byte[shPerPoint * n];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < shPerPoint; j++) {
-                int bucket = j < 9 ? 1 << (8 - SH1_BITS) : 1 << (8 - SH_REST_BITS);
+                int bucket = j < 9 ? 1 << (8 - sh1Bits) : 1 << (8 - shRestBits);
                 sh[shPerPoint * i + j] = (byte) quantizeSh(rest[45 * i + j], bucket);
             }
         }

@@ -117,6 +117,19 @@ class SpzIoTest {
     }
 
     @Test
+    void finerShBitsShrinkTheShErrorAndDecodeTheSameWay() throws Exception {
+        GaussianModel m = TestScenes.random(200, 8, 3);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SpzWriter.write(m, out, 8, 8);
+        GaussianModel back = SpzReader.read(new ByteArrayInputStream(out.toByteArray()), "mem");
+        float worst = 0;
+        for (int i = 0; i < 200 * 45; i++) worst = Math.max(worst, Math.abs(back.shRest()[i] - m.shRest()[i]));
+        assertThat(worst).isLessThanOrEqualTo(0.5f / 128 + 1e-6f).isGreaterThan(0f);
+        assertThat(gunzip(out.toByteArray())).hasSize(gunzip(spz(m)).length); // same layout, only the buckets differ
+        assertThatThrownBy(() -> SpzWriter.write(m, new ByteArrayOutputStream(), 0, 4)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void readsVersion2WithThreeByteRotations() throws Exception {
         ByteBuffer b = ByteBuffer.allocate(16 + 9 + 1 + 3 + 3 + 3).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(0x5053474e).putInt(2).putInt(1).put((byte) 0).put((byte) 8).put((byte) 0).put((byte) 0);
