@@ -33,10 +33,12 @@ public final class SpzReader {
     private SpzReader() { }
 
     public static GaussianModel read(Path file) {
+        String name = file.toString();
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            return read(in, file.toString());
+            return read(in, name);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            String msg = String.valueOf(e.getMessage());
+            throw new UncheckedIOException(msg.startsWith(name + ": ") ? msg : "cannot read " + name + ": " + msg, e);
         }
     }
 
