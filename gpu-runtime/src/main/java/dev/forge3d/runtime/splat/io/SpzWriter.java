@@ -45,6 +45,7 @@ public final class SpzWriter {
     public static final int SH1_BITS = 5, SH_REST_BITS = 4;
     public static final int FLAG_ANTIALIASED = 0x1;
     static final int MAX_FIXED24 = (1 << 23) - 1;
+    private static final float SQRT1_2 = 0.70710678118654752f;
 
     private SpzWriter() { }
 
@@ -78,21 +79,22 @@ public final class SpzWriter {
         ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         header.putInt(MAGIC).putInt(VERSION).putInt(n).put((byte) degree).put((byte) fb).put((byte) 0).put((byte) 0);
 
+        // float arithmetic and round-half-away-from-zero as the reference's C++, so that our bytes match its bytes
         byte[] pos = new byte[9 * n];
-        double unit = 1 << fb;
+        float unit = 1 << fb;
         for (int i = 0; i < 3 * n; i++) {
-            long v = Math.round(p[i] * unit);
+            long v = roundHalfAway(p[i] * unit);
             int fixed = (int) Math.max(-MAX_FIXED24, Math.min(MAX_FIXED24, v));
             pos[3 * i] = (byte) fixed;
             pos[3 * i + 1] = (byte) (fixed >> 8);
             pos[3 * i + 2] = (byte) (fixed >> 16);
         }
         byte[] alpha = new byte[n];
-        for (int i = 0; i < n; i++) alpha[i] = toByte(GaussianModel.sigmoid(op[i]) * 255.0);
+        for (int i = 0; i < n; i++) alpha[i] = toByte(GaussianModel.sigmoid(op[i]) * 255f);
         byte[] color = new byte[3 * n];
-        for (int i = 0; i < 3 * n; i++) color[i] = toByte(dc[i] * (COLOR_SCALE * 255.0) + 0.5 * 255.0);
+        for (int i = 0; i < 3 * n; i++) color[i] = toByte(dc[i] * (COLOR_SCALE * 255f) + 0.5f * 255f);
         byte[] scale = new byte[3 * n];
-        for (int i = 0; i < 3 * n; i++) scale[i] = toByte((s[i] + 10.0) * 16.0);
+        for (int i = 0; i < 3 * n; i++) scale[i] = toByte((s[i] + 10f) * 16f);
         byte[] rot = new byte[4 * n];
         for (int i = 0; i < n; i++) {
             int c = packSmallestThree(q[4 * i + 1], q[4 * i + 2], q[4 * i + 3], q[4 * i]);
@@ -134,8 +136,8 @@ public final class SpzWriter {
     }
 
     static int packSmallestThree(float x, float y, float z, float w) {
-        double norm = Math.sqrt((double) x * x + (double) y * y + (double) z * z + (double) w * w);
-        double[] v = norm > 0 && Double.isFinite(norm) ? new double[] {x / norm, y / norm, z / norm, w / norm} : new double[] {0, 0, 0, 1};
+        float norm = (float) Math.sqrt(x * x + y * y + z * z + w * w);
+        float[] v = norm > 0 && Float.isFinite(norm) ? new float[] {x / norm, y / norm, z / norm, w / norm} : new float[] {0, 0, 0, 1};
         int largest = 0;
         for (int i = 1; i < 4; i++) if (Math.abs(v[i]) > Math.abs(v[largest])) largest = i;
         // q and -q are the same rotation: flip so the dropped component is positive and needs no sign bit
@@ -144,19 +146,24 @@ public final class SpzWriter {
         for (int i = 0; i < 4; i++) {
             if (i == largest) continue;
             int negBit = (v[i] < 0) ^ negate ? 1 : 0;
-            int mag = (int) Math.min(511, Math.floor(511 * (Math.abs(v[i]) * Math.sqrt(2)) + 0.5));
+            int mag = Math.min(511, (int) (511f * (Math.abs(v[i]) / SQRT1_2) + 0.5f));
             comp = (comp << 10) | (negBit << 9) | mag;
         }
         return comp;
     }
 
     static int quantizeSh(float x, int bucket) {
-        long q = Math.round(x * 128.0) + 128;
+        long q = roundHalfAway(x * 128f) + 128;
         q = Math.floorDiv(q + bucket / 2, bucket) * bucket;
         return (int) Math.max(0, Math.min(255, q));
     }
 
-    private static byte toByte(double v) {
-        return (byte) (int) Math.max(0, Math.min(255, Math.round(v)));
+    private static byte toByte(float v) {
+        return (byte) (int) Math.max(0, Math.min(255, roundHalfAway(v)));
+    }
+
+    /** C's roundf: halves away from zero (Math.round rounds them up). */
+    private static long roundHalfAway(float v) {
+        return v < 0 ? -(long) Math.round(-v) : Math.round(v);
     }
 }

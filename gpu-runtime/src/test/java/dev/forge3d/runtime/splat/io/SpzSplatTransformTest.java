@@ -18,8 +18,9 @@ import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * An independent reader: PlayCanvas splat-transform (pinned in scripts/gltf/package-lock.json) converts our SPZ to
- * CSV and to PLY. It must see every Gaussian, the values our reader decodes, and the PLY's positions (no axis flip).
+ * An independent reader and writer: PlayCanvas splat-transform (pinned in scripts/gltf/package-lock.json) converts our
+ * SPZ to CSV and to PLY, and must see every Gaussian, the values our reader decodes and the PLY's positions (no axis
+ * flip); and it writes SPZ v3 with the reference library, whose bytes must be ours.
  */
 class SpzSplatTransformTest {
 
@@ -73,8 +74,28 @@ class SpzSplatTransformTest {
         }
     }
 
-    private static void run(Path cli, Path in, Path out) throws Exception {
-        Process p = new ProcessBuilder("node", cli.toString(), "-q", "-w", in.toString(), out.toString()).redirectErrorStream(true).start();
+    /** splat-transform writes SPZ v3 through @adobe/spz, a WebAssembly build of the reference library. */
+    @Test
+    void ourBytesAreTheReferenceLibrarysBytesAndWeReadItsFile(@TempDir Path dir) throws Exception {
+        Path cli = findUp("scripts/gltf/node_modules/.bin/splat-transform");
+        assumeTrue(cli != null && nodeRuns(), "splat-transform not installed: run `npm ci --prefix scripts/gltf` (CI does); needs node on PATH");
+        GaussianModel m = TestScenes.random(400, 33, 3);
+        m.positions()[3] = -1.2345f;
+        Path ply = dir.resolve("scene.ply"), ours = dir.resolve("ours.spz"), ref = dir.resolve("ref.spz");
+        PlyWriter.write(m, ply);
+        SpzWriter.write(m, ours);
+        run(cli, ply, ref, "--spz-version", "3");
+        assertThat(SpzIoTest.gunzip(Files.readAllBytes(ours))).isEqualTo(SpzIoTest.gunzip(Files.readAllBytes(ref)));
+        GaussianModel back = SpzReader.read(ref);
+        assertThat(back.size()).isEqualTo(400);
+        SpzIoTest.assertRoundTrip(m, back);
+    }
+
+    private static void run(Path cli, Path in, Path out, String... options) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("node", cli.toString(), "-q", "-w"));
+        cmd.addAll(List.of(options));
+        cmd.addAll(List.of(in.toString(), out.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("splat-transform finished").isTrue();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as(log).isZero();
