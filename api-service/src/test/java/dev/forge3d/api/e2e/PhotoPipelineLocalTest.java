@@ -40,12 +40,12 @@ class PhotoPipelineLocalTest {
         System.out.printf("pipeline: %.1f s, metrics %s%n", (System.nanoTime() - t0) / 1e9, metrics);
 
         Path out = tmp.resolve("out");
-        for (String f : new String[] {"scene.ply", "scene.splat", "cameras/cameras.txt", "cameras/images.txt",
+        for (String f : new String[] {"scene.ply", "scene.splat", "model.glb", "cameras/cameras.txt", "cameras/images.txt",
                 "cameras/points3D.txt", "preview.png", "metrics.json"}) {
             assertThat(out.resolve(f)).as(f).isRegularFile();
         }
         GaussianModel model = PlyReader.read(out.resolve("scene.ply"));
-        assertThat(model.size()).isEqualTo(metrics.path("gaussians").asInt()).isPositive();
+        assertThat(model.size()).isEqualTo(metrics.path("gaussiansDelivered").asInt()).isPositive();
         assertThat(metrics.path("imagesRegistered").asInt()).isEqualTo(8);
         assertThat(metrics.path("psnr").asDouble()).isGreaterThan(15); // 9.9 dB before training (1 iteration), 16.9 dB measured
         assertThat(Files.exists(tmp.resolve("ckpt/sfm/scene.zip"))).isTrue();

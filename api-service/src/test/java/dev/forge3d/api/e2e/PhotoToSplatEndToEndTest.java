@@ -55,7 +55,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class PhotoToSplatEndToEndTest extends ApiTestBase {
 
     static final int LEASE_WAIT = 2;
-    private static final Set<String> ARTIFACTS = Set.of("scene.ply", "scene.splat", "cameras/cameras.txt",
+    private static final Set<String> ARTIFACTS = Set.of("scene.ply", "scene.splat", "model.glb", "cameras/cameras.txt",
             "cameras/images.txt", "cameras/points3D.txt", "preview.png", "metrics.json");
 
     @Autowired
@@ -85,7 +85,7 @@ class PhotoToSplatEndToEndTest extends ApiTestBase {
 
         GaussianModel model = PlyReader.read(new ByteArrayInputStream(download(id, "scene.ply")), "scene.ply");
         JsonNode metrics = ApiClient.JSON.readTree(download(id, "metrics.json"));
-        assertThat(model.size()).isPositive().isEqualTo(metrics.path("gaussians").asInt());
+        assertThat(model.size()).isPositive().isEqualTo(metrics.path("gaussiansDelivered").asInt());
         assertThat(download(id, "scene.splat")).hasSize(32 * model.size());
         BufferedImage preview = ImageIO.read(new ByteArrayInputStream(download(id, "preview.png")));
         assertThat(preview.getWidth()).isEqualTo(320);
@@ -241,7 +241,9 @@ class PhotoToSplatEndToEndTest extends ApiTestBase {
     void badOptionsAreRefusedAtCreation() {
         byte[] png = new SyntheticPhotos(96, 72, 1).png(0, 2);
         for (String[] bad : new String[][] {{"preset", "ultra"}, {"iterations", "0"}, {"iterations", "lots"},
-                {"maxResolution", "10"}, {"seed", "1.5"}, {"background", "purple"}, {"outputFormats", "glb"}}) {
+                {"maxResolution", "10"}, {"seed", "1.5"}, {"background", "purple"}, {"outputFormats", "obj"},
+                {"crop", "tight"}, {"meshTriangles", "10"}, {"meshTriangles", "9999999"}, {"scaleMeters", "-1"},
+                {"scaleMeters", "Infinity"}}) {
             ApiClient.Res r = api.postMultipart(key, new Multipart().field("type", "photos-to-splat").field(bad[0], bad[1])
                     .file("images", "a.png", "image/png", png), Map.of());
             assertThat(r.status()).as(bad[0] + "=" + bad[1]).isEqualTo(400);

@@ -73,8 +73,69 @@ public final class GlbWriter {
         primitive.put("indices", indexAccessor).put("material", 0).put("mode", 4);
         root.putArray("buffers").addObject().put("byteLength", bin.capacity());
 
-        byte[] jsonBytes = padded(json.writeValueAsString(root).getBytes(StandardCharsets.UTF_8), (byte) ' ');
-        byte[] binBytes = padded(bin.array(), (byte) 0);
+        return container(json.writeValueAsString(root), bin.array());
+    }
+
+    public static void write(TexturedMesh mesh, Path file) throws IOException {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            out.write(toBytes(mesh));
+        }
+    }
+
+    /**
+     * A textured mesh as .glb: POSITION, NORMAL and TEXCOORD_0, 32-bit indices, the image in the binary chunk, and a
+     * matte material whose base colour is the texture.
+     */
+    public static byte[] toBytes(TexturedMesh mesh) {
+        if (mesh.triangleCount() == 0) throw new IllegalArgumentException("mesh has no triangles");
+        int nv = mesh.vertexCount();
+        int posBytes = nv * 12, uvBytes = nv * 8, idxBytes = mesh.indices().length * 4;
+        int imageOffset = posBytes * 2 + uvBytes + idxBytes;
+        int imageBytes = mesh.image().length;
+        ByteBuffer bin = ByteBuffer.allocate(imageOffset + ((imageBytes + 3) & ~3)).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : mesh.positions()) bin.putFloat(v);
+        for (float v : mesh.normals()) bin.putFloat(v);
+        for (float v : mesh.uvs()) bin.putFloat(v);
+        for (int i : mesh.indices()) bin.putInt(i);
+        bin.put(mesh.image());
+
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = json.createObjectNode();
+        root.putObject("asset").put("version", "2.0").put("generator", "forge3d");
+        root.put("scene", 0);
+        root.putArray("scenes").addObject().putArray("nodes").add(0);
+        root.putArray("nodes").addObject().put("mesh", 0).put("name", "forge3d-mesh");
+        ObjectNode material = root.putArray("materials").addObject();
+        material.put("name", "baked-texture");
+        ObjectNode pbr = material.putObject("pbrMetallicRoughness").put("metallicFactor", 0.0).put("roughnessFactor", 1.0);
+        pbr.putObject("baseColorTexture").put("index", 0);
+        material.put("doubleSided", false);
+        root.putArray("samplers").addObject().put("magFilter", 9729).put("minFilter", 9987).put("wrapS", 33071).put("wrapT", 33071);
+        root.putArray("textures").addObject().put("sampler", 0).put("source", 0);
+
+        ArrayNode views = root.putArray("bufferViews");
+        ArrayNode accessors = root.putArray("accessors");
+        ObjectNode attributes = json.createObjectNode();
+        int offset = 0;
+        attributes.put("POSITION", addAccessor(views, accessors, offset, posBytes, ARRAY_BUFFER, FLOAT, nv, "VEC3", mesh.positions()));
+        offset += posBytes;
+        attributes.put("NORMAL", addAccessor(views, accessors, offset, posBytes, ARRAY_BUFFER, FLOAT, nv, "VEC3", null));
+        offset += posBytes;
+        attributes.put("TEXCOORD_0", addAccessor(views, accessors, offset, uvBytes, ARRAY_BUFFER, FLOAT, nv, "VEC2", null));
+        offset += uvBytes;
+        int indexAccessor = addAccessor(views, accessors, offset, idxBytes, ELEMENT_ARRAY_BUFFER, UNSIGNED_INT, mesh.indices().length, "SCALAR", null);
+        views.addObject().put("buffer", 0).put("byteOffset", imageOffset).put("byteLength", imageBytes);
+        root.putArray("images").addObject().put("bufferView", views.size() - 1).put("mimeType", mesh.imageMimeType());
+        ObjectNode primitive = root.putArray("meshes").addObject().put("name", "forge3d-mesh").putArray("primitives").addObject();
+        primitive.set("attributes", attributes);
+        primitive.put("indices", indexAccessor).put("material", 0).put("mode", 4);
+        root.putArray("buffers").addObject().put("byteLength", bin.capacity());
+        return container(json.writeValueAsString(root), bin.array());
+    }
+
+    private static byte[] container(String jsonText, byte[] binary) {
+        byte[] jsonBytes = padded(jsonText.getBytes(StandardCharsets.UTF_8), (byte) ' ');
+        byte[] binBytes = padded(binary, (byte) 0);
         int total = 12 + 8 + jsonBytes.length + 8 + binBytes.length;
         ByteBuffer glb = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
         glb.putInt(GLB_MAGIC).putInt(2).putInt(total);
@@ -87,7 +148,7 @@ public final class GlbWriter {
     private static int addAccessor(ArrayNode views, ArrayNode accessors, int offset, int length, int target,
                                    int componentType, int count, String type, float[] boundsOf) {
         ObjectNode view = views.addObject().put("buffer", 0).put("byteOffset", offset).put("byteLength", length).put("target", target);
-        if (target == ARRAY_BUFFER) view.put("byteStride", 12);
+        if (target == ARRAY_BUFFER) view.put("byteStride", "VEC2".equals(type) ? 8 : 12);
         ObjectNode acc = accessors.addObject().put("bufferView", views.size() - 1).put("componentType", componentType)
                 .put("count", count).put("type", type);
         if (boundsOf != null) {

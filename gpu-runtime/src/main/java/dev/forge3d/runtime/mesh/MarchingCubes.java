@@ -15,7 +15,7 @@ import java.util.Map;
  * mesh is watertight; the segments of the six faces chain into closed loops. A loop is triangulated as a fan from
  * a corner whose diagonals never join two edges of one face (such a diagonal could be repeated by the neighbouring
  * cube, making the mesh non-manifold); when no corner qualifies, the loop is fanned around an extra centre vertex.
- * Vertices on shared grid edges are shared between cubes.
+ * Vertices on shared grid edges are shared between cubes. Cubes with a NaN sample (nothing known there) are skipped.
  */
 public final class MarchingCubes {
 
@@ -52,9 +52,13 @@ public final class MarchingCubes {
             for (int j = 0; j < g.ny - 1; j++) {
                 for (int i = 0; i < g.nx - 1; i++) {
                     int config = 0;
+                    boolean unknown = false;
                     for (int c = 0; c < 8; c++) {
-                        if (g.value(i + (c & 1), j + ((c >> 1) & 1), k + ((c >> 2) & 1)) >= iso) config |= 1 << c;
+                        float v = g.value(i + (c & 1), j + ((c >> 1) & 1), k + ((c >> 2) & 1));
+                        if (Float.isNaN(v)) unknown = true;
+                        else if (v >= iso) config |= 1 << c;
                     }
+                    if (unknown) continue; // a cube touching an unobserved sample has no known surface
                     int[][] loops = LOOPS[config];
                     if (loops.length == 0) continue;
                     java.util.Arrays.fill(cubeVertex, -1);

@@ -19,13 +19,16 @@ public final class MeshExtractor {
 
     private MeshExtractor() { }
 
-    /** Meshes a splat model: opacities through the sigmoid, colours from the view-independent (DC) SH term. */
+    /**
+     * Meshes a splat model: opacities through the sigmoid, colours from the view-independent (DC) SH term, which holds
+     * display values, converted to the linear colours glTF wants.
+     */
     public static TriangleMesh extract(dev.forge3d.runtime.splat.GaussianModel model, Options opt) {
         int n = model.size();
         float[] op = new float[n], rgb = new float[3 * n], dc = model.shDc(), logits = model.opacityLogits();
         for (int i = 0; i < n; i++) {
             op[i] = dev.forge3d.runtime.splat.GaussianModel.sigmoid(logits[i]);
-            for (int k = 0; k < 3; k++) rgb[3 * i + k] = Math.clamp(0.5f + dev.forge3d.runtime.splat.GaussianModel.SH_C0 * dc[3 * i + k], 0f, 1f);
+            for (int k = 0; k < 3; k++) rgb[3 * i + k] = Srgb.toLinear(0.5f + dev.forge3d.runtime.splat.GaussianModel.SH_C0 * dc[3 * i + k]);
         }
         return extract(Arrays.copyOf(model.positions(), 3 * n), Arrays.copyOf(model.logScales(), 3 * n),
                 Arrays.copyOf(model.rotations(), 4 * n), op, rgb, opt);

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-class GlbWriterTest {
+public class GlbWriterTest {
 
     static TriangleMesh colouredSphere() {
         int n = 20;
@@ -59,7 +59,7 @@ class GlbWriterTest {
         assertThat(p.exitValue()).as(out).isZero();
     }
 
-    static Path findUp(String relative) {
+    public static Path findUp(String relative) {
         for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
             if (Files.exists(d.resolve(relative))) return d.resolve(relative);
         }

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             RenderCommand.class,
             ConvertCommand.class,
+            MeshCommand.class,
             BenchRasterCommand.class,
             TrainPriorCommand.class,
             TextTo3dCommand.class,

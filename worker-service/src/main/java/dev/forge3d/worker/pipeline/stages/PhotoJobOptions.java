@@ -1,5 +1,6 @@
 package dev.forge3d.worker.pipeline.stages;
 
+import dev.forge3d.runtime.asset.ProductAssets;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
@@ -19,21 +20,32 @@ import java.util.Set;
  *   <li>{@code iterations}: 3DGS iterations (overrides the preset);</li>
  *   <li>{@code seed}: random seed (training is deterministic for a seed and thread count);</li>
  *   <li>{@code background}: {@code white}, {@code black}, {@code #rrggbb} or {@code r,g,b} in 0..1;</li>
- *   <li>{@code outputFormats}: comma-separated subset of {@code ply}, {@code splat} (default both).</li>
+ *   <li>{@code outputFormats}: comma-separated subset of {@code ply}, {@code splat}, {@code spz}, {@code glb}
+ *       (default all four);</li>
+ *   <li>{@code crop}: {@code auto} (the object the photos look at, cut from its surroundings, upright) or
+ *       {@code none} (the whole scene);</li>
+ *   <li>{@code meshTriangles}: the GLB mesh's triangle budget;</li>
+ *   <li>{@code scaleMeters}: the object's real height in metres; the assets are scaled to it (without it, photos
+ *       with known poses keep their units and structure-from-motion results get a height of 1 unit).</li>
  * </ul>
  *
  * @param capped what a worker's limits lowered (empty when nothing was), for metrics and the job's message
  */
 public record PhotoJobOptions(Preset preset, int maxResolution, int iterations, long seed, float[] background,
-                              Set<String> outputFormats, List<String> capped) {
+                              Set<String> outputFormats, ProductAssets.Crop crop, int meshTriangles, double scaleMeters,
+                              List<String> capped) {
 
     public static final int MIN_RESOLUTION = 64;
     public static final int MAX_RESOLUTION = 8192;
     public static final int MAX_ITERATIONS = 200_000;
-    public static final Set<String> FORMATS = Set.of("ply", "splat");
+    public static final Set<String> FORMATS = Set.of("ply", "splat", "spz", "glb");
+    public static final int MIN_TRIANGLES = 1_000;
+    public static final int MAX_TRIANGLES = 2_000_000;
+    public static final double MIN_SCALE_METERS = 0.001;
+    public static final double MAX_SCALE_METERS = 1000;
     /** The option names this class reads. */
     public static final Set<String> NAMES = Set.of("preset", "maxResolution", "iterations", "seed", "background",
-            "outputFormats");
+            "outputFormats", "crop", "meshTriangles", "scaleMeters");
 
     /** Resolution and iteration budgets per preset. */
     public enum Preset {
@@ -78,7 +90,10 @@ public record PhotoJobOptions(Preset preset, int maxResolution, int iterations, 
         long seed = OptionValues.longValue(params, "seed", 0, Long.MIN_VALUE, Long.MAX_VALUE);
         float[] bg = background(text(params, "background"));
         Set<String> formats = formats(text(params, "outputFormats"));
-        return new PhotoJobOptions(preset, res, its, seed, bg, formats, List.of());
+        ProductAssets.Crop crop = crop(text(params, "crop"));
+        int triangles = integer(params, "meshTriangles", ProductAssets.Options.DEFAULT_TRIANGLES, MIN_TRIANGLES, MAX_TRIANGLES);
+        double scale = OptionValues.decimal(params, "scaleMeters", Double.NaN, MIN_SCALE_METERS, MAX_SCALE_METERS);
+        return new PhotoJobOptions(preset, res, its, seed, bg, formats, crop, triangles, scale, List.of());
     }
 
     /** These options with a worker's caps applied; what was lowered is listed in {@link #capped()}. */
@@ -93,7 +108,7 @@ public record PhotoJobOptions(Preset preset, int maxResolution, int iterations, 
             notes.add("iterations " + its + " -> " + limits.maxIterations());
             its = limits.maxIterations();
         }
-        return new PhotoJobOptions(preset, res, its, seed, background, outputFormats, notes);
+        return new PhotoJobOptions(preset, res, its, seed, background, outputFormats, crop, meshTriangles, scaleMeters, notes);
     }
 
     /** Memory a worker needs for everything but the photos and the Gaussians (JVM, SfM, rasterizer buffers). */
@@ -113,6 +128,38 @@ public record PhotoJobOptions(Preset preset, int maxResolution, int iterations, 
         long pixels = (long) maxResolution * maxResolution * 3 / 4;
         long gaussians = TrainStage.config(this, 1).maxGaussians;
         return BASE_MEMORY_BYTES + gaussians * BYTES_PER_GAUSSIAN + Math.max(1, images) * pixels * BYTES_PER_PIXEL;
+    }
+
+    /** How the export builds the mesh and the cropped splats; {@code posesSupplied}: the photos' units are real. */
+    public ProductAssets.Options assetOptions(boolean posesSupplied) {
+        ProductAssets.Options d = ProductAssets.Options.defaults(posesSupplied);
+        return new ProductAssets.Options(crop, meshTriangles, d.resolution(), posesSupplied, scaleMeters, d.depthMaxSide(),
+                d.textureSize());
+    }
+
+    /** The same options from the command line, checked with the same rules. */
+    public static ProductAssets.Options assetOptions(String crop, int triangles, boolean keepScale, double heightMeters,
+                                                     int textureSize) {
+        if (triangles < MIN_TRIANGLES || triangles > MAX_TRIANGLES) {
+            throw new IllegalArgumentException("--mesh-triangles must be " + MIN_TRIANGLES + ".." + MAX_TRIANGLES + ", got " + triangles);
+        }
+        if (!Double.isNaN(heightMeters) && !(heightMeters >= MIN_SCALE_METERS && heightMeters <= MAX_SCALE_METERS)) {
+            throw new IllegalArgumentException("--height-meters must be " + MIN_SCALE_METERS + ".." + MAX_SCALE_METERS);
+        }
+        if (textureSize != 0 && (textureSize < 256 || textureSize > 8192)) {
+            throw new IllegalArgumentException("--texture-size must be 0 (vertex colours) or 256..8192, got " + textureSize);
+        }
+        ProductAssets.Options d = ProductAssets.Options.defaults(keepScale);
+        return new ProductAssets.Options(crop(crop), triangles, d.resolution(), keepScale, heightMeters, d.depthMaxSide(), textureSize);
+    }
+
+    static ProductAssets.Crop crop(String s) {
+        if (s == null) return ProductAssets.Crop.AUTO;
+        return switch (s.strip().toLowerCase(Locale.ROOT)) {
+            case "auto" -> ProductAssets.Crop.AUTO;
+            case "none" -> ProductAssets.Crop.NONE;
+            default -> throw new IllegalArgumentException("option 'crop' must be auto or none, got '" + OptionValues.abbreviate(s) + "'");
+        };
     }
 
     private static String text(ObjectNode params, String name) {
@@ -158,11 +205,11 @@ public record PhotoJobOptions(Preset preset, int maxResolution, int iterations, 
             String t = f.strip().toLowerCase(Locale.ROOT);
             if (t.isEmpty()) continue;
             if (!FORMATS.contains(t)) {
-                throw new IllegalArgumentException("option 'outputFormats' takes a comma-separated list of ply, splat; got '" + OptionValues.abbreviate(f.strip()) + "'");
+                throw new IllegalArgumentException("option 'outputFormats' takes a comma-separated list of ply, splat, spz, glb; got '" + OptionValues.abbreviate(f.strip()) + "'");
             }
             out.add(t);
         }
-        if (out.isEmpty()) throw new IllegalArgumentException("option 'outputFormats' names no format (use ply, splat or both)");
+        if (out.isEmpty()) throw new IllegalArgumentException("option 'outputFormats' names no format (use any of ply, splat, spz, glb)");
         return out;
     }
 }

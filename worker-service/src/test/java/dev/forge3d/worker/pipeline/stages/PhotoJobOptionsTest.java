@@ -22,7 +22,15 @@ class PhotoJobOptionsTest {
         assertThat(d.maxResolution()).isEqualTo(400);
         assertThat(d.iterations()).isEqualTo(600);
         assertThat(d.background()).containsExactly(1f, 1f, 1f);
-        assertThat(d.outputFormats()).containsExactlyInAnyOrder("ply", "splat");
+        assertThat(d.outputFormats()).containsExactlyInAnyOrder("ply", "splat", "spz", "glb");
+        assertThat(d.crop()).isEqualTo(dev.forge3d.runtime.asset.ProductAssets.Crop.AUTO);
+        assertThat(d.meshTriangles()).isEqualTo(100_000);
+        assertThat(d.scaleMeters()).isNaN();
+        PhotoJobOptions asset = PhotoJobOptions.parse(params("crop", " None", "meshTriangles", "5000", "scaleMeters", "0.25"));
+        assertThat(asset.crop()).isEqualTo(dev.forge3d.runtime.asset.ProductAssets.Crop.NONE);
+        assertThat(asset.meshTriangles()).isEqualTo(5000);
+        assertThat(asset.assetOptions(false).heightMeters()).isEqualTo(0.25);
+        assertThat(asset.assetOptions(true).keepScale()).isTrue();
 
         PhotoJobOptions high = PhotoJobOptions.parse(params("preset", "High", "iterations", "1234", "seed", "-7",
                 "background", "#ff8000", "outputFormats", " splat "));
@@ -40,7 +48,13 @@ class PhotoJobOptionsTest {
         assertThatThrownBy(() -> PhotoJobOptions.parse(params("iterations", "0"))).hasMessageContaining("'iterations' must be between 1 and 200000");
         assertThatThrownBy(() -> PhotoJobOptions.parse(params("maxResolution", "2k"))).hasMessageContaining("'maxResolution' must be a whole number");
         assertThatThrownBy(() -> PhotoJobOptions.parse(params("background", "1,1,2"))).hasMessageContaining("'background'");
-        assertThatThrownBy(() -> PhotoJobOptions.parse(params("outputFormats", "ply,glb"))).hasMessageContaining("'glb'");
+        assertThatThrownBy(() -> PhotoJobOptions.parse(params("outputFormats", "ply,obj"))).hasMessageContaining("'obj'");
+        assertThatThrownBy(() -> PhotoJobOptions.parse(params("crop", "tight"))).hasMessageContaining("'crop' must be auto or none");
+        assertThatThrownBy(() -> PhotoJobOptions.parse(params("meshTriangles", "999"))).hasMessageContaining("'meshTriangles' must be between 1000 and 2000000");
+        assertThatThrownBy(() -> PhotoJobOptions.parse(params("meshTriangles", "1e9"))).hasMessageContaining("'meshTriangles'");
+        assertThatThrownBy(() -> PhotoJobOptions.parse(params("scaleMeters", "0"))).hasMessageContaining("'scaleMeters'");
+        assertThatThrownBy(() -> PhotoJobOptions.parse(params("scaleMeters", "NaN"))).hasMessageContaining("'scaleMeters'");
+        assertThatThrownBy(() -> PhotoJobOptions.parse(params("scaleMeters", "1e6"))).hasMessageContaining("'scaleMeters'");
         assertThatThrownBy(() -> PhotoJobOptions.parse(params("outputFormats", ","))).hasMessageContaining("names no format");
     }
 

@@ -1,0 +1,76 @@
+package dev.forge3d.runtime.asset;
+
+import dev.forge3d.runtime.camera.Camera;
+import dev.forge3d.runtime.splat.GaussianModel;
+import dev.forge3d.runtime.splat.raster.RasterSettings;
+import dev.forge3d.runtime.splat.raster.Rasterizer;
+import dev.forge3d.runtime.splat.raster.RenderResult;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Depth maps rendered from the trained Gaussians, one per camera: the expected depth ({@code sum w z / alpha}) where
+ * the render is nearly opaque, NaN elsewhere and at depth discontinuities, where the expected depth of a pixel mixes
+ * a foreground and a background surface and would carve free space through the object.
+ */
+public final class DepthMaps {
+
+    /** Pixels whose accumulated opacity is lower carry no depth. */
+    static final float MIN_ALPHA = 0.5f;
+    /** A pixel is dropped when a 4-neighbour's depth differs by more than this fraction of its own. */
+    static final float MAX_RELATIVE_STEP = 0.02f;
+
+    /** One camera's depth map (row-major, camera-space z). */
+    public record DepthMap(Camera camera, float[] depth) {
+        public int width() { return camera.width(); }
+
+        public int height() { return camera.height(); }
+
+        /** Depth at the pixel holding image point (u, v) in this map's pixels, NaN when none. */
+        public float at(double u, double v) {
+            int x = (int) Math.floor(u), y = (int) Math.floor(v);
+            if (x < 0 || y < 0 || x >= width() || y >= height()) return Float.NaN;
+            return depth[y * width() + x];
+        }
+    }
+
+    private DepthMaps() { }
+
+    /** Renders every camera at most {@code maxSide} pixels on its longest side. */
+    public static List<DepthMap> render(GaussianModel model, List<Camera> cameras, Rasterizer raster, int maxSide,
+                                        Runnable checkCancelled) {
+        List<DepthMap> out = new ArrayList<>();
+        RasterSettings settings = RasterSettings.black();
+        for (Camera full : cameras) {
+            checkCancelled.run();
+            double factor = Math.max(1.0, Math.max(full.width(), full.height()) / (double) maxSide);
+            Camera cam = factor > 1 ? full.downscaled(factor) : full;
+            RenderResult r = raster.forward(model, cam, settings);
+            float[] alpha = r.alpha(), acc = r.depth();
+            int w = cam.width(), h = cam.height();
+            float[] d = new float[w * h];
+            for (int i = 0; i < d.length; i++) d[i] = alpha[i] >= MIN_ALPHA ? acc[i] / alpha[i] : Float.NaN;
+            out.add(new DepthMap(cam, dropDiscontinuities(d, w, h)));
+        }
+        return out;
+    }
+
+    static float[] dropDiscontinuities(float[] d, int w, int h) {
+        float[] out = d.clone();
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                float z = d[y * w + x];
+                if (Float.isNaN(z)) continue;
+                float tol = MAX_RELATIVE_STEP * z;
+                if (x > 0 && !(Math.abs(d[y * w + x - 1] - z) <= tol)
+                        || x + 1 < w && !(Math.abs(d[y * w + x + 1] - z) <= tol)
+                        || y > 0 && !(Math.abs(d[(y - 1) * w + x] - z) <= tol)
+                        || y + 1 < h && !(Math.abs(d[(y + 1) * w + x] - z) <= tol)) {
+                    out[y * w + x] = Float.NaN;
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,312 @@
+package dev.forge3d.runtime.asset;
+
+import dev.forge3d.runtime.camera.Camera;
+import dev.forge3d.runtime.dataset.View;
+import dev.forge3d.runtime.mesh.MarchingCubes;
+import dev.forge3d.runtime.mesh.MeshDecimator;
+import dev.forge3d.runtime.mesh.Srgb;
+import dev.forge3d.runtime.mesh.TexturedMesh;
+import dev.forge3d.runtime.mesh.TriangleMesh;
+import dev.forge3d.runtime.progress.Progress;
+import dev.forge3d.runtime.progress.ProgressListener;
+import dev.forge3d.runtime.splat.GaussianModel;
+import dev.forge3d.runtime.splat.raster.Rasterizer;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Web-ready assets of a trained photo scene: the object the photos are about, upright (glTF: +Y up), centred on the
+ * origin and resting on y = 0, as a coloured mesh (depth rendered from the Gaussians at every training camera,
+ * fused into a truncated signed distance volume, closed, meshed by marching cubes, decimated, coloured from the
+ * photos) and as the Gaussians inside the object's box, moved into the same frame.
+ *
+ * <p>With {@code crop=auto} the object is located by {@link ObjectLocator} and cut out of its surroundings (support
+ * plane and background); when no object can be found the whole scene is kept and {@link Result#decisions} says why.
+ */
+public final class ProductAssets {
+
+    public enum Crop { AUTO, NONE }
+
+    /**
+     * @param crop          {@link Crop#AUTO} to cut the object out, {@link Crop#NONE} for the whole scene
+     * @param maxTriangles  triangle budget of the mesh
+     * @param resolution    voxels along the longest side of the object's box
+     * @param keepScale     true for photos with known poses (their units are kept); false for structure from motion,
+     *                      whose scale is arbitrary: then the object is scaled to {@code heightMeters} (1 unit when NaN)
+     * @param heightMeters  the object's real height in metres (NaN when not given)
+     * @param depthMaxSide  longest side of the rendered depth maps
+     * @param textureSize   side of the baked base-colour texture in texels; 0 for vertex colours only
+     */
+    public record Options(Crop crop, int maxTriangles, int resolution, boolean keepScale, double heightMeters, int depthMaxSide,
+                          int textureSize) {
+        public static final int DEFAULT_TRIANGLES = 100_000;
+        public static final int DEFAULT_RESOLUTION = 224;
+        public static final int DEFAULT_TEXTURE = 2048;
+
+        public static Options defaults(boolean keepScale) {
+            return new Options(Crop.AUTO, DEFAULT_TRIANGLES, DEFAULT_RESOLUTION, keepScale, Double.NaN, 640, DEFAULT_TEXTURE);
+        }
+
+        public Options withCrop(Crop c) {
+            return new Options(c, maxTriangles, resolution, keepScale, heightMeters, depthMaxSide, textureSize);
+        }
+    }
+
+    /**
+     * @param mesh           the mesh in the model frame, colours linear (glTF's COLOR_0)
+     * @param textured       the same mesh with a baked base-colour texture (null when {@code textureSize} is 0)
+     * @param gaussians      the (cropped) Gaussians in the model frame
+     * @param modelFromScene the map from the reconstruction's frame to the model frame
+     * @param decisions      what was found and decided, for metrics.json
+     */
+    public record Result(TriangleMesh mesh, TexturedMesh textured, GaussianModel gaussians, Similarity modelFromScene,
+                         Map<String, Object> decisions) { }
+
+    private static final String STAGE = "export.mesh";
+
+    private ProductAssets() { }
+
+    public static Result build(GaussianModel model, List<View> views, Options opt, Rasterizer raster, ProgressListener progress) {
+        Map<String, Object> decisions = new LinkedHashMap<>();
+        decisions.put("requested", opt.crop().name().toLowerCase(java.util.Locale.ROOT));
+        List<Camera> cameras = views.stream().map(View::camera).toList();
+        progress.onProgress(Progress.of(STAGE, 0.02, Double.NaN, "locating the object"));
+        ObjectPlacement placement = opt.crop() == Crop.AUTO ? ObjectLocator.locate(model, cameras)
+                : ObjectPlacement.notFound("crop=none was asked for");
+
+        progress.onProgress(Progress.of(STAGE, 0.05, Double.NaN, "rendering depth at " + cameras.size() + " cameras"));
+        List<DepthMaps.DepthMap> depth = DepthMaps.render(model, cameras, raster, opt.depthMaxSide(), progress::checkCancelled);
+
+        Similarity upright;
+        double[][] box = null;
+        TsdfVolume fine;
+        double floorCut = Double.NEGATIVE_INFINITY;
+        if (placement.found() && placement.hasFloor()) {
+            // Where the support's surface appears in the depth maps, around the object: the plane through the
+            // Gaussians' centres may sit a little below the surface they render.
+            double[] floor = floorFromDepth(depth, placement);
+            floorCut = floor[0] + Math.max(2 * floor[1], 3 * placement.floorRms());
+            decisions.put("floorHeight", round(floor[0]));
+        }
+        if (placement.found()) {
+            upright = placement.uprightFromScene();
+            progress.onProgress(Progress.of(STAGE, 0.3, Double.NaN, "finding the object's extent"));
+            box = coarseObjectBox(placement, depth, floorCut, progress);
+            if (box == null) {
+                placement = ObjectPlacement.notFound("no solid object where the cameras look (the depth maps show "
+                        + "nothing standing " + (placement.hasFloor() ? "on the support plane" : "there") + ")");
+                floorCut = Double.NEGATIVE_INFINITY;
+            }
+        }
+        if (placement.found()) {
+            upright = placement.uprightFromScene();
+            double side = Math.max(box[1][0] - box[0][0], Math.max(box[1][1] - box[0][1], box[1][2] - box[0][2]));
+            double voxel = side / opt.resolution();
+            double[] lo = new double[3], hi = new double[3];
+            for (int a = 0; a < 3; a++) { lo[a] = box[0][a] - 4 * voxel; hi[a] = box[1][a] + 4 * voxel; }
+            if (placement.hasFloor()) {
+                floorCut += 1.5 * voxel;
+                lo[1] = Math.min(lo[1], floorCut - 4 * voxel);
+            }
+            progress.onProgress(Progress.of(STAGE, 0.45, Double.NaN, "fusing depth into the object's volume"));
+            fine = fuse(lo, hi, voxel, upright, depth, progress);
+            fine.close(floorCut);
+            box = fine.keepObject(Double.POSITIVE_INFINITY, 0.2);
+            if (box == null) throw new IllegalStateException("the fused depth holds no solid object");
+            decisions.put("applied", "object");
+            decisions.put("up", placement.upSource());
+            decisions.put("supportPlane", placement.hasFloor());
+            if (placement.hasFloor()) {
+                decisions.put("supportPlaneRms", round(placement.floorRms()));
+                decisions.put("supportPlaneInliers", placement.floorInliers());
+                decisions.put("floorCut", round(floorCut));
+            }
+        } else {
+            decisions.put("applied", "none");
+            if (opt.crop() == Crop.AUTO) decisions.put("fallback", placement.reason());
+            upright = wholeSceneFrame(model, cameras);
+            double[][] bounds = opaqueBounds(model, upright);
+            double side = Math.max(bounds[1][0] - bounds[0][0], Math.max(bounds[1][1] - bounds[0][1], bounds[1][2] - bounds[0][2]));
+            double voxel = side / opt.resolution();
+            progress.onProgress(Progress.of(STAGE, 0.45, Double.NaN, "fusing depth over the whole scene"));
+            fine = fuse(bounds[0], bounds[1], voxel, upright, depth, progress);
+            box = fine.keepObject(Double.POSITIVE_INFINITY, 0.01);
+            if (box == null) throw new IllegalStateException("the fused depth holds no surface");
+        }
+        double voxel = fine.voxel;
+        decisions.put("voxel", round(voxel));
+        progress.checkCancelled();
+        progress.onProgress(Progress.of(STAGE, 0.7, Double.NaN, "extracting the surface"));
+        TriangleMesh surface = MarchingCubes.extract(fine.toGrid(), 0f);
+        if (surface.triangleCount() == 0) throw new IllegalStateException("the fused depth holds no surface");
+        decisions.put("marchingCubesTriangles", surface.triangleCount());
+        TriangleMesh mesh = MeshDecimator.decimate(surface, opt.maxTriangles());
+
+        progress.onProgress(Progress.of(STAGE, 0.8, Double.NaN, "colouring the mesh from the photos"));
+        Similarity sceneFromUpright = upright.inverse();
+        float[] scenePts = transform(mesh.positions(), sceneFromUpright, false);
+        float[] sceneNormals = transform(mesh.vertexNormals(), sceneFromUpright, true);
+        List<PhotoColours.Source> sources = new ArrayList<>();
+        for (int i = 0; i < views.size(); i++) sources.add(new PhotoColours.Source(cameras.get(i), views.get(i).image(), depth.get(i)));
+        float[] display = PhotoColours.sample(scenePts, sceneNormals, sources, 2 * voxel, new float[] {0.5f, 0.5f, 0.5f});
+        float[] linear = new float[display.length];
+        for (int i = 0; i < linear.length; i++) linear[i] = Srgb.toLinear(display[i]);
+
+        // Model frame: centred on x and z, resting on y = 0, scaled when the reconstruction's units are arbitrary.
+        double[] lo = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE}, hi = {-Double.MAX_VALUE, -Double.MAX_VALUE, -Double.MAX_VALUE};
+        float[] p = mesh.positions();
+        for (int i = 0; i < p.length; i++) { lo[i % 3] = Math.min(lo[i % 3], p[i]); hi[i % 3] = Math.max(hi[i % 3], p[i]); }
+        double height = hi[1] - lo[1];
+        double scale = 1;
+        if (!Double.isNaN(opt.heightMeters())) scale = opt.heightMeters() / height;
+        else if (!opt.keepScale()) scale = 1 / height;
+        Similarity modelFromUpright = new Similarity(scale, Similarity.identity().r(),
+                new double[] {-scale * 0.5 * (lo[0] + hi[0]), -scale * lo[1], -scale * 0.5 * (lo[2] + hi[2])});
+        Similarity modelFromScene = modelFromUpright.after(upright);
+        TriangleMesh out = new TriangleMesh(transform(mesh.positions(), modelFromUpright, false), linear, mesh.indices());
+        TexturedMesh textured = null;
+        if (opt.textureSize() > 0) {
+            progress.checkCancelled();
+            progress.onProgress(Progress.of(STAGE, 0.9, Double.NaN, "baking a " + opt.textureSize() + "^2 texture from the photos"));
+            UvAtlas atlas = UvAtlas.build(out, opt.textureSize());
+            textured = TextureBaker.bake(atlas, modelFromScene.inverse(), sources, 2 * voxel);
+            decisions.put("textureCharts", atlas.charts());
+            decisions.put("texelsPerUnit", round(atlas.texelsPerUnit()));
+        }
+
+        double[] keepLo = new double[3], keepHi = new double[3];
+        for (int a = 0; a < 3; a++) { keepLo[a] = box[0][a] - 2 * voxel; keepHi[a] = box[1][a] + 2 * voxel; }
+        if (!Double.isInfinite(floorCut)) keepLo[1] = floorCut;
+        GaussianModel gaussians = placement.found()
+                ? GaussianTransform.cropAndTransform(model, upright, keepLo, keepHi, modelFromScene)
+                : GaussianTransform.cropAndTransform(model, upright, full(), fullHi(), modelFromScene);
+
+        decisions.put("scale", round(scale));
+        decisions.put("scaleSource", !Double.isNaN(opt.heightMeters()) ? "heightMeters"
+                : opt.keepScale() ? "supplied poses" : "object height = 1 unit");
+        decisions.put("size", new double[] {round(scale * (hi[0] - lo[0])), round(scale * height), round(scale * (hi[2] - lo[2]))});
+        decisions.put("gaussiansKept", gaussians.size());
+        decisions.put("gaussiansTotal", model.size());
+        decisions.put("modelFromScene", roundAll(modelFromScene.matrix()));
+        progress.onProgress(Progress.of(STAGE, 1, 0, "mesh of " + out.triangleCount() + " triangles"));
+        return new Result(out, textured, gaussians, modelFromScene, decisions);
+    }
+
+    /** A coarse fusion over the search region; the box (upright frame) of the solid object on the camera axis. */
+    private static double[][] coarseObjectBox(ObjectPlacement placement, List<DepthMaps.DepthMap> depth, double floorCut,
+                                              ProgressListener progress) {
+        double[] lo = placement.searchMin().clone(), hi = placement.searchMax();
+        double side = Math.max(hi[0] - lo[0], Math.max(hi[1] - lo[1], hi[2] - lo[2]));
+        double voxel = side / 80;
+        double floor = Double.NEGATIVE_INFINITY;
+        if (placement.hasFloor()) {
+            floor = floorCut + 1.5 * voxel;
+            lo[1] = Math.min(lo[1], floor - 4 * voxel);
+        }
+        TsdfVolume coarse = fuse(lo, hi, voxel, placement.uprightFromScene(), depth, progress);
+        coarse.close(floor);
+        return coarse.keepObject(0.35 * (hi[0] - lo[0]) / 2, 0.2);
+    }
+
+    /**
+     * The support's surface height (upright frame) and its spread: the median and 1.4826 MAD of the heights of the
+     * depth maps' points that lie in a ring around the object (between 0.6 and 1 search radius) near y = 0.
+     */
+    static double[] floorFromDepth(List<DepthMaps.DepthMap> depth, ObjectPlacement placement) {
+        double rMax = placement.searchMax()[0], rMin = 0.6 * rMax, band = 0.1 * rMax;
+        Similarity up = placement.uprightFromScene();
+        java.util.List<Double> ys = new ArrayList<>();
+        for (DepthMaps.DepthMap d : depth) {
+            var k = d.camera().intrinsics();
+            Similarity sceneFromCamera = camToScene(d.camera());
+            int stride = Math.max(1, (int) Math.sqrt(d.width() * d.height() / 4000.0));
+            for (int y = 0; y < d.height(); y += stride) {
+                for (int x = 0; x < d.width(); x += stride) {
+                    float z = d.depth()[y * d.width() + x];
+                    if (Float.isNaN(z)) continue;
+                    double[] pc = {(x + 0.5 - k.cx()) / k.fx() * z, (y + 0.5 - k.cy()) / k.fy() * z, z};
+                    double[] p = up.apply(sceneFromCamera.apply(pc));
+                    double r = Math.hypot(p[0], p[2]);
+                    if (r >= rMin && r <= rMax && Math.abs(p[1]) <= band) ys.add(p[1]);
+                }
+            }
+        }
+        if (ys.size() < 50) return new double[] {0, 0};
+        double[] v = ys.stream().mapToDouble(Double::doubleValue).toArray();
+        double med = ObjectLocator.median(v);
+        double[] dev = new double[v.length];
+        for (int i = 0; i < v.length; i++) dev[i] = Math.abs(v[i] - med);
+        return new double[] {med, 1.4826 * ObjectLocator.median(dev)};
+    }
+
+    private static Similarity camToScene(Camera c) {
+        double[] r = c.pose().r();
+        double[] rt = {r[0], r[3], r[6], r[1], r[4], r[7], r[2], r[5], r[8]};
+        return new Similarity(1, rt, c.pose().centre());
+    }
+
+    private static TsdfVolume fuse(double[] lo, double[] hi, double voxel, Similarity upright, List<DepthMaps.DepthMap> depth,
+                                   ProgressListener progress) {
+        TsdfVolume v = new TsdfVolume(lo, hi, voxel, 4 * voxel, upright.inverse());
+        for (DepthMaps.DepthMap d : depth) {
+            progress.checkCancelled();
+            v.integrate(d);
+        }
+        return v;
+    }
+
+    /** Without an object: up from the cameras when they agree on it, else the reconstruction's own axes. */
+    private static Similarity wholeSceneFrame(GaussianModel model, List<Camera> cameras) {
+        double[] up = new double[3];
+        for (Camera c : cameras) for (int k = 0; k < 3; k++) up[k] -= c.pose().r()[3 + k];
+        if (Mat3.norm(up) < 0.5 * cameras.size()) return Similarity.identity();
+        up = Mat3.normalized(up);
+        double[] fwd = Math.abs(up[2]) < 0.9 ? new double[] {0, 0, 1} : new double[] {1, 0, 0};
+        fwd = Mat3.normalized(Mat3.sub(fwd, Mat3.scaled(up, Mat3.dot(fwd, up))));
+        return Similarity.rotationToAxes(Mat3.cross(up, fwd), up, fwd);
+    }
+
+    /** The 1st..99th percentile box of the opaque Gaussians' centres in the given frame. */
+    private static double[][] opaqueBounds(GaussianModel model, Similarity frame) {
+        float[] pos = model.positions(), logit = model.opacityLogits();
+        List<double[]> pts = new ArrayList<>();
+        for (int i = 0; i < model.size(); i++) {
+            if (logit[i] < -2.2) continue; // opacity < 0.1
+            pts.add(frame.apply(new double[] {pos[3 * i], pos[3 * i + 1], pos[3 * i + 2]}));
+        }
+        if (pts.size() < 8) throw new IllegalStateException("the model has no opaque Gaussians to mesh");
+        double[][] box = new double[2][3];
+        for (int a = 0; a < 3; a++) {
+            final int axis = a;
+            double[] v = pts.stream().mapToDouble(q -> q[axis]).sorted().toArray();
+            box[0][a] = v[(int) Math.floor(0.01 * (v.length - 1))];
+            box[1][a] = v[(int) Math.ceil(0.99 * (v.length - 1))];
+        }
+        return box;
+    }
+
+    private static double[] full() { return new double[] {-Double.MAX_VALUE, -Double.MAX_VALUE, -Double.MAX_VALUE}; }
+
+    private static double[] fullHi() { return new double[] {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE}; }
+
+    static float[] transform(float[] xyz, Similarity s, boolean direction) {
+        float[] out = new float[xyz.length];
+        for (int i = 0; i < xyz.length; i += 3) {
+            double[] p = {xyz[i], xyz[i + 1], xyz[i + 2]};
+            double[] q = direction ? s.rotate(p) : s.apply(p);
+            out[i] = (float) q[0]; out[i + 1] = (float) q[1]; out[i + 2] = (float) q[2];
+        }
+        return out;
+    }
+
+    private static double round(double v) { return Math.round(v * 1e6) / 1e6; }
+
+    private static double[] roundAll(double[] v) {
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) out[i] = round(v[i]);
+        return out;
+    }
+}

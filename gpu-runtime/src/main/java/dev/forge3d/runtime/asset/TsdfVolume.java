@@ -1,0 +1,217 @@
+package dev.forge3d.runtime.asset;
+
+import dev.forge3d.runtime.camera.Intrinsics;
+import dev.forge3d.runtime.mesh.ScalarGrid;
+
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
+/**
+ * Truncated signed distance fusion of depth maps (Curless and Levoy 1996, as 2DGS meshes its Gaussians) over an
+ * axis-aligned box of the upright frame. Each voxel keeps the running mean of {@code clamp((d - z) / mu, -1, 1)}
+ * over the views that see it in front of, or less than {@code mu} behind, the observed surface.
+ *
+ * <p>{@link #close} then labels the voxels no view observed: those reachable from the box's faces without crossing
+ * the observed surface are outside, the rest (the solid interior of the object) inside, and everything below the
+ * floor is outside. That makes the object a closed surface, cut flat where it stands on its support.
+ */
+public final class TsdfVolume {
+
+    final int nx, ny, nz;
+    final double[] min;
+    final double voxel, truncation;
+    private final Similarity sceneFromUpright;
+    final float[] tsdf;
+    final short[] weight;
+
+    public TsdfVolume(double[] min, double[] max, double voxel, double truncation, Similarity sceneFromUpright) {
+        this.min = min.clone();
+        this.voxel = voxel;
+        this.truncation = truncation;
+        this.sceneFromUpright = sceneFromUpright;
+        nx = Math.max(2, (int) Math.ceil((max[0] - min[0]) / voxel) + 1);
+        ny = Math.max(2, (int) Math.ceil((max[1] - min[1]) / voxel) + 1);
+        nz = Math.max(2, (int) Math.ceil((max[2] - min[2]) / voxel) + 1);
+        long n = (long) nx * ny * nz;
+        if (n > 64_000_000L) throw new IllegalArgumentException("TSDF volume too large: " + nx + "x" + ny + "x" + nz);
+        tsdf = new float[(int) n];
+        weight = new short[(int) n];
+    }
+
+    int index(int i, int j, int k) { return i + nx * (j + ny * k); }
+
+    /** Centre of voxel (i, j, k) in the upright frame. */
+    double[] centre(int i, int j, int k) { return new double[] {min[0] + i * voxel, min[1] + j * voxel, min[2] + k * voxel}; }
+
+    /** Fuses one depth map (parallel over z-slices; a voxel is written by one thread only). */
+    public void integrate(DepthMaps.DepthMap map) {
+        // camera-from-upright = pose * sceneFromUpright: x_cam = M x_up + c
+        double[] r = map.camera().pose().r(), t = map.camera().pose().t();
+        double[] sr = sceneFromUpright.r(), st = sceneFromUpright.t();
+        double s = sceneFromUpright.scale();
+        double[] m = new double[9], c = new double[3];
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) m[3 * i + j] = s * (r[3 * i] * sr[j] + r[3 * i + 1] * sr[3 + j] + r[3 * i + 2] * sr[6 + j]);
+            c[i] = r[3 * i] * st[0] + r[3 * i + 1] * st[1] + r[3 * i + 2] * st[2] + t[i];
+        }
+        Intrinsics in = map.camera().intrinsics();
+        int w = map.width(), h = map.height();
+        float[] depth = map.depth();
+        float mu = (float) truncation;
+        IntStream.range(0, nz).parallel().forEach(k -> {
+            for (int j = 0; j < ny; j++) {
+                double py = min[1] + j * voxel, pz = min[2] + k * voxel, px0 = min[0];
+                double bx = m[0] * px0 + m[1] * py + m[2] * pz + c[0];
+                double by = m[3] * px0 + m[4] * py + m[5] * pz + c[1];
+                double bz = m[6] * px0 + m[7] * py + m[8] * pz + c[2];
+                double sx = m[0] * voxel, sy = m[3] * voxel, sz = m[6] * voxel;
+                int row = nx * (j + ny * k);
+                for (int i = 0; i < nx; i++) {
+                    double z = bz + i * sz;
+                    if (z <= 1e-6) continue;
+                    double u = in.fx() * (bx + i * sx) / z + in.cx(), v = in.fy() * (by + i * sy) / z + in.cy();
+                    if (u < 0 || v < 0 || u >= w || v >= h) continue;
+                    float d = depth[(int) v * w + (int) u];
+                    if (Float.isNaN(d)) continue;
+                    float sdf = (float) (d - z);
+                    if (sdf < -mu) continue;
+                    int idx = row + i;
+                    int wt = weight[idx];
+                    if (wt == Short.MAX_VALUE) continue;
+                    float value = Math.min(1f, sdf / mu);
+                    tsdf[idx] = (tsdf[idx] * wt + value) / (wt + 1);
+                    weight[idx] = (short) (wt + 1);
+                }
+            }
+        });
+    }
+
+    /**
+     * Labels unobserved voxels (see the class comment). {@code floorY}: voxels with y below it are outside and walls
+     * for the flood fill; {@link Double#NEGATIVE_INFINITY} for no floor.
+     */
+    public void close(double floorY) {
+        int n = tsdf.length;
+        byte[] state = new byte[n]; // 0 unvisited, 1 reached from outside, 2 wall (inside surface or below floor)
+        int jFloor = Double.isInfinite(floorY) ? 0 : (int) Math.ceil((floorY - min[1]) / voxel);
+        for (int k = 0; k < nz; k++) {
+            for (int j = 0; j < ny; j++) {
+                for (int i = 0; i < nx; i++) {
+                    int idx = index(i, j, k);
+                    if (j < jFloor || weight[idx] > 0 && tsdf[idx] <= 0) state[idx] = 2;
+                }
+            }
+        }
+        // Thicken the walls by one voxel for the flood fill, so that a pinhole in the observed surface (a voxel that
+        // one grazing view carved) does not let the outside in and leave a hollow shell.
+        int sy = nx, sz = nx * ny;
+        byte[] grown = state.clone();
+        for (int idx = 0; idx < n; idx++) {
+            if (state[idx] != 2) continue;
+            int i = idx % nx, j = (idx / nx) % ny, k = idx / sz;
+            if (j < jFloor) continue;
+            if (i > 0) grown[idx - 1] = 2;
+            if (i < nx - 1) grown[idx + 1] = 2;
+            if (j > 0) grown[idx - sy] = 2;
+            if (j < ny - 1) grown[idx + sy] = 2;
+            if (k > 0) grown[idx - sz] = 2;
+            if (k < nz - 1) grown[idx + sz] = 2;
+        }
+        byte[] original = state;
+        state = grown;
+        int[] queue = new int[n];
+        int head = 0, tail = 0;
+        for (int k = 0; k < nz; k++) {
+            for (int j = 0; j < ny; j++) {
+                for (int i = 0; i < nx; i++) {
+                    if (i > 0 && i < nx - 1 && j > 0 && j < ny - 1 && k > 0 && k < nz - 1) continue;
+                    int idx = index(i, j, k);
+                    if (state[idx] == 0) { state[idx] = 1; queue[tail++] = idx; }
+                }
+            }
+        }
+        while (head < tail) {
+            int idx = queue[head++];
+            int i = idx % nx, j = (idx / nx) % ny, k = idx / sz;
+            if (i > 0 && state[idx - 1] == 0) { state[idx - 1] = 1; queue[tail++] = idx - 1; }
+            if (i < nx - 1 && state[idx + 1] == 0) { state[idx + 1] = 1; queue[tail++] = idx + 1; }
+            if (j > 0 && state[idx - sy] == 0) { state[idx - sy] = 1; queue[tail++] = idx - sy; }
+            if (j < ny - 1 && state[idx + sy] == 0) { state[idx + sy] = 1; queue[tail++] = idx + sy; }
+            if (k > 0 && state[idx - sz] == 0) { state[idx - sz] = 1; queue[tail++] = idx - sz; }
+            if (k < nz - 1 && state[idx + sz] == 0) { state[idx + sz] = 1; queue[tail++] = idx + sz; }
+        }
+        for (int idx = 0; idx < n; idx++) {
+            int j = (idx / nx) % ny;
+            if (j < jFloor) { tsdf[idx] = 1; weight[idx] = 1; continue; }
+            if (weight[idx] > 0) continue;
+            // unreached and unobserved: enclosed by the surface, so solid (unless only the thickening kept it unreached)
+            tsdf[idx] = state[idx] == 1 || original[idx] == 0 && reachedNeighbour(state, idx) ? 1 : -1;
+            weight[idx] = 1;
+        }
+    }
+
+    private boolean reachedNeighbour(byte[] state, int idx) {
+        int i = idx % nx, j = (idx / nx) % ny, k = idx / (nx * ny), sy = nx, sz = nx * ny;
+        return i > 0 && state[idx - 1] == 1 || i < nx - 1 && state[idx + 1] == 1 || j > 0 && state[idx - sy] == 1
+                || j < ny - 1 && state[idx + sy] == 1 || k > 0 && state[idx - sz] == 1 || k < nz - 1 && state[idx + sz] == 1;
+    }
+
+    /**
+     * Keeps the solid (tsdf <= 0) 6-connected components that matter: the largest one meeting the vertical axis
+     * region {@code |x|, |z| <= axisRadius} (the object the cameras look at), plus any other solid component at least
+     * {@code minShare} of its size; every other solid voxel becomes outside. Returns the voxel bounds (upright frame)
+     * of what was kept, or null when no solid component meets the axis region.
+     */
+    public double[][] keepObject(double axisRadius, double minShare) {
+        int n = tsdf.length;
+        int[] label = new int[n];
+        Arrays.fill(label, -1);
+        int[] queue = new int[n];
+        java.util.List<int[]> comps = new java.util.ArrayList<>(); // {size, touchesAxis}
+        int sy = nx, sz = nx * ny;
+        for (int seed = 0; seed < n; seed++) {
+            if (label[seed] >= 0 || !solid(seed)) continue;
+            int id = comps.size(), head = 0, tail = 0, size = 0;
+            boolean axis = false;
+            label[seed] = id;
+            queue[tail++] = seed;
+            while (head < tail) {
+                int idx = queue[head++];
+                size++;
+                int i = idx % nx, j = (idx / nx) % ny, k = idx / sz;
+                if (!axis && Math.abs(min[0] + i * voxel) <= axisRadius && Math.abs(min[2] + k * voxel) <= axisRadius) axis = true;
+                int[] nb = {i > 0 ? idx - 1 : -1, i < nx - 1 ? idx + 1 : -1, j > 0 ? idx - sy : -1,
+                        j < ny - 1 ? idx + sy : -1, k > 0 ? idx - sz : -1, k < nz - 1 ? idx + sz : -1};
+                for (int q : nb) {
+                    if (q >= 0 && label[q] < 0 && solid(q)) { label[q] = id; queue[tail++] = q; }
+                }
+            }
+            comps.add(new int[] {size, axis ? 1 : 0});
+        }
+        int best = -1;
+        for (int c = 0; c < comps.size(); c++) {
+            if (comps.get(c)[1] == 1 && (best < 0 || comps.get(c)[0] > comps.get(best)[0])) best = c;
+        }
+        if (best < 0) return null;
+        boolean[] keep = new boolean[comps.size()];
+        for (int c = 0; c < comps.size(); c++) keep[c] = c == best || comps.get(c)[0] >= minShare * comps.get(best)[0];
+        double[] lo = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE}, hi = {-Double.MAX_VALUE, -Double.MAX_VALUE, -Double.MAX_VALUE};
+        for (int idx = 0; idx < n; idx++) {
+            if (label[idx] < 0) continue;
+            if (!keep[label[idx]]) { tsdf[idx] = 1; continue; }
+            double[] p = centre(idx % nx, (idx / nx) % ny, idx / sz);
+            for (int a = 0; a < 3; a++) { lo[a] = Math.min(lo[a], p[a]); hi[a] = Math.max(hi[a], p[a]); }
+        }
+        return new double[][] {lo, hi};
+    }
+
+    private boolean solid(int idx) { return weight[idx] > 0 && tsdf[idx] <= 0; }
+
+    /** The field as a grid for marching cubes: inside (value >= 0) where tsdf <= 0, NaN where nothing was observed. */
+    public ScalarGrid toGrid() {
+        ScalarGrid g = new ScalarGrid(nx, ny, nz, min[0], min[1], min[2], voxel, false);
+        float[] v = g.values();
+        for (int idx = 0; idx < v.length; idx++) v[idx] = weight[idx] > 0 ? -tsdf[idx] : Float.NaN;
+        return g;
+    }
+}
