@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             SfmEvalCommand.class,
             TrainCommand.class,
             RenderCommand.class,
+            ConvertCommand.class,
             MeshCommand.class,
             BenchRasterCommand.class,
             TrainPriorCommand.class,

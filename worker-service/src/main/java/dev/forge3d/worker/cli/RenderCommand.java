@@ -9,7 +9,7 @@ import dev.forge3d.runtime.image.ImageMetrics;
 import dev.forge3d.runtime.image.RgbImage;
 import dev.forge3d.runtime.progress.Progress;
 import dev.forge3d.runtime.splat.GaussianModel;
-import dev.forge3d.runtime.splat.io.PlyReader;
+import dev.forge3d.runtime.splat.io.SplatFiles;
 import dev.forge3d.runtime.splat.raster.RasterSettings;
 import dev.forge3d.runtime.splat.train.Evaluation;
 import picocli.CommandLine.Command;
@@ -26,12 +26,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code forge3d render}: renders a trained splat PLY from a dataset's cameras and scores it against the photos. */
+/** {@code forge3d render}: renders a trained splat (PLY or SPZ) from a dataset's cameras and scores it against the photos. */
 @Command(name = "render", mixinStandardHelpOptions = true,
-        description = "Render a Gaussian splat PLY from a dataset's cameras; writes PNGs and metrics.json (PSNR/SSIM per view).")
+        description = "Render a Gaussian splat (.ply or .spz) from a dataset's cameras; writes PNGs and metrics.json (PSNR/SSIM per view).")
 public final class RenderCommand implements Callable<Integer> {
 
-    @Option(names = "--ply", required = true, description = "A splat in the Inria PLY layout.")
+    @Option(names = "--ply", required = true, description = "A splat in the Inria PLY layout, or an SPZ (.spz).")
     Path ply;
 
     @Option(names = "--data", required = true, description = "Dataset folder whose cameras to render (NeRF-synthetic or COLMAP).")
@@ -58,8 +58,8 @@ public final class RenderCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         float[] bg = TrainCommand.parseBackground(background);
-        if (!Files.isRegularFile(ply)) throw new IllegalArgumentException("PLY not found: " + ply);
-        GaussianModel model = PlyReader.read(ply);
+        if (!Files.isRegularFile(ply)) throw new IllegalArgumentException((SplatFiles.isSpz(ply) ? "SPZ" : "PLY") + " not found: " + ply);
+        GaussianModel model = SplatFiles.read(ply);
         int holdOut = split.equals("all") ? 0 : 8;
         SceneDataset ds = DatasetLoader.load(data, new LoadOptions(downscale, bg, holdOut));
         List<View> views = switch (split) {
