@@ -40,7 +40,7 @@ class PhotoPipelineLocalTest {
         System.out.printf("pipeline: %.1f s, metrics %s%n", (System.nanoTime() - t0) / 1e9, metrics);
 
         Path out = tmp.resolve("out");
-        for (String f : new String[] {"scene.ply", "scene.splat", "model.glb", "cameras/cameras.txt", "cameras/images.txt",
+        for (String f : new String[] {"scene.ply", "scene.splat", "scene.spz", "model.glb", "cameras/cameras.txt", "cameras/images.txt",
                 "cameras/points3D.txt", "preview.png", "metrics.json"}) {
             assertThat(out.resolve(f)).as(f).isRegularFile();
         }

@@ -9,6 +9,7 @@ import dev.forge3d.api.support.ApiTestBase;
 import dev.forge3d.api.support.TestImages;
 import dev.forge3d.runtime.splat.GaussianModel;
 import dev.forge3d.runtime.splat.io.PlyReader;
+import dev.forge3d.runtime.splat.io.SpzReader;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,7 +56,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class PhotoToSplatEndToEndTest extends ApiTestBase {
 
     static final int LEASE_WAIT = 2;
-    private static final Set<String> ARTIFACTS = Set.of("scene.ply", "scene.splat", "model.glb", "cameras/cameras.txt",
+    private static final Set<String> ARTIFACTS = Set.of("scene.ply", "scene.splat", "scene.spz", "model.glb", "cameras/cameras.txt",
             "cameras/images.txt", "cameras/points3D.txt", "preview.png", "metrics.json");
 
     @Autowired
@@ -87,6 +88,13 @@ class PhotoToSplatEndToEndTest extends ApiTestBase {
         JsonNode metrics = ApiClient.JSON.readTree(download(id, "metrics.json"));
         assertThat(model.size()).isPositive().isEqualTo(metrics.path("gaussiansDelivered").asInt());
         assertThat(download(id, "scene.splat")).hasSize(32 * model.size());
+        assertThat(SpzReader.read(new ByteArrayInputStream(download(id, "scene.spz")), "scene.spz").size()).isEqualTo(model.size());
+        // the mesh: a binary glTF with a texture, in the frame the splat was moved to
+        byte[] glb = download(id, "model.glb");
+        assertThat(new String(glb, 0, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("glTF");
+        assertThat(metrics.path("mesh").path("colour").asString()).isEqualTo("texture");
+        assertThat(metrics.path("crop").path("modelFromScene").size()).isEqualTo(16);
+        assertThat(metrics.path("files").path("model.glb").asLong()).isEqualTo(glb.length);
         BufferedImage preview = ImageIO.read(new ByteArrayInputStream(download(id, "preview.png")));
         assertThat(preview.getWidth()).isEqualTo(320);
         assertThat(new String(download(id, "cameras/images.txt"))).contains("view_00.png", "view_07.png");

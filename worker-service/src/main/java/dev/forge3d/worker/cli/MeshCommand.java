@@ -8,6 +8,7 @@ import dev.forge3d.runtime.mesh.GlbWriter;
 import dev.forge3d.runtime.splat.GaussianModel;
 import dev.forge3d.runtime.splat.io.PlyReader;
 import dev.forge3d.runtime.splat.io.PlyWriter;
+import dev.forge3d.runtime.splat.io.SpzWriter;
 import dev.forge3d.worker.pipeline.stages.PhotoJobOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,10 +24,11 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code forge3d mesh}: the web-ready assets of a trained scene, as a photo job's export writes them: {@code model.glb}
- * (the object, upright, coloured from the photos) and {@code scene.ply} (its Gaussians in the same frame).
+ * (the object, upright, textured from the photos), {@code scene.ply} and {@code scene.spz} (its Gaussians in the same
+ * frame).
  */
 @Command(name = "mesh", mixinStandardHelpOptions = true,
-        description = "Mesh a trained splat: the object the photos look at, upright (+Y up), as model.glb and a cropped scene.ply.")
+        description = "Mesh a trained splat: the object the photos look at, upright (+Y up), as model.glb and a cropped scene.ply and scene.spz.")
 public final class MeshCommand implements Callable<Integer> {
 
     @Option(names = "--ply", required = true, description = "A trained splat in the Inria PLY layout.")
@@ -80,10 +82,13 @@ public final class MeshCommand implements Callable<Integer> {
         if (result.textured() != null) GlbWriter.write(result.textured(), out.resolve("model.glb"));
         else GlbWriter.write(result.mesh(), out.resolve("model.glb"));
         PlyWriter.write(result.gaussians(), out.resolve("scene.ply"));
+        SpzWriter.write(result.gaussians(), out.resolve("scene.spz"));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("seconds", secs);
         m.put("triangles", result.mesh().triangleCount());
         m.put("glbBytes", Files.size(out.resolve("model.glb")));
+        m.put("plyBytes", Files.size(out.resolve("scene.ply")));
+        m.put("spzBytes", Files.size(out.resolve("scene.spz")));
         m.put("crop", result.decisions());
         JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValue(out.resolve("metrics.json").toFile(), m);
         System.out.printf("forge3d mesh: %d triangles, crop %s, %.1f s -> %s%n", result.mesh().triangleCount(),

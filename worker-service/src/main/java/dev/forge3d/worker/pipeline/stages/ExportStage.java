@@ -13,6 +13,7 @@ import dev.forge3d.runtime.progress.Progress;
 import dev.forge3d.runtime.splat.GaussianModel;
 import dev.forge3d.runtime.splat.io.PlyWriter;
 import dev.forge3d.runtime.splat.io.SplatWriter;
+import dev.forge3d.runtime.splat.io.SpzWriter;
 import dev.forge3d.runtime.splat.raster.RasterSettings;
 import dev.forge3d.runtime.splat.raster.cpu.CpuRasterizer;
 import dev.forge3d.runtime.splat.train.Evaluation;
@@ -33,8 +34,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Writes the job's artifacts: {@code scene.ply} (Inria 3DGS layout) and {@code scene.splat} (as the job's
- * {@code outputFormats} ask), {@code cameras/} (a COLMAP text model of the training cameras), {@code preview.png}
+ * Writes the job's artifacts: the web-ready assets of {@link ProductAssets} ({@code model.glb}, and the object's
+ * Gaussians, upright, as {@code scene.ply} (Inria 3DGS layout), {@code scene.splat} and {@code scene.spz}, as the
+ * job's {@code outputFormats} ask), {@code cameras/} (a COLMAP text model of the training cameras), {@code preview.png}
  * (a render from the first held-out view, or the first training view when none was held out) and the quality
  * figures for {@code metrics.json} (held-out PSNR and SSIM, Gaussian count, images registered, reprojection
  * error). The runner writes {@code metrics.json} itself after this stage, so it holds every stage's seconds.
@@ -194,6 +196,11 @@ public final class ExportStage implements Stage {
         if (formats.contains("ply")) {
             PlyWriter.write(gaussians, out.resolve("scene.ply"));
             files.put("scene.ply", Files.size(out.resolve("scene.ply")));
+        }
+        if (formats.contains("spz")) {
+            // SPZ's axes are glTF's (right, up, back): the delivered frame already is, so nothing is flipped.
+            SpzWriter.write(gaussians, out.resolve("scene.spz"));
+            files.put("scene.spz", Files.size(out.resolve("scene.spz")));
         }
         if (formats.contains("splat")) {
             SplatWriter.write(gaussians, out.resolve("scene.splat"));
