@@ -1,6 +1,7 @@
 package dev.forge3d.runtime.asset;
 
 import dev.forge3d.runtime.camera.Camera;
+import dev.forge3d.runtime.camera.CameraFocus;
 import dev.forge3d.runtime.splat.GaussianModel;
 
 import java.util.Arrays;
@@ -22,25 +23,20 @@ public final class ObjectLocator {
     private static final double MAX_PLANE_TILT_DEG = 35;
     private static final int RANSAC_ROUNDS = 400;
 
+    private static final boolean DEBUG = Boolean.getBoolean("forge3d.debugAssets");
+
     private ObjectLocator() { }
 
     public static ObjectPlacement locate(GaussianModel model, List<Camera> cameras) {
         int n = cameras.size();
         if (n < 3) return ObjectPlacement.notFound("fewer than 3 cameras");
-        double[][] centres = new double[n][], dirs = new double[n][];
-        double[] upSum = new double[3], a = new double[9], b = new double[3];
+        double[][] centres = new double[n][];
+        double[] upSum = new double[3], a = new double[9];
         for (int i = 0; i < n; i++) {
             double[] r = cameras.get(i).pose().r();
             centres[i] = cameras.get(i).pose().centre();
-            dirs[i] = new double[] {r[6], r[7], r[8]};
             for (int k = 0; k < 3; k++) upSum[k] -= r[3 + k];
-            for (int p = 0; p < 3; p++) {
-                for (int q = 0; q < 3; q++) {
-                    double m = (p == q ? 1 : 0) - dirs[i][p] * dirs[i][q];
-                    a[3 * p + q] += m;
-                    b[p] += m * centres[i][q];
-                }
-            }
+            for (int p = 0; p < 3; p++) for (int q = 0; q < 3; q++) a[3 * p + q] += (p == q ? 1 : 0) - r[6 + p] * r[6 + q];
         }
         double[] ev = new double[3];
         Mat3.symmetricEigen(a, ev);
@@ -48,19 +44,15 @@ public final class ObjectLocator {
             return ObjectPlacement.notFound("the cameras do not look at one place from different directions "
                     + "(viewing directions spread too little to locate an object)");
         }
-        double[] focus = Mat3.solve(a, b);
-        if (focus == null) return ObjectPlacement.notFound("the cameras' viewing rays do not converge");
-        int facing = 0;
-        double[] dist = new double[n];
-        for (int i = 0; i < n; i++) {
-            double[] v = Mat3.sub(focus, centres[i]);
-            if (Mat3.dot(v, dirs[i]) > 0) facing++;
-            dist[i] = Mat3.norm(v);
+        CameraFocus cf = CameraFocus.of(cameras);
+        if (cf == null) return ObjectPlacement.notFound("the cameras' viewing rays do not converge");
+        if (cf.facing() < MIN_FACING) {
+            return ObjectPlacement.notFound("the point the cameras converge on lies behind "
+                    + Math.round((1 - cf.facing()) * n) + " of " + n + " cameras");
         }
-        if (facing < MIN_FACING * n) {
-            return ObjectPlacement.notFound("the point the cameras converge on lies behind " + (n - facing) + " of " + n + " cameras");
-        }
-        double camDist = median(dist);
+        double[] focus = cf.point();
+        double camDist = cf.medianDistance();
+        if (DEBUG) System.err.printf("focus %s camDist %.4f spread %.4f%n", Arrays.toString(focus), camDist, ev[0] / n);
         double[] camUp = Mat3.norm(upSum) > 0.3 * n ? Mat3.normalized(upSum) : null;
 
         Plane floor = camUp == null ? null : supportPlane(model, focus, camDist, camUp, centres);
@@ -146,6 +138,8 @@ public final class ObjectLocator {
             }
             if (in > bestInliers) { bestInliers = in; bestN = nrm; bestP = p0; }
         }
+        if (DEBUG) System.err.printf("plane: candidates %d, best inliers %d, eps %.5f, normal %s, camUp %s%n", count, bestInliers, eps,
+                bestN == null ? "-" : Arrays.toString(bestN), Arrays.toString(camUp));
         if (bestN == null || bestInliers < Math.max(50, 0.05 * count)) return null;
         // Least-squares refit: centroid and the smallest principal axis of the inliers.
         for (int iter = 0; iter < 2; iter++) {

@@ -65,6 +65,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--init-points", defaultValue = "100000", description = "Random initial points for scenes without SfM points (default: ${DEFAULT-VALUE}).")
     int initPoints;
 
+    @Option(names = "--init-around-cameras", description = "Without SfM points: start the random cube where the cameras look, sized by their distance (what photo jobs with poses do), instead of NeRF-synthetic's +-1.3 around the origin.")
+    boolean initAroundCameras;
+
     @Option(names = "--background", defaultValue = "white", description = "white, black or r,g,b in 0..1 (default: ${DEFAULT-VALUE}).")
     String background;
 
@@ -120,6 +123,7 @@ public final class TrainCommand implements Callable<Integer> {
         cfg.seed = seed;
         if (threads != null) cfg.threads = threads;
         cfg.initPoints = initPoints;
+        cfg.initAroundCameras = initAroundCameras;
         cfg.background = parseBackground(background);
         cfg.evalAtSeconds = new ArrayList<>(evalAt);
         cfg.checkpointEvery = checkpointEvery;

@@ -20,6 +20,14 @@ public final class TrainConfig {
 
     public int initPoints = 100_000;
     public double initHalfExtent = 1.3;
+    /**
+     * Without initial points: centre the random cube on the point the cameras converge on, with a half extent of
+     * {@link #INIT_EXTENT_PER_DISTANCE} x their median distance from it, instead of the origin and
+     * {@link #initHalfExtent} (NeRF-synthetic's frame). For posed captures in any frame and unit.
+     */
+    public boolean initAroundCameras;
+    /** NeRF-synthetic's ratio: the 1.3 cube half extent over its 4.03 camera distance. */
+    public static final double INIT_EXTENT_PER_DISTANCE = 1.3 / 4.03;
     public float[] background = {1, 1, 1};
     public double lambdaDssim = 0.2;
 

@@ -1,5 +1,6 @@
 package dev.forge3d.runtime.splat.train;
 
+import dev.forge3d.runtime.camera.CameraFocus;
 import dev.forge3d.runtime.dataset.SceneDataset;
 import dev.forge3d.runtime.dataset.View;
 import dev.forge3d.runtime.image.ImageMetrics;
@@ -69,10 +70,24 @@ public final class Trainer implements AutoCloseable {
             state = new TrainingState(cfg.seed);
             state.model = data.hasPoints()
                     ? GaussianInitializer.fromPoints(data.points(), data.colours())
-                    : GaussianInitializer.random(cfg.initPoints, cfg.initHalfExtent, state.rng);
+                    : randomInit(data, cfg, state.rng);
             state.adam = new Adam(state.model.size(), cfg.adamEps);
             state.stats.reset(state.model.size());
         }
+    }
+
+    private static GaussianModel randomInit(SceneDataset data, TrainConfig cfg, Rng rng) {
+        if (cfg.initAroundCameras) {
+            CameraFocus focus = CameraFocus.of(data.train().stream().map(View::camera).toList());
+            if (focus != null && focus.facing() >= 0.8) {
+                GaussianModel m = GaussianInitializer.random(cfg.initPoints,
+                        TrainConfig.INIT_EXTENT_PER_DISTANCE * focus.medianDistance(), rng);
+                float[] p = m.positions();
+                for (int i = 0; i < 3 * m.size(); i++) p[i] += (float) focus.point()[i % 3];
+                return m;
+            }
+        }
+        return GaussianInitializer.random(cfg.initPoints, cfg.initHalfExtent, rng);
     }
 
     /** Stops the trainer's worker threads (the rasterizer is the caller's to close). */

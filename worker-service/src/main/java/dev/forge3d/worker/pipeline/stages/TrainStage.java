@@ -125,6 +125,7 @@ public final class TrainStage implements Stage {
     /** The Inria schedule, compressed for short budgets (densification and the SH schedule scale with the run). */
     static TrainConfig config(PhotoJobOptions o, int threads) {
         TrainConfig c = new TrainConfig();
+        c.initAroundCameras = true; // posed uploads come in any frame and unit (SfM results bring their own points)
         c.iterations = o.iterations();
         c.seed = o.seed();
         c.threads = threads;
