@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -35,6 +36,7 @@ public class StreamTokens {
     private final StreamTokenProperties props;
     private final Clock clock;
 
+    @Autowired
     public StreamTokens(StreamTokenProperties props, WorkerProperties workers) {
         this(props, workers, Clock.systemUTC());
     }

@@ -33,9 +33,12 @@ import org.springframework.test.context.DynamicPropertySource;
         "forge3d.limits.max-queued-jobs=1000000",
         "forge3d.limits.max-running-jobs=1000000",
         "forge3d.limits.override-cache-ttl=1s",
+        "forge3d.cors.allowed-origins=" + ApiTestBase.ALLOWED_ORIGIN,
         "logging.level.dev.forge3d.api.queue.LeaseSweeper=warn"})
 public abstract class ApiTestBase {
     public static final String WORKER_TOKEN = "test-worker-token-0123456789";
+    /** The one origin whose pages may call the test API cross-origin (CORS). */
+    public static final String ALLOWED_ORIGIN = "http://shop.example.test";
     private static Path dataDir;
 
     @LocalServerPort
