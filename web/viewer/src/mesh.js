@@ -1,0 +1,18 @@
+// The textured mesh (model.glb) in <model-viewer>, loaded only when a job has one (a chunk of its own).
+export async function showGlb(container, url, background) {
+  await import('@google/model-viewer');
+  const mv = document.createElement('model-viewer');
+  mv.setAttribute('camera-controls', '');
+  mv.setAttribute('touch-action', 'pan-y');
+  mv.setAttribute('interaction-prompt', 'none');
+  mv.setAttribute('shadow-intensity', '0.5');
+  mv.setAttribute('alt', 'The job\'s textured mesh');
+  mv.style.backgroundColor = `rgb(${background.map((c) => Math.round(c * 255)).join(',')})`;
+  mv.src = url;
+  container.appendChild(mv);
+  await new Promise((resolve, reject) => {
+    mv.addEventListener('load', resolve, { once: true });
+    mv.addEventListener('error', (e) => reject(new Error(`model.glb could not be shown: ${e.detail?.type || 'error'}`)), { once: true });
+  });
+  return mv;
+}
