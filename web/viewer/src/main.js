@@ -9,7 +9,10 @@ const status = { state: null, progressSeen: [], splat: 'none', mesh: 'none', err
 window.forge3dViewer = status;
 
 const conn = connection(window.location, window.sessionStorage);
-const previewMode = conn.params.get('view') === 'preview';
+// ?view=preview: the camera of the job's preview.png, on a canvas of its size; ?view=<image name>: another
+// camera of the job's COLMAP model, on the same canvas.
+const viewParam = conn.params.get('view');
+const previewMode = Boolean(viewParam);
 if (conn.embed) document.body.classList.add('embed');
 if (previewMode) document.body.classList.add('preview');
 
@@ -109,11 +112,11 @@ async function showSplat(name, href, byName, metrics, background) {
   status.view = view;
   const type = name.split('.').pop();
   await view.load(href(name), (u) => getBytes(conn, u), type);
-  const image = cameras && previewView ? findImage(cameras.images, previewView)
-    : cameras ? cameras.images[0] : null;
+  const wanted = viewParam && viewParam !== 'preview' ? viewParam : previewView;
+  const image = cameras && wanted ? findImage(cameras.images, wanted) : cameras ? cameras.images[0] : null;
   if (image && cameras.cams.has(image.camera)) {
     view.setColmapView(image, cameras.cams.get(image.camera));
-    status.camera = previewView && image === findImage(cameras.images, previewView) ? 'preview' : 'first';
+    status.camera = image.name;
   } else {
     view.frameBox();
     status.camera = 'box';
