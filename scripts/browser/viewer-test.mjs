@@ -14,7 +14,7 @@ const cfg = JSON.parse(process.argv[2]);
 const CHROMIUM = process.env.FORGE3D_CHROMIUM || '/usr/bin/chromium';
 mkdirSync(cfg.out, { recursive: true });
 const report = { console: [] };
-const deadline = Date.now() + (cfg.timeoutMs || 150000);
+const deadline = Date.now() + (cfg.timeoutMs || 150000); // for the job to finish
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function crossOriginPage() {
@@ -65,7 +65,7 @@ function serve(port) {
 }
 
 async function waitFor(page, fn, what, ms = 90000) {
-  const end = Math.min(deadline, Date.now() + ms);
+  const end = Date.now() + ms;
   while (Date.now() < end) {
     const v = await page.evaluate(fn).catch(() => null);
     if (v) return v;
@@ -134,6 +134,10 @@ try {
     quality: window.forge3dViewer.quality, downloads: [...document.querySelectorAll('#downloads a')].map((a) => a.getAttribute('href')),
     glb: [...document.querySelectorAll('#downloads a')].some((a) => a.textContent === 'model.glb'),
   }));
+  writeFileSync(join(cfg.out, 'preview.png'), Buffer.from(await (await fetch(`${cfg.share}/artifacts/preview.png`)).arrayBuffer()));
+  const framesNow = await share.evaluate(() => window.forge3dViewer.view.frames);
+  await share.waitForFunction((n) => window.forge3dViewer.view.frames > n + 20, framesNow, { timeout: 30000 });
+  await sleep(1000);
   await share.screenshot({ path: join(cfg.out, 'share-page.png') });
 
   // 4. The GLB in <model-viewer>, when the job has one.
@@ -153,7 +157,8 @@ try {
   if (cfg.wrongView === 'auto') {
     const metrics = await (await fetch(`${cfg.share}/artifacts/metrics.json`)).json();
     const names = (await (await fetch(`${cfg.share}/artifacts/cameras/images.txt`)).text()).split('\n')
-      .filter((l) => l && !l.startsWith('#')).filter((_, i) => i % 2 === 0).map((l) => l.trim().split(/\s+/).slice(9).join(' ')).sort();
+      .filter((l) => l && !l.startsWith('#')).map((l) => l.trim().split(/\s+/).slice(9).join(' '))
+      .filter((x) => /\.(png|jpe?g)$/i.test(x)).sort();
     const strip = (x) => x.replace(/\.[^.]+$/, '');
     const at = names.findIndex((x) => strip(x) === strip(metrics.quality.previewView));
     cfg.wrongView = names[at < names.length / 2 ? names.length - 1 : 0];
