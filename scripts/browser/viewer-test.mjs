@@ -85,7 +85,9 @@ async function canvasShot(context, url, file) {
   const start = await page.evaluate(() => window.forge3dViewer.view.frames);
   await page.waitForFunction((n) => window.forge3dViewer.view.frames > n + 20, start, { timeout: 30000 });
   await sleep(1000);
-  await page.locator('#splat-view canvas').screenshot({ path: join(cfg.out, file) });
+  // The drawing buffer itself (preserveDrawingBuffer): exactly the preview's size, whatever the page layout.
+  const png = await page.evaluate(() => document.querySelector('#splat-view canvas').toDataURL('image/png'));
+  writeFileSync(join(cfg.out, file), Buffer.from(png.slice(png.indexOf(',') + 1), 'base64'));
   const info = await page.evaluate(() => ({ camera: window.forge3dViewer.camera, file: window.forge3dViewer.splatFile }));
   await page.close();
   return info;

@@ -56,7 +56,8 @@ function show(job) {
   $('progress-fill').style.width = `${pct}%`;
   $('stage').textContent = job.stage ? `${job.stage} · ${pct.toFixed(0)} %` : job.state.toLowerCase();
   $('eta').textContent = job.etaSeconds != null && !terminal(job) ? `about ${eta(job.etaSeconds)} left` : '';
-  $('message').textContent = job.error ? (job.error.detail || job.error.title || '') : (job.message || '');
+  $('message').textContent = job.error ? (job.error.detail || job.error.title || '')
+    : job.state === 'SUCCEEDED' ? '' : (job.message || '');
 }
 
 function eta(s) {
