@@ -151,6 +151,24 @@ try {
     await share.locator('#mesh-view').screenshot({ path: join(cfg.out, 'mesh.png') });
   }
 
+  // 4b. A job with model.glb beside its splat: the toggle, and the GLB in <model-viewer>.
+  if (cfg.meshShare) {
+    const m = await context.newPage();
+    m.on('pageerror', (e) => report.console.push(`mesh: ${e.message}`));
+    await m.goto(cfg.meshShare);
+    await waitFor(m, () => window.forge3dViewer.splat === 'ready' && ['ready', 'failed'].includes(window.forge3dViewer.mesh), 'the GLB job');
+    await m.click('#show-mesh');
+    await sleep(1500);
+    report.meshJob = await m.evaluate(() => ({
+      splat: window.forge3dViewer.splat, mesh: window.forge3dViewer.mesh, showing: window.forge3dViewer.showing,
+      toggleVisible: !document.getElementById('toggle').hidden && getComputedStyle(document.getElementById('toggle')).display !== 'none',
+      modelViewerLoaded: Boolean(document.querySelector('model-viewer') && document.querySelector('model-viewer').loaded),
+      notice: document.getElementById('notice').textContent,
+    }));
+    await m.locator('#stage-area').screenshot({ path: join(cfg.out, 'mesh.png') });
+    await m.close();
+  }
+
   // 5. Cross-origin pages.
   report.crossOrigin = await waitFor(cross, () => window.result.done && window.result, 'the cross-origin page', 60000);
   report.otherOrigin = await waitFor(other, () => (window.result.error || window.result.done) && window.result, 'the refused origin', 30000);

@@ -7,9 +7,12 @@ import dev.forge3d.api.e2e.SyntheticPhotos;
 import dev.forge3d.api.support.ApiClient;
 import dev.forge3d.api.support.ApiClient.Multipart;
 import dev.forge3d.api.support.ApiTestBase;
+import dev.forge3d.api.embedded.LocalPipelineWorker;
 import dev.forge3d.runtime.image.ImageIo;
 import dev.forge3d.runtime.image.ImageMetrics;
 import dev.forge3d.runtime.image.RgbImage;
+import dev.forge3d.runtime.mesh.GlbWriter;
+import dev.forge3d.runtime.mesh.TriangleMesh;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -41,7 +45,7 @@ import tools.jackson.databind.JsonNode;
         "forge3d.queue.default-lease-seconds=10",
         "forge3d.worker.checkpoint-iterations=50",
         "forge3d.worker.max-iterations=5000",
-        "forge3d.worker.lease-wait-seconds=2"})
+        "forge3d.worker.lease-wait-seconds=" + ViewerBrowserTest.LEASE_WAIT_SECONDS})
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class ViewerBrowserTest extends ApiTestBase {
     // Measured (2-core shared machine, docs/api.md): the viewer's frame vs preview.png 31.59 dB / SSIM 0.9844;
@@ -49,8 +53,12 @@ class ViewerBrowserTest extends ApiTestBase {
     static final double MIN_PSNR = 22.0;
     static final double MIN_SSIM = 0.85;
 
+    static final int LEASE_WAIT_SECONDS = 2;
     private static final int CROSS_PORT = freePort();
     private static final int OTHER_PORT = freePort();
+
+    @Autowired
+    LocalPipelineWorker worker;
 
     @DynamicPropertySource
     static void crossOrigin(DynamicPropertyRegistry r) {
@@ -71,6 +79,7 @@ class ViewerBrowserTest extends ApiTestBase {
 
         drainQueue();
         String key = newTenantKey("viewer");
+        String meshShare = jobWithAGlb(key);
         SyntheticPhotos scene = new SyntheticPhotos(320, 240, 11);
         Multipart m = new Multipart().field("type", "photos-to-splat").field("preset", "preview")
                 .field("iterations", "60");
@@ -84,7 +93,7 @@ class ViewerBrowserTest extends ApiTestBase {
         Path out = root.resolve("api-service/target/viewer-browser-test");
         String config = ApiClient.JSON.writeValueAsString(Map.of("api", api.base(), "share", share, "job", job,
                 "key", key, "crossPort", CROSS_PORT, "otherPort", OTHER_PORT, "out", out.toString(),
-                "wrongView", "auto", "timeoutMs", 240_000));
+                "wrongView", "auto", "meshShare", meshShare, "timeoutMs", 240_000));
         long t0 = System.nanoTime();
         Process node = new ProcessBuilder("node", script.toString(), config).directory(script.getParent().toFile())
                 .redirectErrorStream(true).redirectOutput(out.resolveSibling("viewer-browser-test.log").toFile()).start();
@@ -108,6 +117,13 @@ class ViewerBrowserTest extends ApiTestBase {
         assertThat(report.path("share").path("quality").path("psnr").isNumber()).isTrue();
         assertThat(report.path("share").path("downloads").toString()).contains("/s/");
         if (report.path("share").path("glb").asBoolean()) assertThat(report.path("mesh").asString()).isEqualTo("ready");
+        // A job with model.glb: the Splat / Mesh toggle, the GLB loaded by <model-viewer>.
+        JsonNode mesh = report.path("meshJob");
+        assertThat(mesh.path("toggleVisible").asBoolean()).as(mesh.toString()).isTrue();
+        assertThat(mesh.path("splat").asString()).isEqualTo("ready");
+        assertThat(mesh.path("mesh").asString()).as(mesh.toString()).isEqualTo("ready");
+        assertThat(mesh.path("modelViewerLoaded").asBoolean()).isTrue();
+        assertThat(mesh.path("showing").asString()).isEqualTo("mesh");
 
         // The other origin polled with the API key (preflighted) and followed the events with a stream token.
         JsonNode cross = report.path("crossOrigin");
@@ -151,6 +167,45 @@ class ViewerBrowserTest extends ApiTestBase {
         assertThat(ssimWrong).as(figures).isLessThan(MIN_SSIM);
         assertThat(psnrBlank).as(figures).isLessThan(MIN_PSNR);
         assertThat(ssimBlank).as(figures).isLessThan(MIN_SSIM);
+    }
+
+    /**
+     * A finished job with a GLB (a red cube) beside a small splat, published through the worker protocol while the
+     * embedded worker is stopped: photo jobs get model.glb only with the textured-mesh stage.
+     */
+    private String jobWithAGlb(String key) throws Exception {
+        worker.stop();
+        Thread.sleep(LEASE_WAIT_SECONDS * 1000L + 1500); // a long poll already waiting times out first
+        try {
+            String id = api.createTextJob(key, "a red cube").json().path("id").asString();
+            long token = api.lease("viewer-test", 0, 60).json().path("leaseToken").asLong();
+            float[] p = {-1, -1, -1, 1, -1, -1, 1, 1, -1, -1, 1, -1, -1, -1, 1, 1, -1, 1, 1, 1, 1, -1, 1, 1};
+            float[] c = new float[24];
+            for (int i = 0; i < 24; i += 3) c[i] = 0.8f;
+            int[] tris = {0, 2, 1, 0, 3, 2, 4, 5, 6, 4, 6, 7, 0, 1, 5, 0, 5, 4, 2, 3, 7, 2, 7, 6, 1, 2, 6, 1, 6, 5, 0, 4, 7, 0, 7, 3};
+            byte[] glb = GlbWriter.toBytes(new TriangleMesh(p, c, tris));
+            assertThat(api.putArtifact(id, token, "model.glb", "model/gltf-binary", glb).status()).isEqualTo(201);
+            assertThat(api.putArtifact(id, token, "scene.splat", "application/octet-stream", splats(400)).status()).isEqualTo(201);
+            assertThat(api.putArtifact(id, token, "metrics.json", "application/json",
+                    "{\"gaussians\":400}".getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(201);
+            assertThat(api.complete(id, token).status()).isEqualTo(200);
+            return api.postJson("/v1/jobs/" + id + "/shares", key, "{}").json().path("url").asString();
+        } finally {
+            worker.start(java.net.URI.create(api.base()), WORKER_TOKEN);
+        }
+    }
+
+    /** {@code n} red splats on a unit sphere in the .splat layout (32 bytes each, little-endian). */
+    private static byte[] splats(int n) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(32 * n).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) {
+            double z = 1 - 2 * (i + 0.5) / n, r = Math.sqrt(1 - z * z), a = i * 2.399963;
+            b.putFloat((float) (r * Math.cos(a))).putFloat((float) (r * Math.sin(a))).putFloat((float) z);
+            b.putFloat(0.06f).putFloat(0.06f).putFloat(0.06f);
+            b.put((byte) 220).put((byte) 40).put((byte) 40).put((byte) 255);
+            b.put((byte) 255).put((byte) 128).put((byte) 128).put((byte) 128);
+        }
+        return b.array();
     }
 
     private static RgbImage blank(int w, int h, float[] colour) {
