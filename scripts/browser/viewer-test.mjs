@@ -71,7 +71,8 @@ async function waitFor(page, fn, what, ms = 90000) {
     if (v) return v;
     await sleep(200);
   }
-  throw new Error(`timed out waiting for ${what}`);
+  const state = await page.evaluate(() => JSON.stringify(window.forge3dViewer, (k, v) => (k === 'view' ? undefined : v))).catch(() => '?');
+  throw new Error(`timed out waiting for ${what}; viewer state ${state}`);
 }
 
 async function canvasShot(context, url, file) {
@@ -156,7 +157,8 @@ try {
     const m = await context.newPage();
     m.on('pageerror', (e) => report.console.push(`mesh: ${e.message}`));
     await m.goto(cfg.meshShare);
-    await waitFor(m, () => window.forge3dViewer.splat === 'ready' && ['ready', 'failed'].includes(window.forge3dViewer.mesh), 'the GLB job');
+    await waitFor(m, () => window.forge3dViewer.error || (window.forge3dViewer.splat === 'ready'
+      && ['ready', 'failed'].includes(window.forge3dViewer.mesh)), 'the GLB job');
     await m.click('#show-mesh');
     await sleep(1500);
     report.meshJob = await m.evaluate(() => ({
@@ -167,6 +169,18 @@ try {
     }));
     await m.locator('#stage-area').screenshot({ path: join(cfg.out, 'mesh.png') });
     await m.close();
+  }
+
+  // 6. The viewer with the API key instead of a share link (/viewer/index.html?job=ID; the key typed in the page).
+  {
+    const k = await context.newPage();
+    await k.goto(`${cfg.api}/viewer/index.html?job=${cfg.job}`);
+    await k.fill('#api-key', cfg.key);
+    await k.click('#key-form button');
+    await waitFor(k, () => window.forge3dViewer.splat === 'ready' || window.forge3dViewer.error, 'the keyed viewer');
+    report.keyed = await k.evaluate(() => ({ splat: window.forge3dViewer.splat, error: window.forge3dViewer.error,
+      state: window.forge3dViewer.state, quality: window.forge3dViewer.quality }));
+    await k.close();
   }
 
   // 5. Cross-origin pages.

@@ -1,4 +1,4 @@
-// Where the job comes from: a share link (/s/{token}[/embed], no key) or /viewer/?job=ID with an API key.
+// Where the job comes from: a share link (/s/{token}[/embed], no key) or /viewer/index.html?job=ID with an API key.
 
 export function connection(location, storage) {
   const share = location.pathname.match(/^\/s\/([A-Za-z0-9_-]+)(\/embed)?\/?$/);

@@ -20,7 +20,7 @@ start().catch((e) => fail(e));
 
 async function start() {
   if (conn.mode === 'key') {
-    if (!conn.job) return fail(new Error('open this page as /viewer/?job=<job id>, or through a share link'));
+    if (!conn.job) return fail(new Error('open this page as /viewer/index.html?job=<job id>, or through a share link'));
     if (!conn.key()) {
       $('key-form').hidden = false;
       await new Promise((resolve) => $('key-form').querySelector('form').addEventListener('submit', (e) => {

@@ -2,6 +2,8 @@
 export async function showGlb(container, url, background) {
   await import('@google/model-viewer');
   const mv = document.createElement('model-viewer');
+  // Loaded at once even while the splat is shown (by default it waits until the element is on screen).
+  mv.setAttribute('loading', 'eager');
   mv.setAttribute('camera-controls', '');
   mv.setAttribute('touch-action', 'pan-y');
   mv.setAttribute('interaction-prompt', 'none');

@@ -117,6 +117,9 @@ class ViewerBrowserTest extends ApiTestBase {
         assertThat(report.path("share").path("quality").path("psnr").isNumber()).isTrue();
         assertThat(report.path("share").path("downloads").toString()).contains("/s/");
         if (report.path("share").path("glb").asBoolean()) assertThat(report.path("mesh").asString()).isEqualTo("ready");
+        // The same viewer opened with the API key (typed into the page) instead of a share link.
+        assertThat(report.path("keyed").path("splat").asString()).as(report.path("keyed").toString()).isEqualTo("ready");
+        assertThat(report.path("keyed").path("state").asString()).isEqualTo("SUCCEEDED");
         // A job with model.glb: the Splat / Mesh toggle, the GLB loaded by <model-viewer>.
         JsonNode mesh = report.path("meshJob");
         assertThat(mesh.path("toggleVisible").asBoolean()).as(mesh.toString()).isTrue();
