@@ -102,6 +102,12 @@ const servers = [];
 try {
   servers.push(await serve(cfg.crossPort), await serve(cfg.otherPort));
   const context = await browser.newContext({ viewport: { width: 1000, height: 760 }, deviceScaleFactor: 1 });
+  // The viewer must work offline: every request it makes goes to this machine (the API or the test's pages).
+  report.external = [];
+  context.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.protocol.startsWith('http') && u.hostname !== '127.0.0.1') report.external.push(r.url());
+  });
 
   // 1. The share link while the job runs.
   const t0 = Date.now();

@@ -1,6 +1,10 @@
 // The textured mesh (model.glb) in <model-viewer>, loaded only when a job has one (a chunk of its own).
 export async function showGlb(container, url, background) {
-  await import('@google/model-viewer');
+  const { ModelViewerElement } = await import('@google/model-viewer');
+  // Decoders from this server (build.mjs copies them), never from model-viewer's default CDN.
+  ModelViewerElement.dracoDecoderLocation = '/viewer/decoders/draco/';
+  ModelViewerElement.ktx2TranscoderLocation = '/viewer/decoders/basis/';
+  ModelViewerElement.meshoptDecoderLocation = '/viewer/decoders/meshopt.js';
   const mv = document.createElement('model-viewer');
   // Loaded at once even while the splat is shown (by default it waits until the element is on screen).
   mv.setAttribute('loading', 'eager');

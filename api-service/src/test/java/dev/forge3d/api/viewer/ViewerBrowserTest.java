@@ -105,6 +105,7 @@ class ViewerBrowserTest extends ApiTestBase {
         assertThat(report.path("failure").isMissingNode()).as(report.path("failure").asString()).isTrue();
         assertThat(node.exitValue()).isZero();
         assertThat(report.path("webgl2").asBoolean()).as("WebGL2 in headless chromium").isTrue();
+        assertThat(report.path("external")).as("requests to other hosts (the viewer must work offline)").isEmpty();
 
         // The progress bar moved: several distinct values strictly between 0 and 100, in increasing order.
         List<Double> bars = new ArrayList<>();
