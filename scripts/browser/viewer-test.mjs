@@ -59,6 +59,12 @@ window.result = { done: false };
 function serve(port) {
   const server = createServer((req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    // A product page embedding the share link's chrome-less viewer in an iframe.
+    if (req.url.startsWith('/product')) {
+      res.end(`<!doctype html><meta charset="utf-8"><title>product</title><h1>A product</h1>
+<iframe src="${cfg.share}/embed" width="480" height="360" style="border:0"></iframe>`);
+      return;
+    }
     res.end(crossOriginPage());
   });
   return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
@@ -175,6 +181,21 @@ try {
     }));
     await m.locator('#stage-area').screenshot({ path: join(cfg.out, 'mesh.png') });
     await m.close();
+  }
+
+  // 3b. The embed in an iframe on another origin's page (CSP frame-ancestors allows it by default).
+  {
+    const product = await context.newPage();
+    await product.goto(`http://127.0.0.1:${cfg.crossPort}/product`);
+    let frame = null;
+    for (let i = 0; i < 100 && !frame; i++) {
+      frame = product.frames().find((f) => f.url().endsWith('/embed'));
+      if (!frame) await sleep(100);
+    }
+    await waitFor(frame, () => window.forge3dViewer && (window.forge3dViewer.splat === 'ready' || window.forge3dViewer.error), 'the embed in an iframe');
+    report.iframe = await frame.evaluate(() => ({ splat: window.forge3dViewer.splat, embed: document.body.classList.contains('embed') }));
+    await product.screenshot({ path: join(cfg.out, 'product-iframe.png') });
+    await product.close();
   }
 
   // 6. The viewer with the API key instead of a share link (/viewer/index.html?job=ID; the key typed in the page).

@@ -144,6 +144,9 @@ class ViewerBrowserTest extends ApiTestBase {
         assertThat(report.path("narrow").path("canvasWidth").asInt()).isEqualTo(360);
         assertThat(report.path("embed").path("headerVisible").asBoolean()).isFalse();
         assertThat(report.path("embed").path("detailsVisible").asBoolean()).isFalse();
+        // ... and it renders inside an iframe on another origin's page.
+        assertThat(report.path("iframe").path("splat").asString()).as(report.path("iframe").toString()).isEqualTo("ready");
+        assertThat(report.path("iframe").path("embed").asBoolean()).isTrue();
 
         // The frame from the preview camera against preview.png; a blank canvas and another camera for contrast.
         float[] white = {1, 1, 1};
