@@ -22,6 +22,9 @@ import tools.jackson.databind.ObjectMapper;
  * ({@link CredentialCheck}); this filter never decides anything from the path, except two operator surfaces that
  * are not controllers: health probes are open, the other actuator endpoints (metrics) take the worker token. The
  * path is canonical here ({@link CanonicalPathFilter} runs first), so that prefix test cannot be fooled.
+ * Requests without an Authorization header go on as {@link Caller#ANONYMOUS} outside {@code /v1} and
+ * {@code /actuator} (the viewer's pages and share links), and as {@link Caller#STREAM} with a {@code streamToken}
+ * query parameter on a GET; in both cases the route the router matched decides ({@link CredentialCheck}).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -48,6 +51,21 @@ public class AuthFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        if (request.getHeader(HttpHeaders.AUTHORIZATION) == null && !underApi(path(request))) {
+            // Browser pages (the viewer, share links): the matched route decides (CredentialCheck); a route that
+            // takes a key or token refuses an anonymous caller there.
+            request.setAttribute(Caller.REQUEST_ATTRIBUTE, Caller.ANONYMOUS);
+            chain.doFilter(request, response);
+            return;
+        }
+        Optional<String> streamToken = streamToken(request);
+        if (request.getHeader(HttpHeaders.AUTHORIZATION) == null && streamToken.isPresent()) {
+            // EventSource cannot send headers; the token is checked against the matched route's job (CredentialCheck).
+            request.setAttribute(Caller.REQUEST_ATTRIBUTE, Caller.STREAM);
+            request.setAttribute(StreamTokens.PRESENTED_ATTRIBUTE, streamToken.get());
+            chain.doFilter(request, response);
+            return;
+        }
         Optional<String> bearer = bearer(request);
         if (bearer.isEmpty()) {
             Problems.refuse(request, response, mapper, ProblemType.UNAUTHORIZED, "send 'Authorization: Bearer <key>'");
@@ -72,6 +90,25 @@ public class AuthFilter extends OncePerRequestFilter {
         }
         request.setAttribute(Caller.REQUEST_ATTRIBUTE, caller);
         chain.doFilter(request, response);
+    }
+
+    /** The API and operator surfaces, where every call carries a credential in its headers (or a stream token). */
+    private static boolean underApi(String path) {
+        return path.equals("/v1") || path.startsWith("/v1/") || path.equals(ACTUATOR) || path.startsWith(ACTUATOR + "/");
+    }
+
+    /** A stream token in the query string of a GET (read from the query only, never from a form body). */
+    private static Optional<String> streamToken(HttpServletRequest request) {
+        String query = request.getQueryString();
+        if (query == null || !"GET".equals(request.getMethod())) return Optional.empty();
+        String found = null;
+        for (String pair : query.split("&")) {
+            if (pair.startsWith(StreamTokens.QUERY_PARAMETER + "=")) {
+                if (found != null) return Optional.empty();
+                found = pair.substring(StreamTokens.QUERY_PARAMETER.length() + 1);
+            }
+        }
+        return found == null || found.isEmpty() ? Optional.empty() : Optional.of(found);
     }
 
     private static String path(HttpServletRequest request) {

@@ -14,4 +14,7 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 public @interface RequiresCredential {
     CredentialKind value();
+
+    /** Further credentials the route also takes (the events route: a stream token besides the API key). */
+    CredentialKind[] alsoAccepts() default {};
 }

@@ -12,9 +12,12 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
-/** {@code GET /v1/jobs/{id}/events}: the job as server-sent events until it finishes. */
+/**
+ * {@code GET /v1/jobs/{id}/events}: the job as server-sent events until it finishes. Takes the API key, or (for a
+ * browser's EventSource, which sends no headers) a stream token of this job in {@code ?streamToken=}.
+ */
 @RestController
-@RequiresCredential(CredentialKind.TENANT_KEY)
+@RequiresCredential(value = CredentialKind.TENANT_KEY, alsoAccepts = CredentialKind.STREAM_TOKEN)
 public class JobEventController {
     private final JobService jobs;
     private final JobEventStreams streams;

@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -33,10 +34,12 @@ public class JobEventStreams implements SmartLifecycle {
 
     private final class Stream {
         final SseEmitter emitter;
+        final UnaryOperator<JobView> presenter;
         volatile Instant lastSent;
 
-        Stream(SseEmitter emitter) {
+        Stream(SseEmitter emitter, UnaryOperator<JobView> presenter) {
             this.emitter = emitter;
+            this.presenter = presenter;
         }
     }
 
@@ -54,8 +57,13 @@ public class JobEventStreams implements SmartLifecycle {
 
     /** Opens a stream that starts with the job's current state. */
     public SseEmitter open(JobView current) {
+        return open(current, UnaryOperator.identity());
+    }
+
+    /** The same, each view passed through {@code presenter} before it is sent (share links rewrite the links). */
+    public SseEmitter open(JobView current, UnaryOperator<JobView> presenter) {
         SseEmitter emitter = new SseEmitter(props.timeout().toMillis());
-        Stream s = new Stream(emitter);
+        Stream s = new Stream(emitter, presenter);
         UUID id = current.id();
         Runnable remove = () -> streams.computeIfPresent(id, (k, list) -> {
             list.remove(s);
@@ -106,7 +114,7 @@ public class JobEventStreams implements SmartLifecycle {
         synchronized (s) {
             if (s.lastSent != null && !v.updatedAt().isAfter(s.lastSent)) return;
             try {
-                s.emitter.send(SseEmitter.event().name("job").id(v.updatedAt().toString()).data(v));
+                s.emitter.send(SseEmitter.event().name("job").id(v.updatedAt().toString()).data(s.presenter.apply(v)));
                 s.lastSent = v.updatedAt();
                 if (v.state().terminal()) s.emitter.complete();
             } catch (IOException | IllegalStateException e) {

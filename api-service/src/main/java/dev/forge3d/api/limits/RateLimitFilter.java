@@ -39,6 +39,9 @@ public class RateLimitFilter extends OncePerRequestFilter {
         this.mapper = mapper;
     }
 
+    /** Set once a request has taken its token, so that {@link CredentialedRateLimit} does not take a second. */
+    static final String CHECKED = RateLimitFilter.class.getName() + ".checked";
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
@@ -46,15 +49,23 @@ public class RateLimitFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
+        if (limit(request, response, tenant.value())) chain.doFilter(request, response);
+    }
+
+    /**
+     * Takes a token of the tenant's bucket for this request and writes the RateLimit headers; without one, answers
+     * 429 {@code rate-limited} and returns false.
+     */
+    boolean limit(HttpServletRequest request, HttpServletResponse response, java.util.UUID tenant) throws IOException {
+        request.setAttribute(CHECKED, Boolean.TRUE);
         TenantLimits tenantLimits;
         RateDecision decision;
         try {
-            tenantLimits = limits.limitsOf(tenant.value());
-            decision = buckets.take(tenant.value(), tenantLimits);
+            tenantLimits = limits.limitsOf(tenant);
+            decision = buckets.take(tenant, tenantLimits);
         } catch (RuntimeException e) {
             log.warn("rate limit not checked for {} (bucket store failed): {}", request.getRequestURI(), e.toString());
-            chain.doFilter(request, response);
-            return;
+            return true;
         }
         RateLimitHeaders.write(response, tenantLimits, decision);
         if (!decision.allowed()) {
@@ -67,9 +78,9 @@ public class RateLimitFilter extends OncePerRequestFilter {
             } else {
                 Problems.write(response, mapper, ProblemType.RATE_LIMITED, detail, request.getRequestURI());
             }
-            return;
+            return false;
         }
-        chain.doFilter(request, response);
+        return true;
     }
 
     private static boolean hasBody(HttpServletRequest request) {

@@ -11,6 +11,7 @@ public enum ProblemType {
     UNAUTHORIZED("unauthorized", "Missing or invalid credentials", HttpStatus.UNAUTHORIZED),
     NON_CANONICAL_PATH("non-canonical-path", "Request path is not in canonical form", HttpStatus.BAD_REQUEST),
     NOT_FOUND("not-found", "Not found", HttpStatus.NOT_FOUND),
+    CORS_REFUSED("cors-refused", "Cross-origin request refused", HttpStatus.FORBIDDEN),
     METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed", HttpStatus.METHOD_NOT_ALLOWED),
     NOT_ACCEPTABLE("not-acceptable", "Not acceptable", HttpStatus.NOT_ACCEPTABLE),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "Unsupported media type", HttpStatus.UNSUPPORTED_MEDIA_TYPE),

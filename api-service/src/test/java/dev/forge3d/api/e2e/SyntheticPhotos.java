@@ -17,14 +17,14 @@ import java.util.Random;
  * multi-octave noise, ray-cast from cameras on an arc with 2x2 supersampling. The texture gives SIFT plenty to match,
  * and the true cameras are known, so a {@code transforms.json} can be written for the posed variant.
  */
-final class SyntheticPhotos {
+public final class SyntheticPhotos {
 
     final int width, height;
     final double focal;
     private final float[][] grids = new float[9][];
     private static final int GRID = 128;
 
-    SyntheticPhotos(int width, int height, long seed) {
+    public SyntheticPhotos(int width, int height, long seed) {
         this.width = width;
         this.height = height;
         this.focal = 0.8125 * width;
@@ -162,7 +162,7 @@ final class SyntheticPhotos {
     }
 
     /** Views {@code 0..n-1} as file name -> PNG bytes. */
-    Map<String, byte[]> views(int n) {
+    public Map<String, byte[]> views(int n) {
         Map<String, byte[]> m = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) m.put(name(i) + ".png", png(i, n));
         return m;

@@ -41,6 +41,8 @@ class AttackSurfaceTest extends ApiTestBase {
     private String attackerKey;
     private String victimJob;
     private String victimEndpoint;
+    private String victimShare;
+    private String victimStreamToken;
 
     /** One attack: the request, the statuses it may get and, for refusals, the problem type it must carry. */
     private record Attack(String name, Supplier<Response> send, Set<Integer> statuses, String type, boolean creates) {}
@@ -55,6 +57,9 @@ class AttackSurfaceTest extends ApiTestBase {
         api.postJson("/v1/webhook-secrets", victimKey, "");
         victimEndpoint = api.postJson("/v1/webhook-endpoints", victimKey, "{\"url\":\"http://127.0.0.1:9/victim\"}")
                 .json().path("id").asString();
+        victimShare = api.postJson("/v1/jobs/" + victimJob + "/shares", victimKey, "{}").json().path("token").asString();
+        victimStreamToken = api.send("POST", "/v1/jobs/" + victimJob + "/stream-tokens", victimKey, Map.of(), null)
+                .json().path("token").asString();
         List<Attack> all = new ArrayList<>();
         pathTricks(all);
         credentialMixUps(all);
@@ -65,6 +70,7 @@ class AttackSurfaceTest extends ApiTestBase {
         queries(all);
         headersAndMethods(all);
         webhooks(all);
+        browserCredentials(all);
         assertThat(all).hasSizeGreaterThanOrEqualTo(100);
         assertThat(all.stream().map(Attack::name).distinct().count()).isEqualTo(all.size());
         return all.stream().map(a -> DynamicTest.dynamicTest(a.name(), () -> run(a)));
@@ -445,6 +451,58 @@ class AttackSurfaceTest extends ApiTestBase {
         out.add(new Attack("absolute-form target on the worker path", () -> exchange("POST http://127.0.0.1/v1;x/worker/lease"
                 + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: 2",
                 "{}".getBytes()), Set.of(400), null, false));
+    }
+
+    /** Share links and stream tokens used for anything but reading their own job; CORS from unlisted origins. */
+    private void browserCredentials(List<Attack> out) {
+        String lease = "{\"workerId\":\"attacker\",\"waitSeconds\":0}";
+        String create = "{\"type\":\"text-to-3d\",\"prompt\":\"a cube\"}";
+        String j = "/v1/jobs/" + victimJob;
+        for (var cred : Map.of("share token", victimShare, "stream token", victimStreamToken).entrySet()) {
+            String t = cred.getValue();
+            String n = cred.getKey();
+            out.add(new Attack(n + " as a key: list", () -> send("GET", "/v1/jobs", t, Map.of(), null), Set.of(401), "unauthorized", false));
+            out.add(new Attack(n + " as a key: create", () -> send("POST", "/v1/jobs", t, json(), create), Set.of(401), "unauthorized", false));
+            out.add(new Attack(n + " as a key: lease", () -> send("POST", "/v1/worker/lease", t, json(), lease), Set.of(401), "unauthorized", false));
+            out.add(new Attack(n + " as a key: cancel", () -> send("POST", j + "/cancel", t, Map.of(), null), Set.of(401), "unauthorized", false));
+            out.add(new Attack(n + " as a key: share", () -> send("POST", j + "/shares", t, json(), "{}"), Set.of(401), "unauthorized", false));
+            out.add(new Attack(n + " in the query: list", () -> send("GET", "/v1/jobs?streamToken=" + t, null, Map.of(), null), Set.of(401), "unauthorized", false));
+            out.add(new Attack(n + " in the query: job", () -> send("GET", j + "?streamToken=" + t, null, Map.of(), null), Set.of(401), "unauthorized", false));
+            out.add(new Attack(n + " in the query: artifacts", () -> send("GET", j + "/artifacts?streamToken=" + t, null, Map.of(), null), Set.of(401), "unauthorized", false));
+            out.add(new Attack(n + " in the query: create", () -> send("POST", "/v1/jobs?streamToken=" + t, null, json(), create), Set.of(401), "unauthorized", false));
+            out.add(new Attack(n + " in the query: lease", () -> send("POST", "/v1/worker/lease?streamToken=" + t, null, json(), lease), Set.of(401), "unauthorized", false));
+            out.add(new Attack(n + " in the query: worker inputs", () -> send("GET", "/v1/worker/jobs/" + victimJob
+                    + "/inputs/images/a.jpg?streamToken=" + t, null, Map.of("X-Lease-Token", "1"), null), Set.of(401), "unauthorized", false));
+        }
+        out.add(new Attack("stream token of the victim for the attacker's list", () -> send("GET",
+                "/v1/jobs?streamToken=" + victimStreamToken, attackerKey, Map.of(), null), Set.of(200), null, false));
+        out.add(new Attack("stream token in a form body", () -> send("POST", j + "/cancel", null,
+                Map.of("Content-Type", "application/x-www-form-urlencoded"), "streamToken=" + victimStreamToken),
+                Set.of(401), "unauthorized", false));
+        String s = "/s/" + victimShare;
+        out.add(new Attack("share link: POST on its job", () -> send("POST", s + "/job", null, json(), "{}"), Set.of(405), "method-not-allowed", false));
+        out.add(new Attack("share link: DELETE itself", () -> send("DELETE", s, null, Map.of(), null), Set.of(405), "method-not-allowed", false));
+        out.add(new Attack("share link: cancel under it", () -> send("POST", s + "/cancel", null, Map.of(), null), Set.of(404, 405), null, false));
+        out.add(new Attack("share link: dot segments to the API", () -> send("GET", s + "/../../v1/jobs", null, Map.of(), null), Set.of(400), "non-canonical-path", false));
+        out.add(new Attack("share link: encoded slash in artifact", () -> send("GET", s + "/artifacts/..%2f..%2fx", null, Map.of(), null), Set.of(400), null, false));
+        out.add(new Attack("share link: artifact traversal", () -> send("GET", s + "/artifacts/../job", null, Map.of(), null), Set.of(400), "non-canonical-path", false));
+        out.add(new Attack("share link: forged token", () -> send("GET", "/s/" + "A".repeat(43) + "/job", null, Map.of(), null), Set.of(404), "not-found", false));
+        out.add(new Attack("share link: token with a suffix", () -> send("GET", s + "x/job", null, Map.of(), null), Set.of(404), "not-found", false));
+        out.add(new Attack("share link: huge token", () -> send("GET", "/s/" + "A".repeat(5000) + "/job", null, Map.of(), null), Set.of(400), "non-canonical-path", false));
+        out.add(new Attack("share link: a job id as the token", () -> send("GET", "/s/" + victimJob + "/job", null, Map.of(), null), Set.of(404), "not-found", false));
+        out.add(new Attack("share link: revoke it with the attacker's key", () -> send("DELETE", "/v1/shares/" + victimShare,
+                attackerKey, Map.of(), null), Set.of(404), "not-found", false));
+        out.add(new Attack("share link: list the victim's with the attacker's key", () -> send("GET", j + "/shares",
+                attackerKey, Map.of(), null), Set.of(404), "not-found", false));
+        out.add(new Attack("share link: stream token for the victim with the attacker's key", () -> send("POST",
+                j + "/stream-tokens", attackerKey, Map.of(), null), Set.of(404), "not-found", false));
+        out.add(new Attack("unknown page without a key", () -> send("GET", "/admin", null, Map.of(), null), Set.of(404), "not-found", false));
+        out.add(new Attack("preflight from an unlisted origin", () -> send("OPTIONS", "/v1/jobs", null,
+                Map.of("Origin", "https://evil.example", "Access-Control-Request-Method", "POST"), null),
+                Set.of(403), "cors-refused", false));
+        out.add(new Attack("preflight for the worker protocol's header", () -> send("OPTIONS", "/v1/worker/lease", null,
+                Map.of("Origin", ALLOWED_ORIGIN, "Access-Control-Request-Method", "POST",
+                        "Access-Control-Request-Headers", "x-lease-token"), null), Set.of(403), "cors-refused", false));
     }
 
     /**

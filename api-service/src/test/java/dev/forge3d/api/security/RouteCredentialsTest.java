@@ -17,7 +17,8 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 
 /**
  * Every route the router knows names the credential it takes, and it is the right one: the worker protocol
- * (/v1/worker/...) only the worker token, every other /v1 route only tenant keys. A new controller without
+ * (/v1/worker/...) only the worker token, every other /v1 route tenant keys (a job's events also a stream token of
+ * that job), share routes (/s/{token}...) only the share link, and only for GET. A new controller without
  * {@link RequiresCredential} fails here before it could ship (at run time it would be refused anyway).
  */
 class RouteCredentialsTest extends ApiTestBase {
@@ -38,11 +39,26 @@ class RouteCredentialsTest extends ApiTestBase {
                 assertThat(rule).as(pattern + " " + method.getShortLogMessage() + " has no @RequiresCredential").isNotNull();
                 rules.put(info.getMethodsCondition() + " " + pattern, rule.value());
                 assertThat(rule.value()).as(pattern).isEqualTo(pattern.startsWith("/v1/worker/")
-                        ? CredentialKind.WORKER_TOKEN : CredentialKind.TENANT_KEY);
+                        ? CredentialKind.WORKER_TOKEN : pattern.startsWith("/s/") ? CredentialKind.SHARE_LINK
+                        : CredentialKind.TENANT_KEY);
+                // A share link's routes live under /s/{token}, whose token is the credential; nothing else.
+                if (rule.value() == CredentialKind.SHARE_LINK) {
+                    assertThat(pattern).as(pattern).startsWith("/s/{token}");
+                    assertThat(info.getMethodsCondition().getMethods()).as(pattern + " is read-only")
+                            .containsOnly(org.springframework.web.bind.annotation.RequestMethod.GET);
+                }
+                // A stream token opens exactly one route: a job's events.
+                boolean streamToken = java.util.Arrays.asList(rule.alsoAccepts()).contains(CredentialKind.STREAM_TOKEN);
+                assertThat(streamToken).as(pattern + " accepts stream tokens")
+                        .isEqualTo(pattern.equals("/v1/jobs/{id}/events"));
             }
         });
-        assertThat(rules.values()).contains(CredentialKind.WORKER_TOKEN, CredentialKind.TENANT_KEY);
-        assertThat(rules).hasSizeGreaterThanOrEqualTo(15);
+        assertThat(rules.values()).contains(CredentialKind.WORKER_TOKEN, CredentialKind.TENANT_KEY,
+                CredentialKind.SHARE_LINK);
+        assertThat(rules).hasSizeGreaterThanOrEqualTo(32);
+        assertThat(rules).containsEntry("[POST] /v1/jobs/{id}/shares", CredentialKind.TENANT_KEY)
+                .containsEntry("[POST] /v1/jobs/{id}/stream-tokens", CredentialKind.TENANT_KEY)
+                .containsEntry("[GET] /s/{token}/artifacts/{*name}", CredentialKind.SHARE_LINK);
         // The webhook routes (issue 16) take tenant keys.
         assertThat(rules).containsEntry("[POST] /v1/webhook-secrets", CredentialKind.TENANT_KEY)
                 .containsEntry("[POST] /v1/webhook-endpoints", CredentialKind.TENANT_KEY)

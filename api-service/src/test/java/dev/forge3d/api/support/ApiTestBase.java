@@ -40,9 +40,12 @@ import org.springframework.test.context.DynamicPropertySource;
         "forge3d.webhooks.retry-delays=100ms,100ms,150ms,200ms,250ms,300ms",
         "forge3d.webhooks.claim-timeout=5s",
         "forge3d.webhooks.read-timeout=3s",
+        "forge3d.cors.allowed-origins=" + ApiTestBase.ALLOWED_ORIGIN,
         "logging.level.dev.forge3d.api.queue.LeaseSweeper=warn"})
 public abstract class ApiTestBase {
     public static final String WORKER_TOKEN = "test-worker-token-0123456789";
+    /** The one origin whose pages may call the test API cross-origin (CORS). */
+    public static final String ALLOWED_ORIGIN = "http://shop.example.test";
     private static Path dataDir;
 
     @LocalServerPort
