@@ -38,13 +38,16 @@ public record JobView(UUID id, String type, JobState state, String stage, double
                 startedAt, finishedAt, list, links);
     }
 
-    /** The same job as seen through a share link: links and artifact hrefs under {@code base} (/s/{token}). */
+    /**
+     * The same job as seen through a share link: links and artifact hrefs under {@code base} (/s/{token}), and no
+     * callback URL (the tenant's own endpoint is not for whoever holds the link).
+     */
     public JobView sharedUnder(String base) {
         List<ArtifactView> list = artifacts == null ? null : artifacts.stream()
                 .map(a -> new ArtifactView(a.name(), a.size(), a.mediaType(), a.sha256(), base + "/artifacts/" + a.name()))
                 .toList();
         return new JobView(id, type, state, stage, progress, etaSeconds, message, attempt, maxAttempts, priority,
-                cancelRequested, inputCount, params, requirements, metrics, error, createdAt, updatedAt, startedAt,
+                cancelRequested, inputCount, params, null, requirements, metrics, error, createdAt, updatedAt, startedAt,
                 finishedAt, list, new Links(base + "/job", base + "/events", base + "/artifacts", null));
     }
 
