@@ -2,7 +2,7 @@
 // State for scripts and tests is on window.forge3dViewer and on <body data-state>.
 import './viewer.css';
 import { connection, follow, getBytes, getJson, getText, terminal } from './api.js';
-import { findImage, parseCameras, parseImages } from './colmap.js';
+import { findImage, inModelFrame, parseCameras, parseImages } from './colmap.js';
 
 const $ = (id) => document.getElementById(id);
 const status = { state: null, progressSeen: [], splat: 'none', mesh: 'none', error: null };
@@ -116,7 +116,9 @@ async function showSplat(name, href, byName, metrics, background) {
   const wanted = viewParam && viewParam !== 'preview' ? viewParam : previewView;
   const image = cameras && wanted ? findImage(cameras.images, wanted) : cameras ? cameras.images[0] : null;
   if (image && cameras.cams.has(image.camera)) {
-    view.setColmapView(image, cameras.cams.get(image.camera));
+    // cameras/ is in the reconstruction's frame; the splat was moved into the delivered one (upright, cropped)
+    const modelFromScene = metrics && metrics.crop && metrics.crop.modelFromScene;
+    view.setColmapView(inModelFrame(image, modelFromScene), cameras.cams.get(image.camera));
     status.camera = image.name;
   } else {
     view.frameBox();
