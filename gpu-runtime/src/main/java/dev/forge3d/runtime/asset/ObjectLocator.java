@@ -23,8 +23,6 @@ public final class ObjectLocator {
     private static final double MAX_PLANE_TILT_DEG = 35;
     private static final int RANSAC_ROUNDS = 400;
 
-    private static final boolean DEBUG = Boolean.getBoolean("forge3d.debugAssets");
-
     private ObjectLocator() { }
 
     public static ObjectPlacement locate(GaussianModel model, List<Camera> cameras) {
@@ -52,7 +50,6 @@ public final class ObjectLocator {
         }
         double[] focus = cf.point();
         double camDist = cf.medianDistance();
-        if (DEBUG) System.err.printf("focus %s camDist %.4f spread %.4f%n", Arrays.toString(focus), camDist, ev[0] / n);
         double[] camUp = Mat3.norm(upSum) > 0.3 * n ? Mat3.normalized(upSum) : null;
 
         Plane floor = camUp == null ? null : supportPlane(model, focus, camDist, camUp, centres);
@@ -138,8 +135,6 @@ public final class ObjectLocator {
             }
             if (in > bestInliers) { bestInliers = in; bestN = nrm; bestP = p0; }
         }
-        if (DEBUG) System.err.printf("plane: candidates %d, best inliers %d, eps %.5f, normal %s, camUp %s%n", count, bestInliers, eps,
-                bestN == null ? "-" : Arrays.toString(bestN), Arrays.toString(camUp));
         if (bestN == null || bestInliers < Math.max(50, 0.05 * count)) return null;
         // Least-squares refit: centroid and the smallest principal axis of the inliers.
         for (int iter = 0; iter < 2; iter++) {

@@ -21,6 +21,12 @@ public record ObjectPlacement(boolean found, String reason, Similarity uprightFr
                               boolean hasFloor, double floorRms, int floorInliers,
                               double[] searchMin, double[] searchMax, double cameraDistance) {
 
+    /** The same placement in a corrected upright frame. */
+    ObjectPlacement withUpright(Similarity upright) {
+        return new ObjectPlacement(found, reason, upright, upSource, hasFloor, floorRms, floorInliers, searchMin, searchMax,
+                cameraDistance);
+    }
+
     static ObjectPlacement notFound(String reason) {
         return new ObjectPlacement(false, reason, Similarity.identity(), "none", false, 0, 0, null, null, Double.NaN);
     }

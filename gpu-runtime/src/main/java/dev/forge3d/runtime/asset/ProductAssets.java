@@ -85,11 +85,18 @@ public final class ProductAssets {
         TsdfVolume fine;
         double floorCut = Double.NEGATIVE_INFINITY;
         if (placement.found() && placement.hasFloor()) {
-            // Where the support's surface appears in the depth maps, around the object: the plane through the
-            // Gaussians' centres may sit a little below the surface they render.
             double[] floor = floorFromDepth(depth, placement);
-            floorCut = floor[0] + Math.max(2 * floor[1], 3 * placement.floorRms());
-            decisions.put("floorHeight", round(floor[0]));
+            double spread = Double.NaN;
+            if (floor != null) {
+                placement = placement.withUpright(levelled(placement.uprightFromScene(), floor));
+                spread = floor[3];
+                decisions.put("floorTiltDeg", round(Math.toDegrees(Math.atan(Math.hypot(floor[0], floor[1])))));
+                decisions.put("floorShift", round(floor[2]));
+            }
+            // Depth maps scatter around a textured support (single views), the fused surface much less: the cut sits
+            // just above the fused surface, and support left standing above it is cut off by the component filter.
+            floorCut = 3 * placement.floorRms();
+            if (!Double.isNaN(spread)) decisions.put("floorSpread", round(spread));
         }
         if (placement.found()) {
             upright = placement.uprightFromScene();
@@ -212,13 +219,15 @@ public final class ProductAssets {
     }
 
     /**
-     * The support's surface height (upright frame) and its spread: the median and 1.4826 MAD of the heights of the
-     * depth maps' points that lie in a ring around the object (between 0.6 and 1 search radius) near y = 0.
+     * The support's surface as the depth maps show it, in the upright frame: a plane {@code y = a x + b z + c}
+     * fitted (least squares, trimmed twice at 2.5 robust deviations) to the depth maps' points in a ring around
+     * the object (0.6 to 1 search radius) near y = 0. The plane through the Gaussians' centres may sit a little
+     * below or tilted from the surface they render. Returns {a, b, c, residual spread}, or null with too few points.
      */
     static double[] floorFromDepth(List<DepthMaps.DepthMap> depth, ObjectPlacement placement) {
         double rMax = placement.searchMax()[0], rMin = 0.6 * rMax, band = 0.1 * rMax;
         Similarity up = placement.uprightFromScene();
-        java.util.List<Double> ys = new ArrayList<>();
+        List<double[]> pts = new ArrayList<>();
         for (DepthMaps.DepthMap d : depth) {
             var k = d.camera().intrinsics();
             Similarity sceneFromCamera = camToScene(d.camera());
@@ -230,16 +239,58 @@ public final class ProductAssets {
                     double[] pc = {(x + 0.5 - k.cx()) / k.fx() * z, (y + 0.5 - k.cy()) / k.fy() * z, z};
                     double[] p = up.apply(sceneFromCamera.apply(pc));
                     double r = Math.hypot(p[0], p[2]);
-                    if (r >= rMin && r <= rMax && Math.abs(p[1]) <= band) ys.add(p[1]);
+                    if (r >= rMin && r <= rMax && Math.abs(p[1]) <= band) pts.add(p);
                 }
             }
         }
-        if (ys.size() < 50) return new double[] {0, 0};
-        double[] v = ys.stream().mapToDouble(Double::doubleValue).toArray();
-        double med = ObjectLocator.median(v);
-        double[] dev = new double[v.length];
-        for (int i = 0; i < v.length; i++) dev[i] = Math.abs(v[i] - med);
-        return new double[] {med, 1.4826 * ObjectLocator.median(dev)};
+        double[] plane = {0, 0, 0, band};
+        for (int round = 0; round < 3; round++) {
+            double limit = round == 0 ? band : 2.5 * plane[3];
+            double[] ata = new double[9], atb = new double[3];
+            int n = 0;
+            for (double[] p : pts) {
+                double res = p[1] - (plane[0] * p[0] + plane[1] * p[2] + plane[2]);
+                if (Math.abs(res) > limit) continue;
+                double[] row = {p[0], p[2], 1};
+                for (int i = 0; i < 3; i++) {
+                    atb[i] += row[i] * p[1];
+                    for (int j = 0; j < 3; j++) ata[3 * i + j] += row[i] * row[j];
+                }
+                n++;
+            }
+            if (n < 50) return null;
+            double[] abc = Mat3.solve(ata, atb);
+            if (abc == null) return null;
+            double[] dev = new double[n];
+            int m = 0;
+            for (double[] p : pts) {
+                double res = p[1] - (plane[0] * p[0] + plane[1] * p[2] + plane[2]);
+                if (Math.abs(res) > limit) continue;
+                dev[m++] = Math.abs(p[1] - (abc[0] * p[0] + abc[1] * p[2] + abc[2]));
+            }
+            plane = new double[] {abc[0], abc[1], abc[2], Math.max(1e-9, 1.4826 * ObjectLocator.median(dev))};
+        }
+        return plane;
+    }
+
+    /** The upright frame turned and shifted so that the plane {@code y = a x + b z + c} becomes y = 0. */
+    static Similarity levelled(Similarity upright, double[] plane) {
+        double[] n = Mat3.normalized(new double[] {-plane[0], 1, -plane[1]});
+        // rotation taking n to +Y (Rodrigues about n x Y), then the plane's point on the axis (0, c, 0) to the origin
+        double[] axis = Mat3.cross(n, new double[] {0, 1, 0});
+        double sin = Mat3.norm(axis), cos = n[1];
+        double[] r = {1, 0, 0, 0, 1, 0, 0, 0, 1};
+        if (sin > 1e-12) {
+            double[] k = Mat3.scaled(axis, 1 / sin);
+            double t = 1 - cos;
+            r = new double[] {
+                t * k[0] * k[0] + cos, t * k[0] * k[1] - sin * k[2], t * k[0] * k[2] + sin * k[1],
+                t * k[0] * k[1] + sin * k[2], t * k[1] * k[1] + cos, t * k[1] * k[2] - sin * k[0],
+                t * k[0] * k[2] - sin * k[1], t * k[1] * k[2] + sin * k[0], t * k[2] * k[2] + cos};
+        }
+        Similarity rot = new Similarity(1, r, new double[3]);
+        double[] p0 = rot.apply(new double[] {0, plane[2], 0});
+        return new Similarity(1, r, new double[] {-p0[0], -p0[1], -p0[2]}).after(upright);
     }
 
     private static Similarity camToScene(Camera c) {

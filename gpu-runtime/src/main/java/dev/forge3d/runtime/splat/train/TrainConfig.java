@@ -21,9 +21,10 @@ public final class TrainConfig {
     public int initPoints = 100_000;
     public double initHalfExtent = 1.3;
     /**
-     * Without initial points: centre the random cube on the point the cameras converge on, with a half extent of
-     * {@link #INIT_EXTENT_PER_DISTANCE} x their median distance from it, instead of the origin and
-     * {@link #initHalfExtent} (NeRF-synthetic's frame). For posed captures in any frame and unit.
+     * Without initial points: centre the random points on the point the cameras converge on, half of them in a cube
+     * of half extent {@link #INIT_EXTENT_PER_DISTANCE} x the cameras' median distance from it, half in a cube ten
+     * times as large, instead of one cube of {@link #initHalfExtent} around the origin (NeRF-synthetic's frame). For
+     * posed captures in any frame and unit.
      */
     public boolean initAroundCameras;
     /** NeRF-synthetic's ratio: the 1.3 cube half extent over its 4.03 camera distance. */

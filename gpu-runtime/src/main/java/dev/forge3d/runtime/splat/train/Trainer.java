@@ -80,10 +80,15 @@ public final class Trainer implements AutoCloseable {
         if (cfg.initAroundCameras) {
             CameraFocus focus = CameraFocus.of(data.train().stream().map(View::camera).toList());
             if (focus != null && focus.facing() >= 0.8) {
-                GaussianModel m = GaussianInitializer.random(cfg.initPoints,
-                        TrainConfig.INIT_EXTENT_PER_DISTANCE * focus.medianDistance(), rng);
+                // half the points where the cameras look (the object), half over ten times that reach (the
+                // surroundings the photos also show, which would otherwise be fitted by floaters near the object)
+                double core = TrainConfig.INIT_EXTENT_PER_DISTANCE * focus.medianDistance();
+                GaussianModel m = GaussianInitializer.random(cfg.initPoints, core, rng);
                 float[] p = m.positions();
-                for (int i = 0; i < 3 * m.size(); i++) p[i] += (float) focus.point()[i % 3];
+                for (int i = 0; i < 3 * m.size(); i++) {
+                    if (i / 3 >= m.size() / 2) p[i] *= 10;
+                    p[i] += (float) focus.point()[i % 3];
+                }
                 return m;
             }
         }
