@@ -95,7 +95,7 @@ public final class ProductAssets {
             }
             // Depth maps scatter around a textured support (single views), the fused surface much less: the cut sits
             // just above the fused surface, and support left standing above it is cut off by the component filter.
-            floorCut = 3 * placement.floorRms();
+            floorCut = 3 * placement.floorRms() + (Double.isNaN(spread) ? 0 : 0.5 * spread);
             if (!Double.isNaN(spread)) decisions.put("floorSpread", round(spread));
         }
         if (placement.found()) {
@@ -215,7 +215,7 @@ public final class ProductAssets {
         }
         TsdfVolume coarse = fuse(lo, hi, voxel, placement.uprightFromScene(), depth, progress);
         coarse.close(floor);
-        return coarse.keepObject(0.35 * (hi[0] - lo[0]) / 2, 0.2);
+        return coarse.keepObject(0.35 * (hi[0] - lo[0]) / 2, 0.2, 1);
     }
 
     /**

@@ -163,14 +163,29 @@ public final class TsdfVolume {
      * of what was kept, or null when no solid component meets the axis region.
      */
     public double[][] keepObject(double axisRadius, double minShare) {
+        return keepObject(axisRadius, minShare, 0);
+    }
+
+    /**
+     * As {@link #keepObject(double, double)}, but the components are found after eroding the solid by
+     * {@code erosion} voxels (and the kept ones grown back by as much), so that a thin sheet (support left standing
+     * above the cut) no longer joins the object to its surroundings. Used for the coarse box, where the object's
+     * own thin parts only shrink the box by a voxel or two.
+     */
+    public double[][] keepObject(double axisRadius, double minShare, int erosion) {
         int n = tsdf.length;
+        boolean[] solidMask = new boolean[n];
+        for (int idx = 0; idx < n; idx++) solidMask[idx] = solid(idx);
+        boolean[] core = solidMask;
+        for (int e = 0; e < erosion; e++) core = erode(core);
+        final boolean[] coreMask = core;
         int[] label = new int[n];
         Arrays.fill(label, -1);
         int[] queue = new int[n];
         java.util.List<int[]> comps = new java.util.ArrayList<>(); // {size, touchesAxis}
         int sy = nx, sz = nx * ny;
         for (int seed = 0; seed < n; seed++) {
-            if (label[seed] >= 0 || !solid(seed)) continue;
+            if (label[seed] >= 0 || !coreMask[seed]) continue;
             int id = comps.size(), head = 0, tail = 0, size = 0;
             boolean axis = false;
             label[seed] = id;
@@ -183,7 +198,7 @@ public final class TsdfVolume {
                 int[] nb = {i > 0 ? idx - 1 : -1, i < nx - 1 ? idx + 1 : -1, j > 0 ? idx - sy : -1,
                         j < ny - 1 ? idx + sy : -1, k > 0 ? idx - sz : -1, k < nz - 1 ? idx + sz : -1};
                 for (int q : nb) {
-                    if (q >= 0 && label[q] < 0 && solid(q)) { label[q] = id; queue[tail++] = q; }
+                    if (q >= 0 && label[q] < 0 && coreMask[q]) { label[q] = id; queue[tail++] = q; }
                 }
             }
             comps.add(new int[] {size, axis ? 1 : 0});
@@ -195,14 +210,42 @@ public final class TsdfVolume {
         if (best < 0) return null;
         boolean[] keep = new boolean[comps.size()];
         for (int c = 0; c < comps.size(); c++) keep[c] = c == best || comps.get(c)[0] >= minShare * comps.get(best)[0];
+        boolean[] kept = new boolean[n];
+        for (int idx = 0; idx < n; idx++) kept[idx] = label[idx] >= 0 && keep[label[idx]];
+        for (int e = 0; e < erosion; e++) kept = dilateWithin(kept, solidMask);
         double[] lo = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE}, hi = {-Double.MAX_VALUE, -Double.MAX_VALUE, -Double.MAX_VALUE};
         for (int idx = 0; idx < n; idx++) {
-            if (label[idx] < 0) continue;
-            if (!keep[label[idx]]) { tsdf[idx] = 1; continue; }
+            if (!solidMask[idx]) continue;
+            if (!kept[idx]) { tsdf[idx] = 1; continue; }
             double[] p = centre(idx % nx, (idx / nx) % ny, idx / sz);
             for (int a = 0; a < 3; a++) { lo[a] = Math.min(lo[a], p[a]); hi[a] = Math.max(hi[a], p[a]); }
         }
         return new double[][] {lo, hi};
+    }
+
+    private boolean[] erode(boolean[] m) {
+        boolean[] out = new boolean[m.length];
+        int sy = nx, sz = nx * ny;
+        for (int idx = 0; idx < m.length; idx++) {
+            if (!m[idx]) continue;
+            int i = idx % nx, j = (idx / nx) % ny, k = idx / sz;
+            out[idx] = i > 0 && m[idx - 1] && i < nx - 1 && m[idx + 1] && j > 0 && m[idx - sy] && j < ny - 1 && m[idx + sy]
+                    && k > 0 && m[idx - sz] && k < nz - 1 && m[idx + sz];
+        }
+        return out;
+    }
+
+    private boolean[] dilateWithin(boolean[] m, boolean[] limit) {
+        boolean[] out = m.clone();
+        int sy = nx, sz = nx * ny;
+        for (int idx = 0; idx < m.length; idx++) {
+            if (!m[idx]) continue;
+            int i = idx % nx, j = (idx / nx) % ny, k = idx / sz;
+            int[] nb = {i > 0 ? idx - 1 : -1, i < nx - 1 ? idx + 1 : -1, j > 0 ? idx - sy : -1,
+                    j < ny - 1 ? idx + sy : -1, k > 0 ? idx - sz : -1, k < nz - 1 ? idx + sz : -1};
+            for (int q : nb) if (q >= 0 && limit[q]) out[q] = true;
+        }
+        return out;
     }
 
     private boolean solid(int idx) { return weight[idx] > 0 && tsdf[idx] <= 0; }
