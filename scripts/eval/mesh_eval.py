@@ -17,7 +17,9 @@ model; --gt-cameras: the scene's transforms_train.json) when given, else a coars
 rotations of the principal axes with centroid + RMS-radius scale, then ICP with scale (Umeyama per iteration) on
 nearest-neighbour pairs in both directions, each direction trimmed to its closest --trim fraction.
 
-Threshold tau is a fraction of the GT's bounding-box diagonal (from --scene's object.diagonal, else the GT mesh's
+Distances: from each sample to the other surface's triangles (the triangles of its 6 nearest samples, so exact
+unless the closest triangle is further away than them, and never above the point-to-sample distance); for a PLY
+without faces (a point cloud) the distance to its nearest point. Threshold tau is a fraction of the GT's bounding-box diagonal (from --scene's object.diagonal, else the GT mesh's
 vertices). Prints one JSON object on stdout and a one-line summary on stderr.
 """
 import argparse
@@ -264,14 +266,74 @@ def sample_triangles(T, n, seed):
     s = np.sqrt(r1)
     a, b, c = 1 - s, s * (1 - r2), s * r2
     t = T[idx]
-    return a[:, None] * t[:, 0] + b[:, None] * t[:, 1] + c[:, None] * t[:, 2], float(area.sum())
+    return a[:, None] * t[:, 0] + b[:, None] * t[:, 1] + c[:, None] * t[:, 2], float(area.sum()), idx
 
 
 def sample_surface(kind, data, n, seed):
+    """(points, area or None, triangle index per point or None)"""
     if kind == "triangles":
         return sample_triangles(data, n, seed)
     rng = np.random.default_rng(seed)
-    return data[rng.choice(len(data), size=min(n, len(data)), replace=False)], None
+    return data[rng.choice(len(data), size=min(n, len(data)), replace=False)], None, None
+
+
+def closest_on_triangles(p, a, b, c):
+    """Closest points on triangles (a, b, c) to points p, all N x 3 (Ericson, Real-Time Collision Detection 5.1.5)."""
+    ab, ac, ap = b - a, c - a, p - a
+    d1, d2 = (ab * ap).sum(1), (ac * ap).sum(1)
+    bp = p - b
+    d3, d4 = (ab * bp).sum(1), (ac * bp).sum(1)
+    cp = p - c
+    d5, d6 = (ab * cp).sum(1), (ac * cp).sum(1)
+    va = d3 * d6 - d5 * d4
+    vb = d5 * d2 - d1 * d6
+    vc = d1 * d4 - d3 * d2
+    out = np.empty_like(p)
+    done = np.zeros(len(p), bool)
+
+    def put(mask, val):
+        m = mask & ~done
+        out[m] = val[m]
+        done[m] = True
+    with np.errstate(divide="ignore", invalid="ignore"):
+        put((d1 <= 0) & (d2 <= 0), a)
+        put((d3 >= 0) & (d4 <= d3), b)
+        put((d6 >= 0) & (d5 <= d6), c)
+        v = d1 / (d1 - d3)
+        put((vc <= 0) & (d1 >= 0) & (d3 <= 0), a + v[:, None] * ab)
+        w = d2 / (d2 - d6)
+        put((vb <= 0) & (d2 >= 0) & (d6 <= 0), a + w[:, None] * ac)
+        w2 = (d4 - d3) / ((d4 - d3) + (d5 - d6))
+        put((va <= 0) & ((d4 - d3) >= 0) & ((d5 - d6) >= 0), b + w2[:, None] * (c - b))
+        den = 1.0 / (va + vb + vc)
+        v, w = vb * den, vc * den
+        put(np.ones(len(p), bool), a + v[:, None] * ab + w[:, None] * ac)
+    bad = ~np.isfinite(out).all(1)  # degenerate triangles: fall back to the nearest vertex
+    if bad.any():
+        cand = np.stack([a[bad], b[bad], c[bad]], 1)
+        k = ((cand - p[bad][:, None]) ** 2).sum(2).argmin(1)
+        out[bad] = cand[np.arange(bad.sum()), k]
+    return out
+
+
+def surface_distance(query, samples, tri_of_sample, T, k=6, chunk=200000):
+    """Distance from query points to a surface given by its samples; with the triangles (T, and the triangle of each
+    sample) the distance to the triangles of the k nearest samples, exact whenever the closest triangle is among
+    them and never above the nearest-sample distance. Without triangles: the nearest-sample distance."""
+    tree = cKDTree(samples)
+    if T is None:
+        return tree.query(query)[0]
+    out = np.empty(len(query))
+    for s in range(0, len(query), chunk):
+        q = query[s:s + chunk]
+        d0, j = tree.query(q, k=k)
+        best = d0[:, 0].copy()
+        for col in range(k):
+            t = T[tri_of_sample[j[:, col]]]
+            cpt = closest_on_triangles(q, t[:, 0], t[:, 1], t[:, 2])
+            best = np.minimum(best, np.linalg.norm(cpt - q, axis=1))
+        out[s:s + chunk] = best
+    return out
 
 
 def umeyama(src, dst, with_scale=True):
@@ -401,9 +463,10 @@ def write_points_ply(path, P):
         f.write(P.astype("<f4").tobytes())
 
 
-def evaluate(pred_pts, gt_pts, diag, taus):
-    d_pg = cKDTree(gt_pts).query(pred_pts)[0]
-    d_gp = cKDTree(pred_pts).query(gt_pts)[0]
+def evaluate(pred_pts, gt_pts, diag, taus, pred_tris=None, pred_tri_of=None, gt_tris=None, gt_tri_of=None):
+    """Distances from each set of samples to the other surface (to its triangles when given, see surface_distance)."""
+    d_pg = surface_distance(pred_pts, gt_pts, gt_tri_of, gt_tris)
+    d_gp = surface_distance(gt_pts, pred_pts, pred_tri_of, pred_tris)
     res = {}
     for tau in taus:
         th = tau * diag
@@ -449,8 +512,8 @@ def main(argv=None):
     M = np.eye(4)
     if a.transform:
         M = np.linalg.inv(load_matrix(a.transform))
-    pred_pts, pred_area = sample_surface(pkind, pdata, a.samples, a.seed)
-    gt_pts, gt_area = sample_surface(gkind, gdata, a.samples, a.seed + 1)
+    pred_pts, pred_area, pred_tri_of = sample_surface(pkind, pdata, a.samples, a.seed)
+    gt_pts, gt_area, gt_tri_of = sample_surface(gkind, gdata, a.samples, a.seed + 1)
     align = {"mode": a.align}
     if a.align != "none":
         ws = a.align == "similarity"
@@ -476,10 +539,11 @@ def main(argv=None):
         print("alignment (GT from prediction, row-major):\n" + "\n".join(" ".join("%12.6f" % x for x in r) for r in M),
               file=sys.stderr)
     pred_pts = apply(M, pred_pts)
+    pred_tris = apply(M, pdata.reshape(-1, 3)).reshape(-1, 3, 3) if pkind == "triangles" else None
     if a.save_aligned:
         write_points_ply(a.save_aligned, pred_pts)
     taus = [float(x) for x in a.taus.split(",")]
-    res, cd = evaluate(pred_pts, gt_pts, diag, taus)
+    res, cd = evaluate(pred_pts, gt_pts, diag, taus, pred_tris, pred_tri_of, gdata, gt_tri_of)
     out = {"pred": a.pred, "gt": a.gt, "diagonal": diag, "samples": a.samples, "seed": a.seed,
            "predKind": pkind, "predTriangles": int(len(pdata)) if pkind == "triangles" else None,
            "predArea": pred_area, "gtArea": gt_area, "predInfo": pinfo,

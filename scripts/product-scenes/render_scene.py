@@ -560,7 +560,8 @@ def main():
         px = np.array(img.pixels[:], dtype=np.float32).reshape(a.size, a.size, img.channels)[::-1, :, 0]
         bpy.data.images.remove(img)
         write_png_grey(os.path.join(out, "gt", "masks", "v%03d.png" % i), np.where(px >= 0.5, 255, 0).astype(np.uint8))
-    os.remove(tmp)
+    if os.path.exists(tmp):
+        os.remove(tmp)
     mask_s = (time.time() - t0) / max(1, n)
     print("RENDER masks: %.2f s per view" % mask_s, flush=True)
 
