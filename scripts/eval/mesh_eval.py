@@ -424,9 +424,11 @@ def camera_centres_colmap(model_dir):
     import os
     p = os.path.join(model_dir, "images.txt")
     out = {}
-    lines = [l for l in open(p) if l.strip() and not l.startswith("#")]
-    for l in lines[0::2]:
+    # an image line has 10 fields (names without spaces); its 2D-point line after it has 3 per point (never 10)
+    for l in open(p):
         t = l.split()
+        if l.startswith("#") or len(t) != 10:
+            continue
         qw, qx, qy, qz = map(float, t[1:5])
         tv = np.array(list(map(float, t[5:8])))
         R = quat_matrix([qx, qy, qz, qw])

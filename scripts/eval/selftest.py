@@ -66,8 +66,17 @@ def write_ply(path, V, F):
         f.write(rec.tobytes())
 
 
-def write_glb(path, V, F, node_local, parent=None):
-    """V in the mesh's local frame; node_local: dict with 'matrix' (4x4 row-major) or TRS; parent: same for a parent."""
+def png_rgb(rgb, w=4, h=4):
+    """A small solid-colour 8-bit RGB PNG (for a base-colour texture)."""
+    import zlib
+    raw = b"".join(b"\0" + bytes(rgb) * w for _ in range(h))
+    ch = lambda t, d: struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xFFFFFFFF)
+    return b"\x89PNG\r\n\x1a\n" + ch(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) + ch(b"IDAT", zlib.compress(raw)) + ch(b"IEND", b"")
+
+
+def write_glb(path, V, F, node_local, parent=None, texture_rgb=None):
+    """V in the mesh's local frame; node_local: dict with 'matrix' (4x4 row-major) or TRS; parent: same for a parent.
+    texture_rgb: (r, g, b) 0..255 gives the mesh TEXCOORD_0 and a solid base-colour texture of that colour."""
     n = len(V)
     inter = np.zeros((n, 6), "<f4")            # POSITION + a dummy NORMAL interleaved: byteStride 24
     inter[:, :3] = V
@@ -95,8 +104,22 @@ def write_glb(path, V, F, node_local, parent=None):
                           "min": V.min(0).tolist(), "max": V.max(0).tolist()},
                          {"bufferView": 0, "byteOffset": 12, "componentType": 5126, "count": n, "type": "VEC3"},
                          {"bufferView": 1, "componentType": ctype, "count": F.size, "type": "SCALAR"}]}
-    js = pad(json.dumps(doc).encode(), b" ")
     binc = vb + ib
+    if texture_rgb is not None:
+        uv = pad(np.full((n, 2), 0.5, "<f4").tobytes())
+        img = pad(png_rgb(texture_rgb))
+        doc["bufferViews"] += [{"buffer": 0, "byteOffset": len(binc), "byteLength": len(uv)},
+                               {"buffer": 0, "byteOffset": len(binc) + len(uv), "byteLength": len(png_rgb(texture_rgb))}]
+        doc["accessors"].append({"bufferView": 2, "componentType": 5126, "count": n, "type": "VEC2"})
+        doc["meshes"][0]["primitives"][0]["attributes"]["TEXCOORD_0"] = 3
+        doc["meshes"][0]["primitives"][0]["material"] = 0
+        doc["images"] = [{"bufferView": 3, "mimeType": "image/png"}]
+        doc["samplers"] = [{"magFilter": 9728, "minFilter": 9728}]
+        doc["textures"] = [{"source": 0, "sampler": 0}]
+        doc["materials"] = [{"pbrMetallicRoughness": {"baseColorTexture": {"index": 0}, "metallicFactor": 0.0}}]
+        binc = binc + uv + img
+        doc["buffers"][0]["byteLength"] = len(binc)
+    js = pad(json.dumps(doc).encode(), b" ")
     total = 12 + 8 + len(js) + 8 + len(binc)
     with open(path, "wb") as f:
         f.write(struct.pack("<4sII", b"glTF", 2, total))
