@@ -13,7 +13,8 @@
 #      /tmp/bench-product-mesh/<scene>-<mode>-<UTC time>), POLL (seconds, 10), TIMEOUT (seconds, 21600),
 #      SPLAT_EVAL=1 to also render the splat with /work/shared/tools/splat_eval.py on the held-out views (posed only;
 #      slow: ~0.1 ms per Gaussian and view) for the splat's own masked PSNR on the same pixels,
-#      JOB=<id> to skip the submission and judge an existing job.
+#      JOB=<id> to skip the submission and judge an existing job; with NO_DOWNLOAD=1 also no polling or download
+#      (judges what OUT already holds: model.glb, metrics.json, cameras/, scene.ply).
 # Writes OUT/{artifacts...,mesh_eval.json,appearance.json,summary.json} and prints a summary.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -51,7 +52,7 @@ echo "$JOB" > "$OUT/job-id"
 log "job $JOB"
 
 START=$(date +%s); LAST=""
-while :; do
+while [ "${NO_DOWNLOAD:-0}" != 1 ]; do
   J=$(curl -sS -H "$AUTH" "$API/v1/jobs/$JOB")
   STATE=$(echo "$J" | jq -r .state)
   LINE=$(echo "$J" | jq -c '{state, stage, progress, etaSeconds, message}')
@@ -60,14 +61,16 @@ while :; do
   if [ $(( $(date +%s) - START )) -gt "${TIMEOUT:-21600}" ]; then echo "timed out waiting for $JOB" >&2; exit 1; fi
   sleep "${POLL:-10}"
 done
-echo "$J" > "$OUT/job.json"
 WALL=$(( $(date +%s) - START ))
+if [ "${NO_DOWNLOAD:-0}" = 1 ]; then STATE=SUCCEEDED; else echo "$J" > "$OUT/job.json"; fi
 [ "$STATE" = SUCCEEDED ] || { echo "job $JOB $STATE: $(echo "$J" | jq -c '.error // .message')" >&2; exit 1; }
 
-for a in $(curl -sS -H "$AUTH" "$API/v1/jobs/$JOB/artifacts" | jq -r '.items[].name'); do
-  mkdir -p "$OUT/$(dirname "$a")"
-  curl -sS -f -H "$AUTH" -o "$OUT/$a" "$API/v1/jobs/$JOB/artifacts/$a"
-done
+if [ "${NO_DOWNLOAD:-0}" != 1 ]; then
+  for a in $(curl -sS -H "$AUTH" "$API/v1/jobs/$JOB/artifacts" | jq -r '.items[].name'); do
+    mkdir -p "$OUT/$(dirname "$a")"
+    curl -sS -f -H "$AUTH" -o "$OUT/$a" "$API/v1/jobs/$JOB/artifacts/$a"
+  done
+fi
 log "artifacts: $(cd "$OUT" && find . -type f ! -name 'upload-*' ! -name job.json ! -name job-id | sed 's|^\./||' | sort | tr '\n' ' ')"
 
 GEOM="" APP="" TRANSFORM=()
@@ -105,13 +108,20 @@ else
   APP="$OUT/appearance.json"
 fi
 
-python3 - "$OUT" "$JOB" "$MODE" "$NAME" "$WALL" "$GEOM" "$APP" <<'PY'
+HERE="$HERE" SCENE="$SCENE" python3 - "$OUT" "$JOB" "$MODE" "$NAME" "$WALL" "$GEOM" "$APP" <<'PY'
 import json, os, sys
 out, job, mode, name, wall, geom, app = sys.argv[1:8]
 m = json.load(open(os.path.join(out, "metrics.json"))) if os.path.exists(os.path.join(out, "metrics.json")) else {}
 s = {"scene": name, "mode": mode, "job": job, "wallSeconds": int(wall),
      "job_psnr": m.get("psnr"), "job_ssim": m.get("ssim"), "imagesRegistered": m.get("imagesRegistered"),
      "gaussians": m.get("gaussians"), "modelGlb": os.path.exists(os.path.join(out, "model.glb"))}
+sys.path.insert(0, os.path.join(os.environ["HERE"], "eval"))
+import mesh_eval, numpy as np
+if mode == "posed" and os.path.exists(os.path.join(out, "cameras", "images.txt")):
+    # the job's cameras must be the uploaded ones: the job's scene frame is then the GT frame
+    a = mesh_eval.camera_centres_colmap(os.path.join(out, "cameras"))
+    b = mesh_eval.camera_centres_transforms(os.path.join(os.environ["SCENE"], "transforms_train.json"))
+    s["cameraCentreMaxErrorPosed"] = max(float(np.linalg.norm(a[k] - b[k])) for k in a if k in b)
 if geom:
     g = json.load(open(geom))
     s["geometry"] = {k: g["thresholds"][k] for k in g["thresholds"]}

@@ -525,9 +525,11 @@ def main(argv=None):
             if len(names) < 3:
                 raise SystemExit("fewer than 3 cameras in common between %s and %s" % (a.pred_cameras, a.gt_cameras))
             # the cameras are in the job's scene frame: scene(job) -> GT, composed after the model -> scene(job) step
-            s, R, t = umeyama(np.array([pc[n] for n in names]), np.array([gc[n] for n in names]), ws)
+            A, B = np.array([pc[n] for n in names]), np.array([gc[n] for n in names])
+            s, R, t = umeyama(A, B, ws)
             M0 = sim_matrix(s, R, t) @ M
             align["init"] = "cameras (%d in common)" % len(names)
+            align["cameraCentreRmsAfterInit"] = float(np.sqrt(((apply(sim_matrix(s, R, t), A) - B) ** 2).sum(1).mean()))
         else:
             M0 = coarse_similarity(apply(M, pred_pts), gt_pts, ws) @ M
             align["init"] = "principal axes, 24 rotations, short ICP each"
