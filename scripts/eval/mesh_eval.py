@@ -17,6 +17,9 @@ model; --gt-cameras: the scene's transforms_train.json) when given, else a coars
 rotations of the principal axes with centroid + RMS-radius scale, then ICP with scale (Umeyama per iteration) on
 nearest-neighbour pairs in both directions, each direction trimmed to its closest --trim fraction.
 
+Precision is measured against the closed GT surface (--gt-closed, default scene.json's object.closedMesh: the
+product with the faces that lie on the table) and recall against GT (the visible surface, those faces removed): a
+predicted point on the product's hidden bottom is on the true surface, but nobody can be asked to recover it.
 Distances: from each sample to the other surface's triangles (the triangles of its 6 nearest samples, so exact
 unless the closest triangle is further away than them, and never above the point-to-sample distance); for a PLY
 without faces (a point cloud) the distance to its nearest point. Threshold tau is a fraction of the GT's bounding-box diagonal (from --scene's object.diagonal, else the GT mesh's
@@ -26,6 +29,7 @@ import argparse
 import base64
 import json
 import math
+import os
 import struct
 import sys
 import time
@@ -70,7 +74,6 @@ def read_glb(path):
         elif uri.startswith("data:"):
             buffers.append(base64.b64decode(uri.split(",", 1)[1]))
         else:
-            import os
             buffers.append(open(os.path.join(os.path.dirname(path), uri), "rb").read())
     return doc, buffers
 
@@ -465,9 +468,13 @@ def write_points_ply(path, P):
         f.write(P.astype("<f4").tobytes())
 
 
-def evaluate(pred_pts, gt_pts, diag, taus, pred_tris=None, pred_tri_of=None, gt_tris=None, gt_tri_of=None):
-    """Distances from each set of samples to the other surface (to its triangles when given, see surface_distance)."""
-    d_pg = surface_distance(pred_pts, gt_pts, gt_tri_of, gt_tris)
+def evaluate(pred_pts, gt_pts, diag, taus, pred_tris=None, pred_tri_of=None, gt_tris=None, gt_tri_of=None, closed=None):
+    """Distances from each set of samples to the other surface (to its triangles when given, see surface_distance).
+    closed: (samples, triangle of each sample, triangles) of the closed GT, for the prediction-to-GT direction."""
+    if closed is not None:
+        d_pg = surface_distance(pred_pts, closed[0], closed[1], closed[2])
+    else:
+        d_pg = surface_distance(pred_pts, gt_pts, gt_tri_of, gt_tris)
     d_gp = surface_distance(gt_pts, pred_pts, pred_tri_of, pred_tris)
     res = {}
     for tau in taus:
@@ -493,6 +500,8 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--taus", default="0.005,0.01,0.02")
     ap.add_argument("--trim", type=float, default=0.9)
+    ap.add_argument("--gt-closed", help="closed GT surface for the precision direction (default: scene.json's "
+                    "object.closedMesh when --scene is given; 'none' to use GT for both)")
     ap.add_argument("--save-aligned", help="write the aligned predicted samples as a PLY point cloud")
     a = ap.parse_args(argv)
     t0 = time.time()
@@ -547,11 +556,21 @@ def main(argv=None):
     if a.save_aligned:
         write_points_ply(a.save_aligned, pred_pts)
     taus = [float(x) for x in a.taus.split(",")]
-    res, cd = evaluate(pred_pts, gt_pts, diag, taus, pred_tris, pred_tri_of, gdata, gt_tri_of)
+    closed, closed_path = None, a.gt_closed
+    if closed_path is None and a.scene:
+        c = json.load(open(a.scene))["object"].get("closedMesh")
+        cand = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(a.scene))), c) if c else None
+        closed_path = cand if cand and os.path.exists(cand) else None
+    if closed_path and closed_path != "none":
+        ck, cdata = load_surface(closed_path)
+        cpts, _, ctri = sample_surface(ck, cdata, a.samples, a.seed + 3)
+        closed = (cpts, ctri, cdata)
+    res, cd = evaluate(pred_pts, gt_pts, diag, taus, pred_tris, pred_tri_of, gdata, gt_tri_of, closed)
     out = {"pred": a.pred, "gt": a.gt, "diagonal": diag, "samples": a.samples, "seed": a.seed,
            "predKind": pkind, "predTriangles": int(len(pdata)) if pkind == "triangles" else None,
            "predArea": pred_area, "gtArea": gt_area, "predInfo": pinfo,
-           "transform": a.transform, "alignment": align, "thresholds": res, **cd, "seconds": round(time.time() - t0, 2)}
+           "transform": a.transform, "alignment": align,
+           "precisionAgainst": closed_path if closed is not None else a.gt, "thresholds": res, **cd, "seconds": round(time.time() - t0, 2)}
     json.dump(out, sys.stdout, indent=1)
     print()
     k = "%g%%" % 1
