@@ -205,6 +205,37 @@ def main():
     case("similarity + --align similarity: F@1% >= 0.99, scale 1/2.3", [p, gt, "--align", "similarity"],
          lambda o, f: f["fscore"] >= 0.99 and abs(o["alignment"]["scale"] * 2.3 - 1) < 0.01)
 
+    # 4b. the same with the camera-centre start: the scene's true cameras moved by the same similarity, as a COLMAP
+    #     model (only when the GT is a rendered scene's gt/object.ply with gt/colmap beside it)
+    gtdir = os.path.dirname(os.path.abspath(gt))
+    colmap = os.path.join(gtdir, "colmap", "images.txt")
+    tfile = os.path.join(os.path.dirname(gtdir), "transforms_train.json")
+    if os.path.exists(colmap) and os.path.exists(tfile):
+        sys.path.insert(0, HERE)
+        import mesh_eval
+        cams = os.path.join(tmp, "cams")
+        os.makedirs(cams)
+        with open(os.path.join(cams, "images.txt"), "w") as f:
+            for l in open(colmap):
+                t = l.split()
+                if l.startswith("#") or len(t) != 10:
+                    continue
+                qw, qx, qy, qz = map(float, t[1:5])
+                Rwc = mesh_eval.quat_matrix([qx, qy, qz, qw])
+                C = -Rwc.T @ np.array(list(map(float, t[5:8])))
+                C2 = S[:3, :3] @ C + S[:3, 3]
+                R2 = Rwc @ R.T
+                tr = np.trace(R2)
+                w = math.sqrt(max(0, 1 + tr)) / 2
+                x = math.copysign(math.sqrt(max(0, 1 + R2[0, 0] - R2[1, 1] - R2[2, 2])) / 2, R2[2, 1] - R2[1, 2])
+                y = math.copysign(math.sqrt(max(0, 1 - R2[0, 0] + R2[1, 1] - R2[2, 2])) / 2, R2[0, 2] - R2[2, 0])
+                z = math.copysign(math.sqrt(max(0, 1 - R2[0, 0] - R2[1, 1] + R2[2, 2])) / 2, R2[1, 0] - R2[0, 1])
+                tv = -R2 @ C2
+                f.write("%s %.15g %.15g %.15g %.15g %.15g %.15g %.15g 1 %s\n\n" % (t[0], w, x, y, z, tv[0], tv[1], tv[2], t[9]))
+        case("similarity + --align similarity from camera centres: F >= 0.99", [p, gt, "--align", "similarity",
+             "--pred-cameras", cams, "--gt-cameras", tfile],
+             lambda o, f: f["fscore"] >= 0.99 and o["alignment"]["cameraCentreRmsAfterInit"] < 1e-4 * diag)
+
     # 5. a partial prediction: the upper 30 % of the surface missing -> recall drops, precision stays
     zc = V[:, 2].min() + 0.7 * (V[:, 2].max() - V[:, 2].min())
     keep = V[F][:, :, 2].max(1) < zc
