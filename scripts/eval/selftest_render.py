@@ -17,9 +17,12 @@ M = selftest.sim(1.0, selftest.rot(0, -90), [0.02, -0.8, 0.01])  # scene (+Z up)
 glb = os.path.join(tmp, "model.glb")
 selftest.write_glb(glb, V @ M[:3, :3].T + M[:3, 3], F, {"translation": [0, 0, 0]}, texture_rgb=(200, 100, 50))
 json.dump({"crop": {"modelFromScene": M.tolist()}}, open(os.path.join(tmp, "metrics.json"), "w"))
+# Blender's embedded Python must not pick up another interpreter's prefix (e.g. pyenv puts its versions/*/bin first
+# on PATH for its children): give it PATH without pyenv folders
+env = dict(os.environ, PATH=":".join(p for p in os.environ.get("PATH", "").split(":") if ".pyenv" not in p))
 r = subprocess.run(["blender", "-b", "--factory-startup", "-P", os.path.join(HERE, "render_glb.py"), "--", "--glb", glb,
                     "--scene-dir", scene, "--transform", os.path.join(tmp, "metrics.json"), "--out", os.path.join(tmp, "r")],
-                   capture_output=True, text=True)
+                   capture_output=True, text=True, env=env)
 if "RENDERED" not in r.stdout:
     print(r.stdout[-3000:], r.stderr[-3000:]); print("FAIL  render_glb.py did not render"); sys.exit(1)
 out = json.loads(subprocess.run([sys.executable, os.path.join(HERE, "mesh_appearance.py"), "--scene-dir", scene,
