@@ -93,7 +93,8 @@ else
   GEOM="$OUT/mesh_eval.json"
   SIM=()
   [ "$MODE" = photos ] && SIM=(--similarity "$OUT/mesh_eval.json")
-  blender -b --factory-startup -P "$HERE/eval/render_glb.py" -- --glb "$OUT/model.glb" --scene-dir "$SCENE" \
+  # (PATH without pyenv folders: Blender's embedded Python must not take another interpreter's prefix)
+  PATH="$(echo "$PATH" | tr ':' '\n' | grep -v '\.pyenv' | paste -sd:)" blender -b --factory-startup -P "$HERE/eval/render_glb.py" -- --glb "$OUT/model.glb" --scene-dir "$SCENE" \
       "${TRANSFORM[@]}" "${SIM[@]}" --out "$OUT/mesh-renders" > "$OUT/render_glb.log" 2>&1 \
       || { echo "render_glb failed, see $OUT/render_glb.log" >&2; exit 1; }
   SPLAT=()
