@@ -64,6 +64,9 @@ def read_glb(path):
         off += 8 + clen
     if doc is None:
         raise ValueError(path + ": no JSON chunk")
+    unknown = set(doc.get("extensionsRequired", [])) - {"KHR_mesh_quantization", "KHR_materials_unlit", "KHR_texture_transform"}
+    if unknown:  # e.g. Draco or meshopt compression: the geometry is not in plain accessors
+        raise ValueError("%s: requires glTF extensions this reader does not decode: %s" % (path, ", ".join(sorted(unknown))))
     buffers = []
     for i, b in enumerate(doc.get("buffers", [])):
         uri = b.get("uri")

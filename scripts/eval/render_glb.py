@@ -66,21 +66,30 @@ def unlit(mat):
         mat.use_nodes = True
     nt = mat.node_tree
     out = next((n for n in nt.nodes if n.type == "OUTPUT_MATERIAL"), None) or nt.nodes.new("ShaderNodeOutputMaterial")
-    bsdf = next((n for n in nt.nodes if n.type == "BSDF_PRINCIPLED"), None)
+    # where the base colour comes from: a Principled BSDF's Base Color (glTF PBR), else the Color of an Emission
+    # or Background node (the importer's KHR_materials_unlit set-up), else a flagged grey
+    src, how = None, "none: grey 0.8"
+    for typ, sock, label in (("BSDF_PRINCIPLED", "Base Color", "Principled Base Color"), ("EMISSION", "Color", "Emission Color"),
+                             ("BACKGROUND", "Color", "Background Color")):
+        n = next((n for n in nt.nodes if n.type == typ), None)
+        if n is not None:
+            src, how = n.inputs[sock], label
+            break
     em = nt.nodes.new("ShaderNodeEmission")
     em.inputs["Strength"].default_value = 1.0
-    if bsdf is not None:
-        src = bsdf.inputs["Base Color"]
-        if src.is_linked:
-            nt.links.new(src.links[0].from_socket, em.inputs["Color"])
-        else:
-            em.inputs["Color"].default_value = src.default_value
+    if src is not None and src.is_linked:
+        nt.links.new(src.links[0].from_socket, em.inputs["Color"])
+        how += " (linked: %s)" % src.links[0].from_node.type
+    elif src is not None:
+        em.inputs["Color"].default_value = src.default_value
+        how += " (constant)"
     else:
         em.inputs["Color"].default_value = (0.8, 0.8, 0.8, 1)
     for l in list(out.inputs["Surface"].links):
         nt.links.remove(l)
     nt.links.new(em.outputs[0], out.inputs["Surface"])
     mat.blend_method = "OPAQUE"
+    return how
 
 
 def main():
@@ -110,13 +119,14 @@ def main():
         if o.type not in ("MESH", "EMPTY"):
             o.hide_render = True
     mats = {m for o in meshes for m in o.data.materials if m is not None}
-    for m in mats:
-        unlit(m)
+    sources = {m.name: unlit(m) for m in mats}
     for o in meshes:
         if not o.data.materials:
             m = bpy.data.materials.new("grey")
             o.data.materials.append(m)
-            unlit(m)
+            sources[m.name] = "no material: " + unlit(m)
+    for k, v in sources.items():
+        print("MATERIAL %s: colour from %s" % (k, v), flush=True)
 
     info = json.load(open(os.path.join(a.scene_dir, "gt", "scene.json")))
     tf = json.load(open(os.path.join(a.scene_dir, "transforms_train.json" if a.all_views else "transforms_test.json")))
@@ -166,7 +176,7 @@ def main():
     json.dump({"glb": os.path.abspath(a.glb), "sceneDir": os.path.abspath(a.scene_dir), "transform": a.transform,
                "similarity": a.similarity, "views": views, "samples": a.samples, "blender": bpy.app.version_string,
                "secondsPerView": round((time.time() - t0) / max(1, len(views)), 3),
-               "sceneFromGltf": [list(row) for row in T]}, open(os.path.join(a.out, "render.json"), "w"), indent=1)
+               "sceneFromGltf": [list(row) for row in T], "colourSources": sources}, open(os.path.join(a.out, "render.json"), "w"), indent=1)
     print("RENDERED %d views of %s into %s" % (len(views), a.glb, a.out), flush=True)
 
 
