@@ -10,8 +10,8 @@ Pixel filter and samples match the photos (Blackman-Harris 1.5 px, 16 samples).
 
 Frames: Blender's importer maps glTF (+Y up) to Blender (+Z up) by (x, y, z) -> (x, -z, y). The mesh is put back
 into the scene frame with inverse(modelFromScene) (a 4x4 row-major matrix in glTF coordinates, as
-mesh_eval.py --transform reads it), then optionally a 4x4 similarity (gtFromPred, e.g. from mesh_eval.py
---align similarity on a photos-only job). Cameras: transforms_test.json of the scene (camera-to-world, Blender
+mesh_eval.py --transform reads it); or, with --similarity, by mesh_eval.py's alignment.gtFromPred (GT from the GLB's
+own coordinates: it already contains the inverse modelFromScene, so --transform is then not used). Cameras: transforms_test.json of the scene (camera-to-world, Blender
 camera convention), so no conversion is needed for them.
 
 Writes DIR/vNNN.png (RGBA, straight alpha: alpha = mesh coverage) per held-out view and DIR/render.json.
@@ -38,7 +38,8 @@ def parse():
     ap.add_argument("--glb", required=True)
     ap.add_argument("--scene-dir", required=True)
     ap.add_argument("--transform")
-    ap.add_argument("--similarity", help="JSON: a 4x4 row-major matrix, or mesh_eval.py's output (alignment.gtFromPred)")
+    ap.add_argument("--similarity", help="JSON: a 4x4 row-major matrix GT-from-GLB, or mesh_eval.py's output "
+                    "(alignment.gtFromPred); replaces --transform")
     ap.add_argument("--out", required=True)
     ap.add_argument("--samples", type=int, default=16)
     ap.add_argument("--threads", type=int, default=2)
@@ -110,8 +111,8 @@ def main():
         T = matrix_from(a.transform, ["crop.modelFromScene", "modelFromScene", "matrix"]).inverted() @ Cinv
     else:
         T = Cinv  # no transform: the GLB's coordinates are taken as scene coordinates
-    if a.similarity:
-        T = matrix_from(a.similarity, ["alignment.gtFromPred", "gtFromPred", "matrix"]) @ T
+    if a.similarity:  # mesh_eval.py's gtFromPred maps the GLB's own coordinates to the GT (modelFromScene included)
+        T = matrix_from(a.similarity, ["alignment.gtFromPred", "gtFromPred", "matrix"]) @ Cinv
     bpy.context.view_layer.update()
     for o in meshes:
         o.matrix_world = T @ o.matrix_world
