@@ -302,13 +302,14 @@ def table_material(rng, style):
         link(nt, tc.outputs["Object"], wave.inputs["Vector"])
         c1, c2 = (0.30, 0.14, 0.05), (0.10, 0.04, 0.015)
         col = mix(nt, wave.outputs["Fac"], c1, c2)
-    else:  # tiles
-        br = node(nt, "ShaderNodeTexBrick", Scale=rng.uniform(4, 6))
-        br.inputs["Color1"].default_value = rand_colour(rng, val=(0.4, 0.7)) + (1,)
-        br.inputs["Color2"].default_value = rand_colour(rng, val=(0.2, 0.5)) + (1,)
-        br.inputs["Mortar"].default_value = (0.8, 0.8, 0.75, 1)
-        link(nt, tc.outputs["Object"], br.inputs["Vector"])
-        col = br.outputs["Color"]
+    else:  # mosaic: irregular cells of random colour at two sizes (a regular tile grid defeated SfM: tune-vase-tiles)
+        base = rand_colour(rng, val=(0.3, 0.6))
+        v1 = node(nt, "ShaderNodeTexVoronoi", Scale=rng.uniform(7, 10))
+        link(nt, tc.outputs["Object"], v1.inputs["Vector"])
+        v2 = node(nt, "ShaderNodeTexVoronoi", Scale=rng.uniform(25, 35))
+        link(nt, tc.outputs["Object"], v2.inputs["Vector"])
+        col = mix(nt, 0.55, base, v1.outputs["Color"])
+        col = mix(nt, 0.3, col, v2.outputs["Color"])
     fine = node(nt, "ShaderNodeTexNoise", Scale=rng.uniform(60, 90), Detail=4.0)
     link(nt, tc.outputs["Object"], fine.inputs["Vector"])
     col = mix(nt, 0.45, col, contrast(nt, fine.outputs["Fac"], 0.3, 0.7), "OVERLAY")
@@ -447,7 +448,7 @@ def main():
     prod.pass_index = 1
 
     # --- table, room, lights
-    style = "wood" if a.seed % 2 == 1 else "tiles"
+    style = "wood" if a.seed % 2 == 1 else "mosaic"
     tmat = table_material(rng, style)
     box_obj("table_top", (2.4, 1.8, 0.04), (0, 0, TABLE_HEIGHT - 0.02), tmat)
     for sx in (-1, 1):
