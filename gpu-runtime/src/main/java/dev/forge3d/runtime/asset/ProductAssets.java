@@ -53,6 +53,10 @@ public final class ProductAssets {
         public Options withCrop(Crop c) {
             return new Options(c, maxTriangles, resolution, keepScale, heightMeters, depthMaxSide, textureSize);
         }
+
+        public Options withTextureSize(int size) {
+            return new Options(crop, maxTriangles, resolution, keepScale, heightMeters, depthMaxSide, size);
+        }
     }
 
     /**

@@ -130,7 +130,9 @@ public final class ExportStage implements Stage {
         boolean needAssets = formats.contains("glb") || options.crop() == ProductAssets.Crop.AUTO;
         if (needAssets) {
             long t0 = System.nanoTime();
-            ProductAssets.Result assets = buildAssets(ctx, options.assetOptions(scene.posesSupplied()), trained, raster);
+            ProductAssets.Options asked = options.assetOptions(scene.posesSupplied());
+            if (!formats.contains("glb")) asked = asked.withTextureSize(0); // only the crop is needed: no texture to bake
+            ProductAssets.Result assets = buildAssets(ctx, asked, trained, raster);
             if (assets == null) {
                 ctx.metrics().put("meshSeconds", SfmStage.round((System.nanoTime() - t0) / 1e9, 2));
                 return writeSplats(ctx, formats, gaussians, modelFromScene);
