@@ -29,16 +29,18 @@ public final class PhotoColours {
     public static float[] sample(float[] points, float[] normals, List<Source> sources, double tolerance, float[] fallback) {
         int n = points.length / 3;
         float[] out = new float[3 * n];
+        double[][] centres = sources.stream().map(s -> s.camera().pose().centre()).toArray(double[][]::new);
         IntStream.range(0, n).parallel().forEach(v -> {
             double px = points[3 * v], py = points[3 * v + 1], pz = points[3 * v + 2];
             double sum = 0, r = 0, g = 0, b = 0;
-            for (Source s : sources) {
+            for (int si = 0; si < sources.size(); si++) {
+                Source s = sources.get(si);
                 double[] rt = s.camera().pose().r(), tt = s.camera().pose().t();
                 double x = rt[0] * px + rt[1] * py + rt[2] * pz + tt[0];
                 double y = rt[3] * px + rt[4] * py + rt[5] * pz + tt[1];
                 double z = rt[6] * px + rt[7] * py + rt[8] * pz + tt[2];
                 if (z <= 1e-9) continue;
-                double[] c = s.camera().pose().centre();
+                double[] c = centres[si];
                 double vx = c[0] - px, vy = c[1] - py, vz = c[2] - pz, len = Math.sqrt(vx * vx + vy * vy + vz * vz);
                 double cos = (vx * normals[3 * v] + vy * normals[3 * v + 1] + vz * normals[3 * v + 2]) / len;
                 if (cos < 0.15) continue;

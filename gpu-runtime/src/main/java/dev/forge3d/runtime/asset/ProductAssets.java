@@ -110,6 +110,12 @@ public final class ProductAssets {
                 placement = ObjectPlacement.notFound("no solid object where the cameras look (the depth maps show "
                         + "nothing standing " + (placement.hasFloor() ? "on the support plane" : "there") + ")");
                 floorCut = Double.NEGATIVE_INFINITY;
+            } else if (reachesEdge(box, placement)) {
+                // What stands there runs into the searched region's walls: the support or the background is joined
+                // to it, or the object is larger than the region. Cutting here would deliver a wrong object.
+                placement = ObjectPlacement.notFound("the object could not be separated from its surroundings (what "
+                        + "stands where the cameras look reaches the edge of the region searched around it)");
+                floorCut = Double.NEGATIVE_INFINITY;
             }
         }
         if (placement.found()) {
@@ -220,6 +226,15 @@ public final class ProductAssets {
         TsdfVolume coarse = fuse(lo, hi, voxel, placement.uprightFromScene(), depth, progress);
         coarse.close(floor);
         return coarse.keepObject(0.35 * (hi[0] - lo[0]) / 2, 0.2, 1);
+    }
+
+    /** Whether the coarse object box touches the searched region's sides or top (within 2 % of its size). */
+    static boolean reachesEdge(double[][] box, ObjectPlacement placement) {
+        double[] lo = placement.searchMin(), hi = placement.searchMax();
+        double margin = 0.02 * Math.max(hi[0] - lo[0], hi[1] - lo[1]);
+        return box[0][0] <= lo[0] + margin || box[1][0] >= hi[0] - margin || box[0][2] <= lo[2] + margin
+                || box[1][2] >= hi[2] - margin || box[1][1] >= hi[1] - margin
+                || !placement.hasFloor() && box[0][1] <= lo[1] + margin;
     }
 
     /**

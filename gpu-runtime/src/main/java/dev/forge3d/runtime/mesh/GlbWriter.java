@@ -5,7 +5,6 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -27,9 +26,7 @@ public final class GlbWriter {
     private GlbWriter() { }
 
     public static void write(TriangleMesh mesh, Path file) throws IOException {
-        try (OutputStream out = Files.newOutputStream(file)) {
-            out.write(toBytes(mesh));
-        }
+        Files.write(file, toBytes(mesh));
     }
 
     public static byte[] toBytes(TriangleMesh mesh) {
@@ -46,14 +43,7 @@ public final class GlbWriter {
 
         ObjectMapper json = new ObjectMapper();
         ObjectNode root = json.createObjectNode();
-        root.putObject("asset").put("version", "2.0").put("generator", "forge3d");
-        root.put("scene", 0);
-        root.putArray("scenes").addObject().putArray("nodes").add(0);
-        root.putArray("nodes").addObject().put("mesh", 0).put("name", "forge3d-mesh");
-        ObjectNode material = root.putArray("materials").addObject();
-        material.put("name", "vertex-colour");
-        material.putObject("pbrMetallicRoughness").put("metallicFactor", 0.0).put("roughnessFactor", 1.0);
-        material.put("doubleSided", false);
+        ObjectNode material = sceneWithMatteMaterial(root, "vertex-colour");
 
         ObjectNode attributes = json.createObjectNode();
         ArrayNode views = root.putArray("bufferViews");
@@ -77,9 +67,7 @@ public final class GlbWriter {
     }
 
     public static void write(TexturedMesh mesh, Path file) throws IOException {
-        try (OutputStream out = Files.newOutputStream(file)) {
-            out.write(toBytes(mesh));
-        }
+        Files.write(file, toBytes(mesh));
     }
 
     /**
@@ -101,15 +89,8 @@ public final class GlbWriter {
 
         ObjectMapper json = new ObjectMapper();
         ObjectNode root = json.createObjectNode();
-        root.putObject("asset").put("version", "2.0").put("generator", "forge3d");
-        root.put("scene", 0);
-        root.putArray("scenes").addObject().putArray("nodes").add(0);
-        root.putArray("nodes").addObject().put("mesh", 0).put("name", "forge3d-mesh");
-        ObjectNode material = root.putArray("materials").addObject();
-        material.put("name", "baked-texture");
-        ObjectNode pbr = material.putObject("pbrMetallicRoughness").put("metallicFactor", 0.0).put("roughnessFactor", 1.0);
-        pbr.putObject("baseColorTexture").put("index", 0);
-        material.put("doubleSided", false);
+        ObjectNode material = sceneWithMatteMaterial(root, "baked-texture");
+        ((ObjectNode) material.get("pbrMetallicRoughness")).putObject("baseColorTexture").put("index", 0);
         root.putArray("samplers").addObject().put("magFilter", 9729).put("minFilter", 9987).put("wrapS", 33071).put("wrapT", 33071);
         root.putArray("textures").addObject().put("sampler", 0).put("source", 0);
 
@@ -131,6 +112,19 @@ public final class GlbWriter {
         primitive.put("indices", indexAccessor).put("material", 0).put("mode", 4);
         root.putArray("buffers").addObject().put("byteLength", bin.capacity());
         return container(json.writeValueAsString(root), bin.array());
+    }
+
+    /** The asset header, one scene with one node of mesh 0, and material 0 (matte, one-sided), which it returns. */
+    private static ObjectNode sceneWithMatteMaterial(ObjectNode root, String materialName) {
+        root.putObject("asset").put("version", "2.0").put("generator", "forge3d");
+        root.put("scene", 0);
+        root.putArray("scenes").addObject().putArray("nodes").add(0);
+        root.putArray("nodes").addObject().put("mesh", 0).put("name", "forge3d-mesh");
+        ObjectNode material = root.putArray("materials").addObject();
+        material.put("name", materialName);
+        material.putObject("pbrMetallicRoughness").put("metallicFactor", 0.0).put("roughnessFactor", 1.0);
+        material.put("doubleSided", false);
+        return material;
     }
 
     private static byte[] container(String jsonText, byte[] binary) {

@@ -151,6 +151,15 @@ class ProductAssetsTest {
     }
 
     @Test
+    void anObjectReachingTheSearchedRegionsEdgeIsNotCutOut() {
+        ObjectPlacement p = new ObjectPlacement(true, null, Similarity.identity(), "support-plane", true, 0.001, 500,
+                new double[] {-1, 0, -1}, new double[] {1, 2, 1}, 3);
+        assertThat(ProductAssets.reachesEdge(new double[][] {{-0.3, 0, -0.3}, {0.3, 0.6, 0.3}}, p)).isFalse();
+        assertThat(ProductAssets.reachesEdge(new double[][] {{-1, 0, -0.3}, {0.3, 0.6, 0.3}}, p)).isTrue(); // a table sheet
+        assertThat(ProductAssets.reachesEdge(new double[][] {{-0.3, 0, -0.3}, {0.3, 1.99, 0.3}}, p)).isTrue(); // cut at the top
+    }
+
+    @Test
     void camerasThatLookOneWayFindNoObject() {
         List<Camera> facade = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
