@@ -32,16 +32,6 @@ public class JobEventController {
     @GetMapping(path = "/v1/jobs/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter events(TenantId tenant, @PathVariable String id) {
         // A slot of the tenant's open-stream quota, given back whenever the stream ends.
-        Runnable release = slots.acquire(tenant.value());
-        try {
-            SseEmitter emitter = streams.open(jobs.get(tenant, ArtifactController.parseJobId(id)));
-            emitter.onCompletion(release);
-            emitter.onTimeout(release);
-            emitter.onError(e -> release.run());
-            return emitter;
-        } catch (RuntimeException e) {
-            release.run();
-            throw e;
-        }
+        return slots.open(tenant.value(), () -> streams.open(jobs.get(tenant, ArtifactController.parseJobId(id))));
     }
 }

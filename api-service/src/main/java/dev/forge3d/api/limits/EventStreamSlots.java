@@ -4,7 +4,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * Open event streams per tenant, counted on this replica only (a stream lives on one replica; N replicas allow up
@@ -42,6 +44,24 @@ public class EventStreamSlots {
         return () -> {
             if (released.compareAndSet(false, true)) open.computeIfPresent(tenant, (k, n) -> n <= 1 ? null : n - 1);
         };
+    }
+
+    /**
+     * Opens a stream in one of the tenant's slots: the slot is given back when the stream completes, times out or
+     * fails, or at once if opening it throws.
+     */
+    public SseEmitter open(UUID tenant, Supplier<SseEmitter> opener) {
+        Runnable release = acquire(tenant);
+        try {
+            SseEmitter emitter = opener.get();
+            emitter.onCompletion(release);
+            emitter.onTimeout(release);
+            emitter.onError(e -> release.run());
+            return emitter;
+        } catch (RuntimeException e) {
+            release.run();
+            throw e;
+        }
     }
 
     /** Streams open for the tenant on this replica. */

@@ -57,18 +57,8 @@ public class SharedJobController {
     @GetMapping(path = "/s/{token}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter events(ShareGrant grant, @PathVariable String token) {
         // Streams opened through a link count against the job's tenant, like its own.
-        Runnable release = slots.acquire(grant.tenantId());
-        try {
-            String base = grant.basePath();
-            SseEmitter emitter = streams.open(view(grant), v -> v.sharedUnder(base));
-            emitter.onCompletion(release);
-            emitter.onTimeout(release);
-            emitter.onError(e -> release.run());
-            return emitter;
-        } catch (RuntimeException e) {
-            release.run();
-            throw e;
-        }
+        String base = grant.basePath();
+        return slots.open(grant.tenantId(), () -> streams.open(view(grant), v -> v.sharedUnder(base)));
     }
 
     @GetMapping("/s/{token}/artifacts")
