@@ -84,13 +84,21 @@ async function waitFor(page, fn, what, ms = 90000) {
 async function canvasShot(context, url, file) {
   const page = await context.newPage();
   page.on('console', (m) => { if (m.type() === 'error') report.console.push(`${url}: ${m.text()}`); });
+  // An exception in the render loop stops three.js's animation loop without a console message.
+  page.on('pageerror', (e) => report.console.push(`${url}: uncaught ${e.message}`));
+  // requestAnimationFrame (three.js's render loop) runs only in the foreground tab; other pages of the test stay open.
+  await page.bringToFront();
   await page.goto(url);
   await waitFor(page, () => window.forge3dViewer && (window.forge3dViewer.splat === 'ready' || window.forge3dViewer.error), `splat on ${url}`);
   const err = await page.evaluate(() => window.forge3dViewer.error);
   if (err) throw new Error(`${url}: ${err}`);
   // Spark sorts the splats in a worker: let a few frames pass after the first so the sorted order is drawn.
   const start = await page.evaluate(() => window.forge3dViewer.view.frames);
-  await page.waitForFunction((n) => window.forge3dViewer.view.frames > n + 20, start, { timeout: 30000 });
+  await page.waitForFunction((n) => window.forge3dViewer.view.frames > n + 20, start, { timeout: 30000 })
+    .catch(async (e) => {
+      const now = await page.evaluate(() => window.forge3dViewer.view.frames).catch(() => '?');
+      throw new Error(`${e.message} (frames ${start} -> ${now}; page errors: ${report.console.join(' | ') || 'none'})`);
+    });
   await sleep(1000);
   // The drawing buffer itself (preserveDrawingBuffer): exactly the preview's size, whatever the page layout.
   const png = await page.evaluate(() => document.querySelector('#splat-view canvas').toDataURL('image/png'));
