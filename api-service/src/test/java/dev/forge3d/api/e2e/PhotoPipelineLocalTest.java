@@ -59,4 +59,32 @@ class PhotoPipelineLocalTest {
         assertThat(again.path("train").path("resumedFromIteration").asInt()).isEqualTo(100);
         assertThat(again.path("train").path("iterations").asInt()).isEqualTo(150);
     }
+
+    @Test
+    void structureFromMotionReadsThePhotosAtTheirOwnSizeAndTheCamerasAreScaledToTraining(@TempDir Path tmp) throws Exception {
+        Path images = Files.createDirectories(tmp.resolve("in/images"));
+        SyntheticPhotos scene = new SyntheticPhotos(320, 240, 11);
+        for (Map.Entry<String, byte[]> e : scene.views(8).entrySet()) Files.write(images.resolve(e.getKey()), e.getValue());
+        ObjectNode params = JSON.createObjectNode().put("preset", "preview").put("maxResolution", "160").put("iterations", "5")
+                .put("outputFormats", "ply");
+        ObjectNode metrics = LocalPipelineRunner.run(PhotoToSplat.pipeline(WorkerLimits.cpuDefaults()), "local", new JobParams(params),
+                tmp.resolve("in"), tmp.resolve("out"), tmp.resolve("work"), tmp.resolve("ckpt"), Capabilities.cpu(2, 1L << 30),
+                ProgressListener.NONE);
+
+        assertThat(metrics.path("sfm").path("featureResolution").asInt()).isEqualTo(3072);
+        assertThat(metrics.path("sfm").path("photoResolution").asString()).isEqualTo("320x240"); // never upscaled
+        assertThat(metrics.path("imagesRegistered").asInt()).isEqualTo(8);
+        assertThat(metrics.path("train").path("resolution").asString()).isEqualTo("160x120");
+        // The delivered COLMAP model describes the training photos: 160x120 cameras, keypoints inside them.
+        java.util.List<String> cameras = Files.readAllLines(tmp.resolve("out/cameras/cameras.txt"));
+        assertThat(cameras).anyMatch(l -> l.matches("\\d+ PINHOLE 160 120 .*"));
+        for (String line : Files.readAllLines(tmp.resolve("out/cameras/images.txt"))) {
+            String[] f = line.trim().split("\\s+");
+            if (line.startsWith("#") || line.isBlank() || f.length == 10) continue;
+            for (int k = 0; k + 2 < f.length; k += 3) {
+                assertThat(Double.parseDouble(f[k])).isBetween(0.0, 160.0);
+                assertThat(Double.parseDouble(f[k + 1])).isBetween(0.0, 120.0);
+            }
+        }
+    }
 }

@@ -326,6 +326,8 @@ class AttackSurfaceTest extends ApiTestBase {
         forms.put("unknown option", photo().field("colour", "red"));
         forms.put("maxResolution too small", photo().field("maxResolution", "10"));
         forms.put("maxResolution too large", photo().field("maxResolution", "999999"));
+        forms.put("sfmResolution too small", photo().field("sfmResolution", "100"));
+        forms.put("sfmResolution not a number", photo().field("sfmResolution", "full"));
         forms.put("iterations 0", photo().field("iterations", "0"));
         forms.put("iterations not a number", photo().field("iterations", "many"));
         forms.put("unknown preset", photo().field("preset", "ultra"));

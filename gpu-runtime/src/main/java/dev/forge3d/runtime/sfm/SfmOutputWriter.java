@@ -1,7 +1,9 @@
 package dev.forge3d.runtime.sfm;
 
+import dev.forge3d.runtime.camera.Intrinsics;
 import dev.forge3d.runtime.camera.Pose;
 import dev.forge3d.runtime.dataset.colmap.ColmapTextWriter;
+import dev.forge3d.runtime.image.ingest.AreaResampler;
 import dev.forge3d.runtime.image.ingest.IngestedImage;
 import dev.forge3d.runtime.image.ingest.RejectedImage;
 import dev.forge3d.runtime.progress.Progress;
@@ -32,12 +34,25 @@ import java.util.Map;
  * Writes an {@link SfmResult} in the layout COLMAP's undistorter and the 3DGS loaders expect:
  * {@code out/images/} (registered photos, upright and undistorted), {@code out/sparse/0/} (PINHOLE text model)
  * and {@code out/metrics.json}.
+ *
+ * <p>The images and the model can be written smaller than the photos SfM measured (a job's training resolution):
+ * each camera's intrinsics and each keypoint are scaled with its images, so the model stays exact for what is
+ * written. SfM itself reads the photos at its own resolution, whatever the trainer wants.
  */
 public final class SfmOutputWriter {
 
     private SfmOutputWriter() { }
 
     public static void write(SfmResult r, Path out, ProgressListener listener) {
+        write(r, out, 0, listener);
+    }
+
+    /**
+     * @param maxSide longest side of the written images (and of the model's cameras) in pixels; photos larger than
+     *                that are downscaled (area average), smaller ones keep their size; 0: the photos' own size
+     */
+    public static void write(SfmResult r, Path out, int maxSide, ProgressListener listener) {
+        if (maxSide < 0) throw new IllegalArgumentException("maxSide must be >= 0, got " + maxSide);
         long t0 = System.nanoTime();
         try {
             Path imagesDir = out.resolve("images");
@@ -48,6 +63,7 @@ public final class SfmOutputWriter {
             int n = r.images().size();
 
             Map<LensModel, Integer> cameraIds = new IdentityHashMap<>();
+            Map<LensModel, OutputSize> sizes = new IdentityHashMap<>();
             List<ColmapTextWriter.CameraEntry> cameras = new ArrayList<>();
             int[] imageId = new int[n];
             int nextImage = 1;
@@ -56,8 +72,10 @@ public final class SfmOutputWriter {
                 imageId[i] = nextImage++;
                 LensModel l = s.lenses.get(i);
                 if (!cameraIds.containsKey(l)) {
+                    OutputSize size = OutputSize.of(l.width, l.height, maxSide);
+                    sizes.put(l, size);
                     cameraIds.put(l, cameras.size() + 1);
-                    cameras.add(new ColmapTextWriter.CameraEntry(cameras.size() + 1, l.undistortedIntrinsics()));
+                    cameras.add(new ColmapTextWriter.CameraEntry(cameras.size() + 1, size.scale(l.undistortedIntrinsics())));
                 }
             }
             // Keypoints that belong to a point, per image, in undistorted pixel coordinates.
@@ -79,7 +97,8 @@ public final class SfmOutputWriter {
                     int img = s.tracks.images[t][k];
                     LensModel l = s.lenses.get(img);
                     l.normalize(s.px(t, k), s.py(t, k), nrm);
-                    kps.get(img).add(new double[] {l.fx * nrm[0] + l.cx, l.fy * nrm[1] + l.cy});
+                    OutputSize size = sizes.get(l);
+                    kps.get(img).add(new double[] {(l.fx * nrm[0] + l.cx) * size.sx(), (l.fy * nrm[1] + l.cy) * size.sy()});
                     kpPoint.get(img).add(pid);
                     track.add(imageId[img]);
                     track.add(kps.get(img).size() - 1);
@@ -109,7 +128,7 @@ public final class SfmOutputWriter {
             for (int i = 0; i < n; i++) {
                 if (!s.registered[i]) continue;
                 listener.checkCancelled();
-                writeImage(r.images().get(i), s.lenses.get(i), imagesDir);
+                writeImage(r.images().get(i), s.lenses.get(i), sizes.get(s.lenses.get(i)), imagesDir);
                 written++;
                 listener.onProgress(Progress.of("sfm.write", (double) written / total, Double.NaN, written + "/" + total + " images"));
             }
@@ -160,15 +179,16 @@ public final class SfmOutputWriter {
         return JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(m) + "\n";
     }
 
-    private static void writeImage(IngestedImage im, LensModel lens, Path dir) throws IOException {
+    private static void writeImage(IngestedImage im, LensModel lens, OutputSize size, Path dir) throws IOException {
         Path target = dir.resolve(im.name());
-        boolean untouched = lens.k1 == 0 && im.exif().orientation() == 1;
+        boolean untouched = lens.k1 == 0 && im.exif().orientation() == 1 && size.isIdentity();
         if (untouched) {
             Files.copy(im.path(), target, StandardCopyOption.REPLACE_EXISTING);
             return;
         }
         BufferedImage full = im.loadFullResolution();
         BufferedImage img = lens.k1 == 0 ? full : ImageUndistorter.undistort(full, lens);
+        if (!size.isIdentity()) img = AreaResampler.downscaleKeepingAlpha(img, size.width(), size.height());
         String ext = im.name().toLowerCase().endsWith(".png") ? "png" : "jpg";
         if (ext.equals("png")) {
             ImageIO.write(img, "png", target.toFile());
@@ -185,6 +205,24 @@ public final class SfmOutputWriter {
             w.write(null, new IIOImage(rgb, null, null), param);
         } finally {
             w.dispose();
+        }
+    }
+
+    /** The size a camera's images are written at, and the factors that take its pixel coordinates there. */
+    record OutputSize(int width, int height, double sx, double sy) {
+        static OutputSize of(int w, int h, int maxSide) {
+            int longest = Math.max(w, h);
+            if (maxSide == 0 || longest <= maxSide) return new OutputSize(w, h, 1, 1);
+            double f = (double) maxSide / longest;
+            int dw = Math.max(1, (int) Math.round(w * f)), dh = Math.max(1, (int) Math.round(h * f));
+            return new OutputSize(dw, dh, (double) dw / w, (double) dh / h);
+        }
+
+        boolean isIdentity() { return sx == 1 && sy == 1; }
+
+        /** Pixel positions (centres at +0.5) scale with the image, as the area resampler maps them. */
+        Intrinsics scale(Intrinsics k) {
+            return new Intrinsics(width, height, k.fx() * sx, k.fy() * sy, k.cx() * sx, k.cy() * sy);
         }
     }
 

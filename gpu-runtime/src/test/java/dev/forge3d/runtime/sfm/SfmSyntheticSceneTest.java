@@ -67,6 +67,45 @@ class SfmSyntheticSceneTest {
     }
 
     @Test
+    void writesTheModelAtASmallerTrainingSizeWithCamerasAndKeypointsScaledAlike(@TempDir Path tmp) throws Exception {
+        Path images = Files.createDirectories(tmp.resolve("images"));
+        new SyntheticScene(7).writeViews(images, 6, 0);
+        SfmResult r = new StructureFromMotion(options().withIntrinsics(trueK())).run(images, ProgressListener.NONE);
+        Path full = tmp.resolve("full"), small = tmp.resolve("small");
+        SfmOutputWriter.write(r, full, ProgressListener.NONE);
+        SfmOutputWriter.write(r, small, 320, ProgressListener.NONE);
+
+        // 640x480 written at 320 px: half the size, intrinsics halved, every keypoint halved, poses and points as they were.
+        assertThat(Files.readAllLines(small.resolve("sparse/0/cameras.txt")))
+                .anyMatch(l -> l.startsWith("1 PINHOLE 320 240 260.0 260.0 160.0 120.0"));
+        java.awt.image.BufferedImage photo = javax.imageio.ImageIO.read(Files.list(small.resolve("images")).findFirst().orElseThrow().toFile());
+        assertThat(photo.getWidth()).isEqualTo(320);
+        assertThat(photo.getHeight()).isEqualTo(240);
+        java.util.List<String> a = Files.readAllLines(full.resolve("sparse/0/images.txt")), b = Files.readAllLines(small.resolve("sparse/0/images.txt"));
+        assertThat(b).hasSameSizeAs(a);
+        int checked = 0;
+        for (int i = 0; i < a.size(); i++) {
+            if (a.get(i).startsWith("#") || a.get(i).isBlank()) continue;
+            String[] fa = a.get(i).trim().split("\\s+"), fb = b.get(i).trim().split("\\s+");
+            assertThat(fb).hasSameSizeAs(fa);
+            boolean poseLine = fa.length == 10 && fa[9].endsWith(".png");
+            for (int k = 0; k < fa.length; k++) {
+                if (poseLine || k % 3 == 2) {
+                    assertThat(fb[k]).isEqualTo(fa[k]); // the pose, the name, the point ids
+                } else {
+                    assertThat(Double.parseDouble(fb[k])).isCloseTo(Double.parseDouble(fa[k]) / 2, org.assertj.core.data.Offset.offset(1e-6));
+                    checked++;
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(1000);
+        assertThat(Files.readAllLines(small.resolve("sparse/0/points3D.txt"))).isEqualTo(Files.readAllLines(full.resolve("sparse/0/points3D.txt")));
+        // Larger than the photos: written at their own size.
+        SfmOutputWriter.write(r, tmp.resolve("same"), 4096, ProgressListener.NONE);
+        assertThat(Files.readAllLines(tmp.resolve("same/sparse/0/cameras.txt"))).isEqualTo(Files.readAllLines(full.resolve("sparse/0/cameras.txt")));
+    }
+
+    @Test
     void selfCalibratesFocalLengthAndRadialDistortion(@TempDir Path tmp) throws Exception {
         Path images = Files.createDirectories(tmp.resolve("images"));
         double k1 = -0.08;

@@ -65,6 +65,38 @@ public final class AreaResampler {
         return dst;
     }
 
+    /**
+     * Like {@link #downscale}, but an image with an alpha channel keeps it: colours are averaged premultiplied by
+     * alpha (a transparent pixel's colour does not bleed into its neighbours), then divided by the averaged alpha.
+     */
+    public static BufferedImage downscaleKeepingAlpha(BufferedImage src, int dw, int dh) {
+        if (!src.getColorModel().hasAlpha()) return downscale(src, dw, dh);
+        int w = src.getWidth(), h = src.getHeight();
+        int[] argb = src.getRGB(0, 0, w, h, null, 0, w);
+        int[] premultiplied = new int[argb.length], alpha = new int[argb.length];
+        for (int i = 0; i < argb.length; i++) {
+            int p = argb[i], a = p >>> 24;
+            premultiplied[i] = (((p >> 16) & 255) * a / 255 << 16) | (((p >> 8) & 255) * a / 255 << 8) | ((p & 255) * a / 255);
+            alpha[i] = a << 16 | a << 8 | a;
+        }
+        BufferedImage colour = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB), cover = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        colour.setRGB(0, 0, w, h, premultiplied, 0, w);
+        cover.setRGB(0, 0, w, h, alpha, 0, w);
+        int[] c = downscale(colour, dw, dh).getRGB(0, 0, dw, dh, null, 0, dw);
+        int[] a = downscale(cover, dw, dh).getRGB(0, 0, dw, dh, null, 0, dw);
+        int[] out = new int[dw * dh];
+        for (int i = 0; i < out.length; i++) {
+            int al = a[i] & 255;
+            if (al == 0) continue;
+            int r = Math.min(255, ((c[i] >> 16) & 255) * 255 / al), g = Math.min(255, ((c[i] >> 8) & 255) * 255 / al),
+                    b = Math.min(255, (c[i] & 255) * 255 / al);
+            out[i] = al << 24 | r << 16 | g << 8 | b;
+        }
+        BufferedImage dst = new BufferedImage(dw, dh, BufferedImage.TYPE_INT_ARGB);
+        dst.setRGB(0, 0, dw, dh, out, 0, dw);
+        return dst;
+    }
+
     /** For each output pixel, the first source pixel and the weights of the source pixels it covers. */
     private static final class Taps {
         final int[] start, offset;

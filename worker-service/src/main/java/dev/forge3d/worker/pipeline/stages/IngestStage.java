@@ -55,7 +55,11 @@ public final class IngestStage implements Stage {
      * @param images    the photos as SfM wants them: {@code small} is the prepared photo itself (scale 1)
      * @param rejected  files set aside, with reasons
      */
-    public record Output(Path imagesDir, List<IngestedImage> images, List<RejectedImage> rejected) { }
+    /**
+     * @param imagesDir    the prepared photos (upright, at the job's training resolution)
+     * @param originalsDir the uploaded photos as given (structure from motion reads them at its own resolution)
+     */
+    public record Output(Path imagesDir, Path originalsDir, List<IngestedImage> images, List<RejectedImage> rejected) { }
 
     private final WorkerLimits limits;
 
@@ -78,6 +82,7 @@ public final class IngestStage implements Stage {
         ObjectNode opt = ctx.metrics().putObject("options");
         opt.put("preset", options.preset().label());
         opt.put("maxResolution", options.maxResolution());
+        opt.put("sfmResolution", options.sfmResolution());
         opt.put("iterations", options.iterations());
         opt.put("seed", options.seed());
         if (!options.capped().isEmpty()) {
@@ -148,7 +153,7 @@ public final class IngestStage implements Stage {
             throw new StageFailedException("none of the " + given + " photos could be used: " + rejected.stream()
                     .map(r -> r.name() + " (" + r.reason() + ")").collect(Collectors.joining(", ")));
         }
-        ctx.shared().put(OUTPUT, new Output(out, List.copyOf(kept), List.copyOf(rejected)));
+        ctx.shared().put(OUTPUT, new Output(out, photos, List.copyOf(kept), List.copyOf(rejected)));
         listener.onProgress(Progress.of(NAME, 1, 0, kept.size() + " photos ready"
                 + (rejected.isEmpty() ? "" : ", " + rejected.size() + " set aside")));
     }

@@ -16,7 +16,10 @@ import java.util.Set;
  * <ul>
  *   <li>{@code preset}: {@code preview} / {@code standard} / {@code high}, which picks the resolution and the
  *       iteration budget (see {@link Preset});</li>
- *   <li>{@code maxResolution}: longest image side in pixels the photos are resized to (overrides the preset);</li>
+ *   <li>{@code maxResolution}: longest image side in pixels the photos are resized to for training (overrides the
+ *       preset);</li>
+ *   <li>{@code sfmResolution}: longest image side structure from motion reads the photos at (never above their own
+ *       size), whatever the training resolution: features from small photos fail to tie the views together;</li>
  *   <li>{@code iterations}: 3DGS iterations (overrides the preset);</li>
  *   <li>{@code seed}: random seed (training is deterministic for a seed and thread count);</li>
  *   <li>{@code background}: {@code white}, {@code black}, {@code #rrggbb} or {@code r,g,b} in 0..1;</li>
@@ -31,12 +34,19 @@ import java.util.Set;
  *
  * @param capped what a worker's limits lowered (empty when nothing was), for metrics and the job's message
  */
-public record PhotoJobOptions(Preset preset, int maxResolution, int iterations, long seed, float[] background,
+public record PhotoJobOptions(Preset preset, int maxResolution, int sfmResolution, int iterations, long seed, float[] background,
                               Set<String> outputFormats, ProductAssets.Crop crop, int meshTriangles, double scaleMeters,
                               List<String> capped) {
 
     public static final int MIN_RESOLUTION = 64;
     public static final int MAX_RESOLUTION = 8192;
+    /**
+     * SfM's default photo size, as the CLI's {@code sfm}: COLMAP extracts features at up to 3200 px. The real capture
+     * buddha13 (2736 px photos) registers at its own size and fails at 2048, 1600 and 1024 px (docs/sfm.md, "SfM
+     * resolution").
+     */
+    public static final int DEFAULT_SFM_RESOLUTION = 3072;
+    public static final int MIN_SFM_RESOLUTION = 200;
     public static final int MAX_ITERATIONS = 200_000;
     public static final Set<String> FORMATS = Set.of("ply", "splat", "spz", "glb");
     public static final int MIN_TRIANGLES = 1_000;
@@ -44,7 +54,7 @@ public record PhotoJobOptions(Preset preset, int maxResolution, int iterations, 
     public static final double MIN_SCALE_METERS = 0.001;
     public static final double MAX_SCALE_METERS = 1000;
     /** The option names this class reads. */
-    public static final Set<String> NAMES = Set.of("preset", "maxResolution", "iterations", "seed", "background",
+    public static final Set<String> NAMES = Set.of("preset", "maxResolution", "sfmResolution", "iterations", "seed", "background",
             "outputFormats", "crop", "meshTriangles", "scaleMeters");
 
     /** Resolution and iteration budgets per preset. */
@@ -86,6 +96,7 @@ public record PhotoJobOptions(Preset preset, int maxResolution, int iterations, 
             }
         }
         int res = integer(params, "maxResolution", preset.resolution, MIN_RESOLUTION, MAX_RESOLUTION);
+        int sfm = integer(params, "sfmResolution", DEFAULT_SFM_RESOLUTION, MIN_SFM_RESOLUTION, MAX_RESOLUTION);
         int its = integer(params, "iterations", preset.iterations, 1, MAX_ITERATIONS);
         long seed = OptionValues.longValue(params, "seed", 0, Long.MIN_VALUE, Long.MAX_VALUE);
         float[] bg = background(text(params, "background"));
@@ -93,7 +104,7 @@ public record PhotoJobOptions(Preset preset, int maxResolution, int iterations, 
         ProductAssets.Crop crop = crop(text(params, "crop"));
         int triangles = integer(params, "meshTriangles", ProductAssets.Options.DEFAULT_TRIANGLES, MIN_TRIANGLES, MAX_TRIANGLES);
         double scale = OptionValues.decimal(params, "scaleMeters", Double.NaN, MIN_SCALE_METERS, MAX_SCALE_METERS);
-        return new PhotoJobOptions(preset, res, its, seed, bg, formats, crop, triangles, scale, List.of());
+        return new PhotoJobOptions(preset, res, sfm, its, seed, bg, formats, crop, triangles, scale, List.of());
     }
 
     /** These options with a worker's caps applied; what was lowered is listed in {@link #capped()}. */
@@ -108,26 +119,36 @@ public record PhotoJobOptions(Preset preset, int maxResolution, int iterations, 
             notes.add("iterations " + its + " -> " + limits.maxIterations());
             its = limits.maxIterations();
         }
-        return new PhotoJobOptions(preset, res, its, seed, background, outputFormats, crop, meshTriangles, scaleMeters, notes);
+        return new PhotoJobOptions(preset, res, sfmResolution, its, seed, background, outputFormats, crop, meshTriangles,
+                scaleMeters, notes);
     }
 
     /** Memory a worker needs for everything but the photos and the Gaussians (JVM, SfM, rasterizer buffers). */
     static final long BASE_MEMORY_BYTES = 256L << 20;
     /** Per Gaussian: 59 parameters, their gradient and two Adam moments, plus densification and projection data. */
     static final long BYTES_PER_GAUSSIAN = 1024;
-    /** Per pixel of a prepared photo held for training and SfM (RGB floats plus working copies). */
+    /** Per pixel of a prepared photo held for training (RGB floats plus working copies). */
     static final long BYTES_PER_PIXEL = 16;
+    /** Per pixel of a photo held by structure from motion (packed RGB; grey levels are made per photo). */
+    static final long SFM_BYTES_PER_PIXEL = 4;
+    /** Per SIFT feature kept by structure from motion (descriptor, keypoint, matches). */
+    static final long SFM_BYTES_PER_FEATURE = 640;
 
     /**
      * The memory (bytes of heap) a worker needs to run these options on {@code images} photos without running out:
-     * a base, the preset's Gaussian ceiling at {@link #BYTES_PER_GAUSSIAN} each, and every photo at
-     * {@code maxResolution} on its longest side (4:3 assumed) at {@link #BYTES_PER_PIXEL} per pixel. An estimate
-     * from the options alone, before any photo is decoded: it errs on the high side.
+     * a base plus the larger of the two phases that do not overlap: structure from motion (every photo at
+     * {@code sfmResolution}, 4:3 assumed, with its features) and training (the preset's Gaussian ceiling at
+     * {@link #BYTES_PER_GAUSSIAN} each and every photo at {@code maxResolution} at {@link #BYTES_PER_PIXEL} per
+     * pixel). An estimate from the options alone, before any photo is decoded: it errs on the high side.
      */
     public long estimatedMemoryBytes(int images) {
+        int n = Math.max(1, images);
         long pixels = (long) maxResolution * maxResolution * 3 / 4;
         long gaussians = TrainStage.config(this, 1).maxGaussians;
-        return BASE_MEMORY_BYTES + gaussians * BYTES_PER_GAUSSIAN + Math.max(1, images) * pixels * BYTES_PER_PIXEL;
+        long training = gaussians * BYTES_PER_GAUSSIAN + n * pixels * BYTES_PER_PIXEL;
+        long sfmPixels = (long) sfmResolution * sfmResolution * 3 / 4;
+        long sfm = n * (sfmPixels * SFM_BYTES_PER_PIXEL + SfmStage.maxFeatures(preset) * SFM_BYTES_PER_FEATURE);
+        return BASE_MEMORY_BYTES + Math.max(training, sfm);
     }
 
     /** How the export builds the mesh and the cropped splats; {@code posesSupplied}: the photos' units are real. */

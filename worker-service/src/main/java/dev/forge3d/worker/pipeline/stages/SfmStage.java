@@ -7,6 +7,7 @@ import dev.forge3d.runtime.dataset.colmap.ColmapModelReader;
 import dev.forge3d.runtime.dataset.colmap.ColmapTextWriter;
 import dev.forge3d.runtime.image.ingest.IngestResult;
 import dev.forge3d.runtime.image.ingest.IngestedImage;
+import dev.forge3d.runtime.image.ingest.PhotoIngest;
 import dev.forge3d.runtime.progress.Progress;
 import dev.forge3d.runtime.progress.ProgressListener;
 import dev.forge3d.runtime.sfm.SfmException;
@@ -104,13 +105,17 @@ public final class SfmStage implements Stage {
 
         int threads = Math.max(1, ctx.job().capabilities().threads());
         SfmOptions sfmOptions = SfmOptions.defaults().withThreads(threads)
-                .withFeatureMaxDimension(options.maxResolution())
-                .withMaxFeatures(options.preset() == PhotoJobOptions.Preset.PREVIEW ? 4000 : 8000);
+                .withFeatureMaxDimension(options.sfmResolution())
+                .withMaxFeatures(maxFeatures(options.preset()));
         Map<String, Double> seconds = new LinkedHashMap<>();
         SfmResult result;
         try {
-            result = new StructureFromMotion(sfmOptions).run(new IngestResult(ingest.images(), List.of()),
-                    phases(ctx.progress()), seconds);
+            // SfM reads the photos at its own resolution (sfmResolution), not at the training size: small photos
+            // lose the features that tie the views together. The model is written at the training size below.
+            long t0 = System.nanoTime();
+            IngestResult photos = sfmPhotos(ingest, ctx.workDir().resolve("sfm-photos"), options.sfmResolution(), threads, ctx.progress());
+            seconds.put("ingest", (System.nanoTime() - t0) / 1e9);
+            result = new StructureFromMotion(sfmOptions).run(photos, phases(ctx.progress()), seconds);
         } catch (SfmException e) {
             List<String> names = e.images();
             String which = names.isEmpty() ? "the photos" : names.size() + " of " + ingest.images().size()
@@ -118,7 +123,7 @@ public final class SfmStage implements Stage {
                     + (names.size() > 20 ? ", ..." : "") + ")";
             throw new StageFailedException("could not register " + which + ": " + e.getMessage());
         }
-        SfmOutputWriter.write(result, scene, sub(ctx.progress(), 0.95, 1.0));
+        SfmOutputWriter.write(result, scene, options.maxResolution(), sub(ctx.progress(), 0.95, 1.0));
 
         ObjectNode summary = JSON.createObjectNode();
         summary.put("skipped", false);
@@ -127,6 +132,9 @@ public final class SfmStage implements Stage {
         ArrayNode un = summary.putArray("unregisteredImages");
         result.unregisteredImages().forEach(un::add);
         summary.put("points", result.scene().pointCount());
+        summary.put("featureResolution", options.sfmResolution());
+        result.images().stream().findFirst().ifPresent(im -> summary.put("photoResolution",
+                im.small().getWidth() + "x" + im.small().getHeight()));
         summary.put("meanReprojectionErrorPx", round(result.meanReprojectionErrorPx(), 4));
         summary.put("meanTrackLength", round(result.meanTrackLength(), 3));
         summary.put("selfCalibrated", result.selfCalibrated());
@@ -141,6 +149,37 @@ public final class SfmStage implements Stage {
         SceneArchive.zip(scene, zip);
         ctx.checkpoints().save(CHECKPOINT, zip);
         ctx.shared().put(OUTPUT, new Output(scene, false, Optional.of(scene.resolve("sparse/0"))));
+    }
+
+    /**
+     * The accepted photos (ingest's names) read again from the originals, no larger than {@code maxSide}, with their
+     * EXIF focal lengths. Ingest's own copies are already at the training size.
+     */
+    private static IngestResult sfmPhotos(IngestStage.Output ingest, Path dir, int maxSide, int threads,
+                                          ProgressListener progress) throws IOException {
+        Files.createDirectories(dir);
+        for (IngestedImage im : ingest.images()) {
+            Path original = ingest.originalsDir().resolve(im.name());
+            Path link = dir.resolve(im.name());
+            if (Files.exists(link)) continue;
+            try {
+                Files.createLink(link, original);
+            } catch (IOException | UnsupportedOperationException e) {
+                Files.copy(original, link);
+            }
+        }
+        ProgressListener reading = new ProgressListener() {
+            @Override public void onProgress(Progress p) {
+                progress.onProgress(Progress.of(NAME, 0, Double.NaN, "reading photos " + p.message()));
+            }
+            @Override public boolean cancelRequested() { return progress.cancelRequested(); }
+        };
+        return new PhotoIngest(new PhotoIngest.Options(maxSide, 1, threads)).ingest(dir, reading);
+    }
+
+    /** Features per photo: fewer for a quick look. */
+    static int maxFeatures(PhotoJobOptions.Preset preset) {
+        return preset == PhotoJobOptions.Preset.PREVIEW ? 4000 : 8000;
     }
 
     private static void skipped(StageContext ctx, ObjectNode m, String why, int used, IngestStage.Output ingest) {

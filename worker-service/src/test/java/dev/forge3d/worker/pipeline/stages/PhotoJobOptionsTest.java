@@ -21,6 +21,10 @@ class PhotoJobOptionsTest {
         assertThat(d.preset()).isEqualTo(PhotoJobOptions.Preset.PREVIEW);
         assertThat(d.maxResolution()).isEqualTo(400);
         assertThat(d.iterations()).isEqualTo(600);
+        // SfM reads photos at its own size whatever the preset: the preview's 400 px lost registrations
+        assertThat(d.sfmResolution()).isEqualTo(PhotoJobOptions.DEFAULT_SFM_RESOLUTION).isGreaterThan(d.maxResolution());
+        assertThat(PhotoJobOptions.parse(params("preset", "high")).sfmResolution()).isEqualTo(PhotoJobOptions.DEFAULT_SFM_RESOLUTION);
+        assertThat(PhotoJobOptions.parse(params("sfmResolution", "800")).sfmResolution()).isEqualTo(800);
         assertThat(d.background()).containsExactly(1f, 1f, 1f);
         assertThat(d.outputFormats()).containsExactlyInAnyOrder("ply", "splat", "spz", "glb");
         assertThat(d.crop()).isEqualTo(dev.forge3d.runtime.asset.ProductAssets.Crop.AUTO);
@@ -47,6 +51,8 @@ class PhotoJobOptionsTest {
         assertThatThrownBy(() -> PhotoJobOptions.parse(params("preset", "ultra"))).hasMessageContaining("'preset'");
         assertThatThrownBy(() -> PhotoJobOptions.parse(params("iterations", "0"))).hasMessageContaining("'iterations' must be between 1 and 200000");
         assertThatThrownBy(() -> PhotoJobOptions.parse(params("maxResolution", "2k"))).hasMessageContaining("'maxResolution' must be a whole number");
+        assertThatThrownBy(() -> PhotoJobOptions.parse(params("sfmResolution", "199"))).hasMessageContaining("'sfmResolution' must be between 200 and 8192");
+        assertThatThrownBy(() -> PhotoJobOptions.parse(params("sfmResolution", "9000"))).hasMessageContaining("'sfmResolution'");
         assertThatThrownBy(() -> PhotoJobOptions.parse(params("background", "1,1,2"))).hasMessageContaining("'background'");
         assertThatThrownBy(() -> PhotoJobOptions.parse(params("outputFormats", "ply,obj"))).hasMessageContaining("'obj'");
         assertThatThrownBy(() -> PhotoJobOptions.parse(params("crop", "tight"))).hasMessageContaining("'crop' must be auto or none");
@@ -72,14 +78,19 @@ class PhotoJobOptionsTest {
     void theMemoryEstimateGrowsWithPresetResolutionAndPhotos() {
         long mib = 1L << 20;
         long preview8 = PhotoJobOptions.parse(params()).estimatedMemoryBytes(8);
-        // 256 MiB + 200,000 Gaussians x 1 KiB + 8 x 400x300 px x 16 B
-        assertThat(preview8).isEqualTo(256 * mib + 200_000L * 1024 + 8L * 400 * 300 * 16);
+        // 256 MiB + the larger of training (200,000 Gaussians x 1 KiB + 8 x 400x300 px x 16 B) and SfM
+        // (8 x (3072x2304 px x 4 B + 4000 features x 640 B))
+        assertThat(preview8).isEqualTo(256 * mib + Math.max(200_000L * 1024 + 8L * 400 * 300 * 16,
+                8L * (3072L * 2304 * 4 + 4000L * 640)));
         assertThat(preview8).isLessThan(512 * mib); // a preview job fits a 1 GiB worker
         long standard50 = PhotoJobOptions.parse(params("preset", "standard")).estimatedMemoryBytes(50);
         long high50 = PhotoJobOptions.parse(params("preset", "high")).estimatedMemoryBytes(50);
         assertThat(standard50).isGreaterThan(1024 * mib).isLessThan(high50);
         assertThat(PhotoJobOptions.parse(params("maxResolution", "2000")).estimatedMemoryBytes(8)).isGreaterThan(preview8);
         assertThat(PhotoJobOptions.parse(params()).estimatedMemoryBytes(100)).isGreaterThan(preview8);
+        // SfM's photo size counts once its photos outweigh training's Gaussians and photos
+        assertThat(PhotoJobOptions.parse(params("sfmResolution", "4096")).estimatedMemoryBytes(100))
+                .isGreaterThan(PhotoJobOptions.parse(params()).estimatedMemoryBytes(100));
         // iterations change the running time, not the memory
         assertThat(PhotoJobOptions.parse(params("iterations", "30000")).estimatedMemoryBytes(8)).isEqualTo(preview8);
     }
