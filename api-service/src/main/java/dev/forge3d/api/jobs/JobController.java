@@ -96,7 +96,7 @@ public class JobController {
             String callback = fields.remove(CALLBACK_URL);
             ObjectNode params = mapper.createObjectNode();
             fields.forEach(params::put);
-            JobRequirements requirements = JobOptions.validate(type, params, batch.imageCount());
+            JobRequirements requirements = JobOptions.validate(type, params, batch.imageCount(), batch.largestSide());
             String callbackUrl = callback == null ? null : callbackUrls.check(tenant.value(), CALLBACK_URL, callback);
             fp.add("type", type).add("priority", Integer.toString(priority)).addFields(fields);
             if (callbackUrl != null) fp.add(CALLBACK_URL, callbackUrl);
@@ -142,7 +142,7 @@ public class JobController {
             throw new ApiException(ProblemType.INVALID_PARAMETER,
                     "callbackUrl must be a string (an http or https URL)");
         }
-        JobRequirements requirements = JobOptions.validate(type, params, 0);
+        JobRequirements requirements = JobOptions.validate(type, params, 0, 0);
         String callbackUrl = callback == null || callback.isNull() ? null
                 : callbackUrls.check(tenant.value(), CALLBACK_URL, callback.asString());
         RequestFingerprint fp = new RequestFingerprint().add("type", type).add("priority", Integer.toString(priority))

@@ -18,7 +18,7 @@ final class JobOptions {
     private JobOptions() {}
 
     /** Returns what a worker needs to run the job; throws a 4xx {@link ApiException} naming the bad option. */
-    static JobRequirements validate(String type, ObjectNode params, int images) {
+    static JobRequirements validate(String type, ObjectNode params, int images, int largestSide) {
         Set<String> known = switch (type) {
             case JobTypes.PHOTOS_TO_SPLAT -> PhotoJobOptions.NAMES;
             case JobTypes.TEXT_TO_3D -> TextTo3dJobOptions.NAMES;
@@ -51,7 +51,7 @@ final class JobOptions {
                 }
                 default -> throw new IllegalStateException(type);
             }
-            return JobRequirements.of(type, params, images);
+            return JobRequirements.of(type, params, images, largestSide);
         } catch (TextTo3dJobOptions.MissingPromptException e) {
             throw new ApiException(ProblemType.MISSING_PROMPT, e.getMessage());
         } catch (TextTo3dJobOptions.PromptTooLongException e) {

@@ -17,16 +17,18 @@ public record JobRequirements(long minMemoryBytes, boolean requiresGpu) {
     static final long TEXT_TO_3D_MEMORY_BYTES = 512L << 20;
 
     /**
-     * The requirements of a job of {@code type} with these (already validated) options and {@code images} photos.
+     * The requirements of a job of {@code type} with these (already validated) options and {@code images} photos,
+     * the largest {@code largestSide} pixels on its longest side (0: unknown, the options' sizes are assumed).
      * photos-to-splat: the estimate of {@link PhotoJobOptions#estimatedMemoryBytes}; text-to-3d: 512 MiB. Option
      * {@code backend}: {@code auto} (default, any worker) or {@code cuda} (only a worker that reports a CUDA GPU).
      *
      * @throws IllegalArgumentException naming the option when {@code backend} has another value
      */
-    public static JobRequirements of(String type, ObjectNode params, int images) {
+    public static JobRequirements of(String type, ObjectNode params, int images, int largestSide) {
         boolean gpu = requiresGpu(params);
         long memory = switch (type) {
-            case JobTypes.PHOTOS_TO_SPLAT -> PhotoJobOptions.parse(params).estimatedMemoryBytes(images);
+            case JobTypes.PHOTOS_TO_SPLAT -> PhotoJobOptions.parse(params).estimatedMemoryBytes(images,
+                    largestSide > 0 ? largestSide : Integer.MAX_VALUE);
             case JobTypes.TEXT_TO_3D -> TEXT_TO_3D_MEMORY_BYTES;
             default -> throw new IllegalStateException(type);
         };

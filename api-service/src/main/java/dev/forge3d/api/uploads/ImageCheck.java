@@ -27,8 +27,11 @@ final class ImageCheck {
 
     private ImageCheck() {}
 
-    /** Returns the media type, or throws a 4xx {@link ApiException} naming the file. */
-    static String verify(String displayName, InputStream raw, long maxPixels) throws IOException {
+    /** A photo that passed: its media type and size in pixels (as stored, before any EXIF rotation). */
+    record Checked(String mediaType, int width, int height) {}
+
+    /** Returns the media type and size, or throws a 4xx {@link ApiException} naming the file. */
+    static Checked verify(String displayName, InputStream raw, long maxPixels) throws IOException {
         BufferedInputStream in = new BufferedInputStream(raw, 64 * 1024);
         in.mark(16);
         byte[] magic = in.readNBytes(12);
@@ -72,7 +75,7 @@ final class ImageCheck {
                 BufferedImage img = reader.read(0, p);
                 if (img == null) throw corrupt(displayName, "nothing decoded");
                 if (warning.get() != null) throw corrupt(displayName, warning.get());
-                return mediaType;
+                return new Checked(mediaType, w, h);
             } finally {
                 reader.dispose();
             }

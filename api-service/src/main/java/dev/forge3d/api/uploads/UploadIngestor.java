@@ -57,6 +57,7 @@ public class UploadIngestor {
         private final InputNames names = new InputNames();
         private final List<StoredInput> stored = new ArrayList<>();
         private int images;
+        private int largestSide;
         private int archiveEntries;
         private long archiveBytes;
         private long expandedBytes;
@@ -69,6 +70,9 @@ public class UploadIngestor {
 
         public int imageCount() { return images; }
 
+        /** The longest side, in pixels, of the largest photo so far (0 before any). */
+        public int largestSide() { return largestSide; }
+
         public void addImage(String submittedName, Source source) throws IOException {
             String name = names.image(submittedName);
             if (++images > limits.maxImages()) {
@@ -76,11 +80,12 @@ public class UploadIngestor {
                         "more than " + limits.maxImages() + " images in one job");
             }
             String display = submittedName == null ? name : submittedName;
-            String mediaType;
+            ImageCheck.Checked photo;
             try (InputStream in = source.open()) {
-                mediaType = ImageCheck.verify(display, in, limits.maxImagePixels());
+                photo = ImageCheck.verify(display, in, limits.maxImagePixels());
             }
-            store(name, mediaType, source);
+            largestSide = Math.max(largestSide, Math.max(photo.width(), photo.height()));
+            store(name, photo.mediaType(), source);
         }
 
         /**

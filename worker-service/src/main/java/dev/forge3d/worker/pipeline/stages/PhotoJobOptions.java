@@ -142,11 +142,17 @@ public record PhotoJobOptions(Preset preset, int maxResolution, int sfmResolutio
      * pixel). An estimate from the options alone, before any photo is decoded: it errs on the high side.
      */
     public long estimatedMemoryBytes(int images) {
+        return estimatedMemoryBytes(images, Integer.MAX_VALUE);
+    }
+
+    /** The same, for photos no larger than {@code largestSide} pixels on their longest side (neither phase upscales). */
+    public long estimatedMemoryBytes(int images, int largestSide) {
         int n = Math.max(1, images);
-        long pixels = (long) maxResolution * maxResolution * 3 / 4;
+        long side = Math.min(maxResolution, largestSide), sfmSide = Math.min(sfmResolution, largestSide);
+        long pixels = side * side * 3 / 4;
         long gaussians = TrainStage.config(this, 1).maxGaussians;
         long training = gaussians * BYTES_PER_GAUSSIAN + n * pixels * BYTES_PER_PIXEL;
-        long sfmPixels = (long) sfmResolution * sfmResolution * 3 / 4;
+        long sfmPixels = sfmSide * sfmSide * 3 / 4;
         long sfm = n * (sfmPixels * SFM_BYTES_PER_PIXEL + SfmStage.maxFeatures(preset) * SFM_BYTES_PER_FEATURE);
         return BASE_MEMORY_BYTES + Math.max(training, sfm);
     }

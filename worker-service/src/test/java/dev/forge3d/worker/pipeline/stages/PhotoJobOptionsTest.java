@@ -91,6 +91,13 @@ class PhotoJobOptionsTest {
         // SfM's photo size counts once its photos outweigh training's Gaussians and photos
         assertThat(PhotoJobOptions.parse(params("sfmResolution", "4096")).estimatedMemoryBytes(100))
                 .isGreaterThan(PhotoJobOptions.parse(params()).estimatedMemoryBytes(100));
+        // Photos smaller than the options' sizes (the API reads each photo's size at upload) need what they are:
+        // 60 renders of 400 px at preview fit a 1 GiB worker; the same count of unknown size is estimated at 3072 px.
+        long small60 = PhotoJobOptions.parse(params()).estimatedMemoryBytes(60, 400);
+        assertThat(small60).isLessThan(1024 * mib)
+                .isEqualTo(256 * mib + Math.max(200_000L * 1024 + 60L * 400 * 300 * 16, 60L * (400L * 300 * 4 + 4000L * 640)));
+        assertThat(PhotoJobOptions.parse(params()).estimatedMemoryBytes(60)).isGreaterThan(1024 * mib);
+        assertThat(PhotoJobOptions.parse(params()).estimatedMemoryBytes(8, 100_000)).isEqualTo(preview8);
         // iterations change the running time, not the memory
         assertThat(PhotoJobOptions.parse(params("iterations", "30000")).estimatedMemoryBytes(8)).isEqualTo(preview8);
     }
