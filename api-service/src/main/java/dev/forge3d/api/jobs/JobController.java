@@ -61,7 +61,10 @@ public class JobController {
         this.callbackUrls = callbackUrls;
     }
 
-    /** Photos as repeated {@code images} file parts or one {@code archive} zip; options as further form fields. */
+    /**
+     * Photos as repeated {@code images} file parts or one {@code archive} zip, or one {@code video}; options as further
+     * form fields.
+     */
     @PostMapping(path = "/v1/jobs", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     ResponseEntity<JobView> createMultipart(TenantId tenant,
             @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
@@ -81,13 +84,15 @@ public class JobController {
                     }
                 } else if (field.equals("images")) {
                     batch.addImage(part.getSubmittedFileName(), part::getInputStream);
+                } else if (field.equals("video")) {
+                    batch.addVideo(part.getSubmittedFileName(), part::getInputStream);
                 } else if (field.equals("archive")) {
                     try (InputStream in = part.getInputStream()) {
                         batch.addArchive(part.getSubmittedFileName(), in);
                     }
                 } else {
                     throw new ApiException(ProblemType.INVALID_PARAMETER,
-                            "unexpected file field '" + JobTypes.abbreviate(field) + "': photos go in 'images' parts or one 'archive'");
+                            "unexpected file field '" + JobTypes.abbreviate(field) + "': photos go in 'images' parts or one 'archive', a video in 'video'");
                 }
             }
             String type = JobTypes.require(fields.remove("type"));
@@ -96,7 +101,7 @@ public class JobController {
             String callback = fields.remove(CALLBACK_URL);
             ObjectNode params = mapper.createObjectNode();
             fields.forEach(params::put);
-            JobRequirements requirements = JobOptions.validate(type, params, batch.imageCount(), batch.largestSide());
+            JobRequirements requirements = JobOptions.validate(type, params, batch.imageCount(), batch.videoCount(), batch.largestSide());
             String callbackUrl = callback == null ? null : callbackUrls.check(tenant.value(), CALLBACK_URL, callback);
             fp.add("type", type).add("priority", Integer.toString(priority)).addFields(fields);
             if (callbackUrl != null) fp.add(CALLBACK_URL, callbackUrl);
@@ -142,7 +147,7 @@ public class JobController {
             throw new ApiException(ProblemType.INVALID_PARAMETER,
                     "callbackUrl must be a string (an http or https URL)");
         }
-        JobRequirements requirements = JobOptions.validate(type, params, 0, 0);
+        JobRequirements requirements = JobOptions.validate(type, params, 0, 0, 0);
         String callbackUrl = callback == null || callback.isNull() ? null
                 : callbackUrls.check(tenant.value(), CALLBACK_URL, callback.asString());
         RequestFingerprint fp = new RequestFingerprint().add("type", type).add("priority", Integer.toString(priority))

@@ -18,7 +18,7 @@ final class JobOptions {
     private JobOptions() {}
 
     /** Returns what a worker needs to run the job; throws a 4xx {@link ApiException} naming the bad option. */
-    static JobRequirements validate(String type, ObjectNode params, int images, int largestSide) {
+    static JobRequirements validate(String type, ObjectNode params, int images, int videos, int largestSide) {
         Set<String> known = switch (type) {
             case JobTypes.PHOTOS_TO_SPLAT -> PhotoJobOptions.NAMES;
             case JobTypes.TEXT_TO_3D -> TextTo3dJobOptions.NAMES;
@@ -36,18 +36,23 @@ final class JobOptions {
         try {
             switch (type) {
                 case JobTypes.TEXT_TO_3D -> {
-                    if (images > 0) {
+                    if (images > 0 || videos > 0) {
                         throw new ApiException(ProblemType.INVALID_PARAMETER,
                                 "a text-to-3d job takes no photos: send JSON {\"type\":\"text-to-3d\",\"prompt\":...}");
                     }
                     TextTo3dJobOptions.parse(params);
                 }
                 case JobTypes.PHOTOS_TO_SPLAT -> {
-                    if (images == 0) {
+                    if (images == 0 && videos == 0) {
                         throw new ApiException(ProblemType.MISSING_IMAGES, "a photos-to-splat job needs photos: send "
-                                + "multipart/form-data with 'images' file parts (JPEG/PNG) or one 'archive' zip");
+                                + "multipart/form-data with 'images' file parts (JPEG/PNG), one 'archive' zip or one 'video'");
                     }
-                    PhotoJobOptions.parse(params);
+                    if (images > 0 && videos > 0) {
+                        throw new ApiException(ProblemType.INVALID_PARAMETER, "send photos or one video, not both");
+                    }
+                    PhotoJobOptions options = PhotoJobOptions.parse(params);
+                    // A video's frames are chosen on the worker: at most videoFrames, of a size the API does not read.
+                    if (videos > 0) return JobRequirements.of(type, params, options.videoFrames(), 0);
                 }
                 default -> throw new IllegalStateException(type);
             }

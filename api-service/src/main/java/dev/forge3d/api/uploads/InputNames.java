@@ -19,6 +19,14 @@ final class InputNames {
         return claim("images/" + base);
     }
 
+    /** {@code video/<basename>} with the container's extension (the worker picks its decoder by it). */
+    String video(String submitted, String extension) {
+        String base = submitted == null ? "" : submitted.replace('\\', '/');
+        base = sanitize(base.substring(base.lastIndexOf('/') + 1)).replaceFirst("\\.[^.]*$", "");
+        if (base.isEmpty()) base = "video";
+        return claim("video/" + base + "." + extension);
+    }
+
     /** A non-image file from an archive (poses: transforms.json, COLMAP model files), kept at its path. */
     String other(String normalizedPath) {
         StringBuilder sb = new StringBuilder();

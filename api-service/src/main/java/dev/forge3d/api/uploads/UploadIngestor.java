@@ -57,6 +57,7 @@ public class UploadIngestor {
         private final InputNames names = new InputNames();
         private final List<StoredInput> stored = new ArrayList<>();
         private int images;
+        private int videos;
         private int largestSide;
         private int archiveEntries;
         private long archiveBytes;
@@ -69,6 +70,8 @@ public class UploadIngestor {
         public List<StoredInput> inputs() { return List.copyOf(stored); }
 
         public int imageCount() { return images; }
+
+        public int videoCount() { return videos; }
 
         /** The longest side, in pixels, of the largest photo so far (0 before any). */
         public int largestSide() { return largestSide; }
@@ -86,6 +89,19 @@ public class UploadIngestor {
             }
             largestSide = Math.max(largestSide, Math.max(photo.width(), photo.height()));
             store(name, photo.mediaType(), source);
+        }
+
+        /** Adds the one video of a job (its frames become the photos on the worker). */
+        public void addVideo(String submittedName, Source source) throws IOException {
+            if (++videos > 1) {
+                throw new ApiException(ProblemType.INVALID_PARAMETER, "one 'video' part per job; send more footage as photos");
+            }
+            String display = abbreviate(submittedName == null ? "video" : submittedName);
+            VideoCheck.Container c;
+            try (InputStream in = source.open()) {
+                c = VideoCheck.verify(display, in);
+            }
+            store(names.video(submittedName, c.extension()), c.mediaType(), source);
         }
 
         /**

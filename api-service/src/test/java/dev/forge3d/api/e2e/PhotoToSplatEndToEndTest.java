@@ -115,6 +115,51 @@ class PhotoToSplatEndToEndTest extends ApiTestBase {
     }
 
     @Test
+    void aVideoBecomesFramesChosenByMotionThenASplat(@TempDir Path tmp) throws Exception {
+        assumeTrue(dev.forge3d.runtime.image.video.Ffmpeg.find().isPresent(),
+                "FFmpeg is not installed (apt-get install ffmpeg): skipping the video job test");
+        drainQueue();
+        // 3 s at 30 fps along the arc, encoded by FFmpeg as a phone would (H.264 in MP4).
+        SyntheticPhotos scene = new SyntheticPhotos(320, 240, 11);
+        Path frames = Files.createDirectories(tmp.resolve("frames"));
+        int n = 90;
+        for (int i = 0; i < n; i++) ImageIO.write(scene.walkFrame(i, n), "png", frames.resolve(String.format("%03d.png", i)).toFile());
+        Path video = tmp.resolve("walk.mp4");
+        Process ffmpeg = new ProcessBuilder("ffmpeg", "-v", "error", "-nostdin", "-y", "-framerate", "30", "-i",
+                frames.resolve("%03d.png").toString(), "-c:v", "libx264", "-pix_fmt", "yuv420p", "-crf", "16", video.toString())
+                .redirectErrorStream(true).start();
+        assertThat(ffmpeg.waitFor()).as(new String(ffmpeg.getInputStream().readAllBytes())).isZero();
+
+        String id = create(new Multipart().field("type", "photos-to-splat").field("preset", "preview").field("iterations", "100")
+                .field("outputFormats", "ply").file("video", "walk.mp4", "video/mp4", Files.readAllBytes(video)));
+        JsonNode job = await(id, j -> terminal(j), Duration.ofMinutes(4));
+        assertThat(job.path("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        JsonNode metrics = ApiClient.JSON.readTree(download(id, "metrics.json"));
+        JsonNode v = metrics.path("video");
+        System.out.printf("video: %s; registered %d%n", v, metrics.path("imagesRegistered").asInt());
+        assertThat(v.path("framesDecoded").asInt()).isEqualTo(n);
+        assertThat(v.path("size").asString()).isEqualTo("320x240");
+        int chosen = v.path("framesChosen").asInt();
+        assertThat(chosen).isBetween(8, 40);
+        assertThat(metrics.path("ingest").path("imagesAccepted").asInt()).isEqualTo(chosen);
+        assertThat(metrics.path("imagesRegistered").asInt()).isEqualTo(chosen);
+        assertThat(new String(download(id, "cameras/images.txt"))).contains("walk_f000000.jpg");
+    }
+
+    @Test
+    void aDamagedVideoFailsTheJobWithTheDecodersReason() throws Exception {
+        assumeTrue(dev.forge3d.runtime.image.video.Ffmpeg.find().isPresent(),
+                "FFmpeg is not installed (apt-get install ffmpeg): skipping the damaged-video test");
+        drainQueue();
+        byte[] mp4 = new byte[4096];
+        System.arraycopy("\0\0\0\u0018ftypisom".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), 0, mp4, 0, 12);
+        String id = create(new Multipart().field("type", "photos-to-splat").file("video", "cut.mp4", "video/mp4", mp4));
+        JsonNode job = await(id, j -> terminal(j), Duration.ofMinutes(2));
+        assertThat(job.path("state").asString()).isEqualTo("FAILED");
+        assertThat(job.path("error").path("detail").asString()).contains("video/cut.mp4", "cannot be read");
+    }
+
+    @Test
     void uploadWithPosesSkipsSfm() throws Exception {
         Path lego = dataset("nerf-synthetic-lego");
         assumeTrue(lego != null, "../shared/datasets/nerf-synthetic-lego is absent: skipping the posed-upload test");

@@ -46,6 +46,21 @@ public final class SyntheticPhotos {
         return Pose.fromCameraToWorld(new double[] {x[0], y[0], z[0], x[1], y[1], z[1], x[2], y[2], z[2]}, c);
     }
 
+    /**
+     * Frame {@code i} of {@code n} of a smooth walk along the same arc (what a video sees): no jumps between
+     * neighbouring frames, a slow rise and fall of the camera for parallax in both directions.
+     */
+    BufferedImage walkFrame(int i, int n) {
+        double t = (double) i / Math.max(1, n - 1);
+        double a = Math.toRadians(-18 + 36.0 * t);
+        double[] c = {4.5 * Math.sin(a), -0.6 + 0.5 * Math.sin(2 * Math.PI * t), 4.5 - 4.5 * Math.cos(a) + 0.2 * (1 - Math.cos(2 * Math.PI * t))};
+        double[] target = {0, 0.3, 4.5};
+        double[] z = norm(sub(target, c));
+        double[] x = norm(cross(new double[] {0, 1, 0}, z));
+        double[] y = cross(z, x);
+        return render(Pose.fromCameraToWorld(new double[] {x[0], y[0], z[0], x[1], y[1], z[1], x[2], y[2], z[2]}, c));
+    }
+
     /** View {@code i} of {@code n} as PNG bytes. */
     byte[] png(int i, int n) {
         BufferedImage img = render(camera(i, n));

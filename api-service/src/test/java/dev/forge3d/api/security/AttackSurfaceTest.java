@@ -349,6 +349,25 @@ class AttackSurfaceTest extends ApiTestBase {
                 .file("images", "IMG_0001.HEIC", "image/heic", heic)), Set.of(415), "unsupported-media-type", false));
         out.add(new Attack("multipart WebP photo", () -> sendMultipart(new Multipart().field("type", "photos-to-splat")
                 .file("images", "a.jpg", "image/jpeg", webp)), Set.of(415), "unsupported-media-type", false));
+        // Videos: one per job, never with photos, and only a video container in the part.
+        byte[] mp4 = new byte[64];
+        System.arraycopy("\0\0\0\u0018ftypisom".getBytes(StandardCharsets.ISO_8859_1), 0, mp4, 0, 12);
+        forms.put("two videos", new Multipart().field("type", "photos-to-splat").file("video", "a.mp4", "video/mp4", mp4)
+                .file("video", "b.mp4", "video/mp4", mp4));
+        forms.put("a video and photos", photo().file("video", "a.mp4", "video/mp4", mp4));
+        forms.put("videoFrames too few", new Multipart().field("type", "photos-to-splat").field("videoFrames", "2")
+                .file("video", "a.mp4", "video/mp4", mp4));
+        forms.put("text job with a video", new Multipart().field("type", "text-to-3d").field("prompt", "a cube")
+                .file("video", "a.mp4", "video/mp4", mp4));
+        Map<String, byte[]> notVideos = new LinkedHashMap<>();
+        notVideos.put("HEIC photo", heic);
+        notVideos.put("JPEG photo", jpg);
+        notVideos.put("text file", "just some text, not a video".getBytes(StandardCharsets.UTF_8));
+        for (var v : notVideos.entrySet()) {
+            out.add(new Attack("multipart video part holding a " + v.getKey(), () -> sendMultipart(new Multipart()
+                    .field("type", "photos-to-splat").file("video", "clip.mp4", "video/mp4", v.getValue())),
+                    Set.of(415), "unsupported-media-type", false));
+        }
         for (var f : forms.entrySet()) {
             Multipart m = f.getValue();
             String expected = f.getKey().startsWith("a zip") ? "not-an-image" : "invalid-parameter";

@@ -7,6 +7,9 @@ import dev.forge3d.runtime.image.ingest.IngestResult;
 import dev.forge3d.runtime.image.ingest.IngestedImage;
 import dev.forge3d.runtime.image.ingest.PhotoIngest;
 import dev.forge3d.runtime.image.ingest.RejectedImage;
+import dev.forge3d.runtime.image.video.Ffmpeg;
+import dev.forge3d.runtime.image.video.VideoException;
+import dev.forge3d.runtime.image.video.VideoFrames;
 import dev.forge3d.runtime.progress.Progress;
 import dev.forge3d.runtime.progress.ProgressListener;
 import dev.forge3d.worker.pipeline.JobInput;
@@ -47,6 +50,10 @@ public final class IngestStage implements Stage {
 
     /** Photos whose shorter side (after resizing) is below this are set aside. */
     static final int MIN_SIDE = 32;
+    /** Containers the API accepts as a job's {@code video}. */
+    private static final java.util.Set<String> VIDEO_EXTENSIONS = java.util.Set.of("mp4", "mov", "m4v", "webm", "mkv");
+    /** Longer videos are refused: one slow walk around an object takes a minute or two. */
+    static final double MAX_VIDEO_SECONDS = 600;
     private static final java.util.Set<String> IMAGE_EXTENSIONS = java.util.Set.of("jpg", "jpeg", "png", "heic", "heif",
             "tif", "tiff", "webp", "gif", "bmp", "cr2", "nef", "dng", "arw");
 
@@ -104,12 +111,15 @@ public final class IngestStage implements Stage {
             }
             given++;
         }
+        int fromVideo = framesFromVideos(ctx, options, photos);
+        given += fromVideo;
+        double decodeFrom = fromVideo > 0 ? 0.5 : 0; // a video's own pass reported 0..0.5
         if (given == 0) throw new StageFailedException("the upload holds no photos (JPEG or PNG)");
 
         ProgressListener listener = ctx.progress();
         ProgressListener decode = new ProgressListener() {
             @Override public void onProgress(Progress p) {
-                listener.onProgress(Progress.of(NAME, 0.8 * p.fraction(), Double.NaN, p.message()));
+                listener.onProgress(Progress.of(NAME, decodeFrom + (0.8 - decodeFrom) * p.fraction(), Double.NaN, p.message()));
             }
             @Override public boolean cancelRequested() { return listener.cancelRequested(); }
         };
@@ -156,6 +166,48 @@ public final class IngestStage implements Stage {
         ctx.shared().put(OUTPUT, new Output(out, photos, List.copyOf(kept), List.copyOf(rejected)));
         listener.onProgress(Progress.of(NAME, 1, 0, kept.size() + " photos ready"
                 + (rejected.isEmpty() ? "" : ", " + rejected.size() + " set aside")));
+    }
+
+    /**
+     * Frames of the job's video (if it has one) written into {@code photos} as JPEG: spaced by the camera's motion,
+     * the sharpest of each stretch, at most {@code videoFrames}, no larger than SfM reads them. Returns how many.
+     */
+    private static int framesFromVideos(StageContext ctx, PhotoJobOptions options, Path photos) {
+        int frames = 0;
+        for (JobInput in : ctx.inputs()) {
+            if (!VIDEO_EXTENSIONS.contains(extension(in.name()))) continue;
+            Ffmpeg tools = Ffmpeg.find().orElseThrow(() -> new StageFailedException(Ffmpeg.missingReason()));
+            String base = in.path().getFileName().toString().replaceFirst("\\.[^.]*$", "");
+            ProgressListener listener = ctx.progress();
+            ProgressListener video = new ProgressListener() {
+                @Override public void onProgress(Progress p) {
+                    listener.onProgress(Progress.of(NAME, 0.5 * p.fraction(), Double.NaN, "video: " + p.message()));
+                }
+                @Override public boolean cancelRequested() { return listener.cancelRequested(); }
+            };
+            VideoFrames.Result r;
+            try {
+                r = VideoFrames.extract(tools, in.path(), photos, base,
+                        new VideoFrames.Options(options.videoFrames(), options.sfmResolution(), MAX_VIDEO_SECONDS), video);
+            } catch (VideoException e) {
+                throw new StageFailedException(in.name() + ": " + e.getMessage());
+            }
+            ObjectNode m = ctx.metrics().putObject("video");
+            m.put("name", in.name());
+            m.put("codec", r.probe().codec());
+            m.put("size", r.probe().width() + "x" + r.probe().height());
+            m.put("durationSeconds", SfmStage.round(r.probe().durationSeconds(), 3));
+            m.put("frameRate", SfmStage.round(r.probe().frameRate(), 3));
+            m.put("framesDecoded", r.framesDecoded());
+            m.put("framesChosen", r.frames().size());
+            m.put("motionStepPixels", SfmStage.round(r.stepPixels(), 2));
+            m.put("totalMotionPixels", SfmStage.round(r.totalMotionPixels(), 1));
+            m.put("medianSharpness", SfmStage.round(r.medianSharpness(), 1));
+            m.put("chosenMedianSharpness", SfmStage.round(r.chosenMedianSharpness(), 1));
+            m.put("seconds", SfmStage.round(r.seconds(), 2));
+            frames += r.frames().size();
+        }
+        return frames;
     }
 
     /**

@@ -20,6 +20,8 @@ import java.util.Set;
  *       preset);</li>
  *   <li>{@code sfmResolution}: longest image side structure from motion reads the photos at (never above their own
  *       size), whatever the training resolution: features from small photos fail to tie the views together;</li>
+ *   <li>{@code videoFrames}: with a video instead of photos, at most this many frames are taken from it (spaced by
+ *       the camera's motion, the sharpest of each stretch);</li>
  *   <li>{@code iterations}: 3DGS iterations (overrides the preset);</li>
  *   <li>{@code seed}: random seed (training is deterministic for a seed and thread count);</li>
  *   <li>{@code background}: {@code white}, {@code black}, {@code #rrggbb} or {@code r,g,b} in 0..1;</li>
@@ -34,7 +36,7 @@ import java.util.Set;
  *
  * @param capped what a worker's limits lowered (empty when nothing was), for metrics and the job's message
  */
-public record PhotoJobOptions(Preset preset, int maxResolution, int sfmResolution, int iterations, long seed, float[] background,
+public record PhotoJobOptions(Preset preset, int maxResolution, int sfmResolution, int videoFrames, int iterations, long seed, float[] background,
                               Set<String> outputFormats, ProductAssets.Crop crop, int meshTriangles, double scaleMeters,
                               List<String> capped) {
 
@@ -47,6 +49,10 @@ public record PhotoJobOptions(Preset preset, int maxResolution, int sfmResolutio
      */
     public static final int DEFAULT_SFM_RESOLUTION = 3072;
     public static final int MIN_SFM_RESOLUTION = 200;
+    /** A video gives at most this many frames unless the job says otherwise. */
+    public static final int DEFAULT_VIDEO_FRAMES = 80;
+    public static final int MIN_VIDEO_FRAMES = 8;
+    public static final int MAX_VIDEO_FRAMES = 500;
     public static final int MAX_ITERATIONS = 200_000;
     public static final Set<String> FORMATS = Set.of("ply", "splat", "spz", "glb");
     public static final int MIN_TRIANGLES = 1_000;
@@ -54,7 +60,7 @@ public record PhotoJobOptions(Preset preset, int maxResolution, int sfmResolutio
     public static final double MIN_SCALE_METERS = 0.001;
     public static final double MAX_SCALE_METERS = 1000;
     /** The option names this class reads. */
-    public static final Set<String> NAMES = Set.of("preset", "maxResolution", "sfmResolution", "iterations", "seed", "background",
+    public static final Set<String> NAMES = Set.of("preset", "maxResolution", "sfmResolution", "videoFrames", "iterations", "seed", "background",
             "outputFormats", "crop", "meshTriangles", "scaleMeters");
 
     /** Resolution and iteration budgets per preset. */
@@ -97,6 +103,7 @@ public record PhotoJobOptions(Preset preset, int maxResolution, int sfmResolutio
         }
         int res = integer(params, "maxResolution", preset.resolution, MIN_RESOLUTION, MAX_RESOLUTION);
         int sfm = integer(params, "sfmResolution", DEFAULT_SFM_RESOLUTION, MIN_SFM_RESOLUTION, MAX_RESOLUTION);
+        int frames = integer(params, "videoFrames", DEFAULT_VIDEO_FRAMES, MIN_VIDEO_FRAMES, MAX_VIDEO_FRAMES);
         int its = integer(params, "iterations", preset.iterations, 1, MAX_ITERATIONS);
         long seed = OptionValues.longValue(params, "seed", 0, Long.MIN_VALUE, Long.MAX_VALUE);
         float[] bg = background(text(params, "background"));
@@ -104,7 +111,7 @@ public record PhotoJobOptions(Preset preset, int maxResolution, int sfmResolutio
         ProductAssets.Crop crop = crop(text(params, "crop"));
         int triangles = integer(params, "meshTriangles", ProductAssets.Options.DEFAULT_TRIANGLES, MIN_TRIANGLES, MAX_TRIANGLES);
         double scale = OptionValues.decimal(params, "scaleMeters", Double.NaN, MIN_SCALE_METERS, MAX_SCALE_METERS);
-        return new PhotoJobOptions(preset, res, sfm, its, seed, bg, formats, crop, triangles, scale, List.of());
+        return new PhotoJobOptions(preset, res, sfm, frames, its, seed, bg, formats, crop, triangles, scale, List.of());
     }
 
     /** These options with a worker's caps applied; what was lowered is listed in {@link #capped()}. */
@@ -119,7 +126,7 @@ public record PhotoJobOptions(Preset preset, int maxResolution, int sfmResolutio
             notes.add("iterations " + its + " -> " + limits.maxIterations());
             its = limits.maxIterations();
         }
-        return new PhotoJobOptions(preset, res, sfmResolution, its, seed, background, outputFormats, crop, meshTriangles,
+        return new PhotoJobOptions(preset, res, sfmResolution, videoFrames, its, seed, background, outputFormats, crop, meshTriangles,
                 scaleMeters, notes);
     }
 
