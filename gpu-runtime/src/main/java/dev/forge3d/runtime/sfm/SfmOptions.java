@@ -17,36 +17,41 @@ import java.util.Optional;
  * @param validation            checks a model must pass to be accepted (below the placed fraction the run fails
  *                              naming the photos not placed)
  * @param attempts              initial pair rules and how many reconstructions to try before failing
+ * @param pairs                 which photo pairs are matched (every pair, or neighbours in time for a video)
  */
 public record SfmOptions(Optional<IntrinsicsFile> intrinsics, int featureMaxDimension, int maxFeatures,
                          double matchRatio, int minPairInliers, int threads, IncrementalMapper.Options mapper,
-                         ModelValidator.Thresholds validation, ValidatedReconstruction.Settings attempts) {
+                         ModelValidator.Thresholds validation, ValidatedReconstruction.Settings attempts, PairSelection pairs) {
 
     public static SfmOptions defaults() {
         return new SfmOptions(Optional.empty(), 3072, 10000, 0.8, 15,
                 Math.max(1, Runtime.getRuntime().availableProcessors()), IncrementalMapper.Options.defaults(),
-                ModelValidator.Thresholds.defaults(), ValidatedReconstruction.Settings.defaults());
+                ModelValidator.Thresholds.defaults(), ValidatedReconstruction.Settings.defaults(), PairSelection.exhaustive());
     }
 
     public SfmOptions withIntrinsics(IntrinsicsFile k) {
         return new SfmOptions(Optional.ofNullable(k), featureMaxDimension, maxFeatures, matchRatio, minPairInliers,
-                threads, mapper, validation, attempts);
+                threads, mapper, validation, attempts, pairs);
     }
 
     public SfmOptions withThreads(int n) {
         return new SfmOptions(intrinsics, featureMaxDimension, maxFeatures, matchRatio, minPairInliers,
-                Math.max(1, n), mapper, validation, attempts);
+                Math.max(1, n), mapper, validation, attempts, pairs);
     }
 
     public SfmOptions withFeatureMaxDimension(int px) {
-        return new SfmOptions(intrinsics, px, maxFeatures, matchRatio, minPairInliers, threads, mapper, validation, attempts);
+        return new SfmOptions(intrinsics, px, maxFeatures, matchRatio, minPairInliers, threads, mapper, validation, attempts, pairs);
     }
 
     public SfmOptions withMaxFeatures(int n) {
-        return new SfmOptions(intrinsics, featureMaxDimension, n, matchRatio, minPairInliers, threads, mapper, validation, attempts);
+        return new SfmOptions(intrinsics, featureMaxDimension, n, matchRatio, minPairInliers, threads, mapper, validation, attempts, pairs);
+    }
+
+    public SfmOptions withPairs(PairSelection p) {
+        return new SfmOptions(intrinsics, featureMaxDimension, maxFeatures, matchRatio, minPairInliers, threads, mapper, validation, attempts, p);
     }
 
     public SfmOptions withValidation(ModelValidator.Thresholds t) {
-        return new SfmOptions(intrinsics, featureMaxDimension, maxFeatures, matchRatio, minPairInliers, threads, mapper, t, attempts);
+        return new SfmOptions(intrinsics, featureMaxDimension, maxFeatures, matchRatio, minPairInliers, threads, mapper, t, attempts, pairs);
     }
 }

@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
- * Structure from motion over a folder of photos: ingest -> SIFT features -> exhaustive matching with geometric
+ * Structure from motion over a folder of photos: ingest -> SIFT features -> matching ({@link PairSelection}) with geometric
  * verification -> incremental mapping with bundle adjustment. Reports progress per phase (stage names
  * {@code sfm.ingest}, {@code sfm.features}, {@code sfm.matching}, {@code sfm.mapping}) and honours cancellation
  * between units of work. Failures a user can act on are {@link SfmException}s naming the photos concerned.
@@ -142,12 +142,13 @@ public final class StructureFromMotion {
         DescriptorMatcher matcher = new DescriptorMatcher(options.matchRatio());
         IncrementalMapper.Options mo = options.mapper();
         List<Callable<TwoViewGeometry>> tasks = new ArrayList<>();
-        int total = n * (n - 1) / 2;
+        List<int[]> pairs = options.pairs().pairs(n);
+        int total = pairs.size();
         AtomicInteger done = new AtomicInteger();
         long start = System.nanoTime();
-        for (int a = 0; a < n; a++) {
-            for (int b = a + 1; b < n; b++) {
-                int ia = a, ib = b;
+        for (int[] pair : pairs) {
+            {
+                int ia = pair[0], ib = pair[1];
                 tasks.add(() -> {
                     listener.checkCancelled();
                     int[] m = matcher.match(features.get(ia), features.get(ib));

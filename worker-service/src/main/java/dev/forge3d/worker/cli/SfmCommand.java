@@ -41,6 +41,11 @@ public final class SfmCommand implements Callable<Integer> {
             description = "Keypoints per photo (default: ${DEFAULT-VALUE}).")
     int maxFeatures;
 
+    @Option(names = "--sequential", paramLabel = "N",
+            description = "Photos are frames of a video in name order: match each with its next N frames and frames 2^k further "
+                    + "(default: every pair).")
+    Integer sequential;
+
     @Override
     public Integer call() throws Exception {
         if (!Files.isDirectory(images)) throw new IllegalArgumentException("--images: not a folder: " + images);
@@ -48,6 +53,10 @@ public final class SfmCommand implements Callable<Integer> {
         if (maxFeatures < 100) throw new IllegalArgumentException("--max-features must be at least 100");
         SfmOptions options = SfmOptions.defaults().withFeatureMaxDimension(maxImageSize).withMaxFeatures(maxFeatures);
         if (threads != null) options = options.withThreads(threads);
+        if (sequential != null) {
+            if (sequential < 1) throw new IllegalArgumentException("--sequential must be at least 1");
+            options = options.withPairs(dev.forge3d.runtime.sfm.PairSelection.sequential(sequential));
+        }
         if (intrinsics != null) {
             if (!Files.isRegularFile(intrinsics)) throw new IllegalArgumentException("--intrinsics: no such file: " + intrinsics);
             options = options.withIntrinsics(IntrinsicsFile.read(intrinsics));

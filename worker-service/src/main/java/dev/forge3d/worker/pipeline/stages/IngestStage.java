@@ -65,8 +65,10 @@ public final class IngestStage implements Stage {
     /**
      * @param imagesDir    the prepared photos (upright, at the job's training resolution)
      * @param originalsDir the uploaded photos as given (structure from motion reads them at its own resolution)
+     * @param fromVideo    the photos are frames of a video, in time order by name
      */
-    public record Output(Path imagesDir, Path originalsDir, List<IngestedImage> images, List<RejectedImage> rejected) { }
+    public record Output(Path imagesDir, Path originalsDir, List<IngestedImage> images, List<RejectedImage> rejected,
+                         boolean fromVideo) { }
 
     private final WorkerLimits limits;
 
@@ -163,7 +165,7 @@ public final class IngestStage implements Stage {
             throw new StageFailedException("none of the " + given + " photos could be used: " + rejected.stream()
                     .map(r -> r.name() + " (" + r.reason() + ")").collect(Collectors.joining(", ")));
         }
-        ctx.shared().put(OUTPUT, new Output(out, photos, List.copyOf(kept), List.copyOf(rejected)));
+        ctx.shared().put(OUTPUT, new Output(out, photos, List.copyOf(kept), List.copyOf(rejected), fromVideo > 0));
         listener.onProgress(Progress.of(NAME, 1, 0, kept.size() + " photos ready"
                 + (rejected.isEmpty() ? "" : ", " + rejected.size() + " set aside")));
     }

@@ -10,6 +10,7 @@ import dev.forge3d.runtime.image.ingest.IngestedImage;
 import dev.forge3d.runtime.image.ingest.PhotoIngest;
 import dev.forge3d.runtime.progress.Progress;
 import dev.forge3d.runtime.progress.ProgressListener;
+import dev.forge3d.runtime.sfm.PairSelection;
 import dev.forge3d.runtime.sfm.SfmException;
 import dev.forge3d.runtime.sfm.SfmOptions;
 import dev.forge3d.runtime.sfm.SfmOutputWriter;
@@ -54,6 +55,8 @@ public final class SfmStage implements Stage {
     /** Shared key of the {@link Output}. */
     public static final String OUTPUT = "scene";
     static final String CHECKPOINT = "sfm/scene.zip";
+    /** Frames of a video are matched with this many next frames (and 2^k further). */
+    static final int VIDEO_NEIGHBOURS = 10;
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String SUMMARY = "sfm-summary.json";
 
@@ -106,7 +109,9 @@ public final class SfmStage implements Stage {
         int threads = Math.max(1, ctx.job().capabilities().threads());
         SfmOptions sfmOptions = SfmOptions.defaults().withThreads(threads)
                 .withFeatureMaxDimension(options.sfmResolution())
-                .withMaxFeatures(maxFeatures(options.preset()));
+                .withMaxFeatures(maxFeatures(options.preset()))
+                // A video's frames are in time order: neighbours in time overlap, far ones rarely (COLMAP's sequential).
+                .withPairs(ingest.fromVideo() ? PairSelection.sequential(VIDEO_NEIGHBOURS) : PairSelection.exhaustive());
         Map<String, Double> seconds = new LinkedHashMap<>();
         SfmResult result;
         try {
@@ -133,6 +138,7 @@ public final class SfmStage implements Stage {
         result.unregisteredImages().forEach(un::add);
         summary.put("points", result.scene().pointCount());
         summary.put("featureResolution", options.sfmResolution());
+        summary.put("pairSelection", sfmOptions.pairs().toString());
         result.images().stream().findFirst().ifPresent(im -> summary.put("photoResolution",
                 im.small().getWidth() + "x" + im.small().getHeight()));
         summary.put("meanReprojectionErrorPx", round(result.meanReprojectionErrorPx(), 4));
