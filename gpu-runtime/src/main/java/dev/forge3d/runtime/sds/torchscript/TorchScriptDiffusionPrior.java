@@ -93,7 +93,7 @@ public final class TorchScriptDiffusionPrior implements DiffusionPrior {
         Path p = dir.dir().resolve(file);
         try {
             Criteria<NDList, NDList> c = Criteria.builder().setTypes(NDList.class, NDList.class)
-                    .optModelPath(p).optEngine("PyTorch").optDevice(device.device()).optTranslator(new NoopTranslator())
+                    .optModelPath(dir.dir()).optModelName(file.substring(0, file.length() - 3)).optEngine("PyTorch").optDevice(device.device()).optTranslator(new NoopTranslator())
                     .optOption("trainParam", String.valueOf(differentiable)).build();
             ZooModel<NDList, NDList> m = c.loadModel();
             models.add(m);
@@ -190,6 +190,20 @@ public final class TorchScriptDiffusionPrior implements DiffusionPrior {
 
     @Override
     public String name() { return "torchscript:" + dir.dir().getFileName(); }
+
+    @Override
+    public synchronized Map<String, Object> runtime() {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("engine", device.engine());
+        m.put("cudaNatives", device.cudaBuild());
+        m.put("device", device.device().toString());
+        m.put("deviceReason", device.reason());
+        m.put("imageSize", dir.imageSize());
+        m.put("latentSize", dir.latentSize());
+        m.put("unetPasses", unetPasses);
+        m.put("unetImages", unetImages);
+        return m;
+    }
 
     @Override
     public int imageSize() { return dir.imageSize(); }
