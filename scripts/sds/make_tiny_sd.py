@@ -156,6 +156,7 @@ def main():
         "imageSize": SIZES["S"], "latentSize": SIZES["h"], "latentChannels": SIZES["C"], "latentScale": 0.18215,
         "textLength": SIZES["L"], "steps": 1000, "betaStart": 0.00085, "betaEnd": 0.012, "schedule": "scaled_linear",
         "guidance": 7.5, "source": "scripts/sds/make_tiny_sd.py --seed %d (random weights: a test fixture, not a model)" % a.seed,
+        "torch": torch.__version__,
     }
     sd_contract.export(text, unet, vae, a.out, SIZES, model_json, tokenizer_json)
     os.makedirs(a.broken_out, exist_ok=True)

@@ -185,6 +185,15 @@ public final class TorchScriptDiffusionPrior implements DiffusionPrior {
     /** UNet forward passes so far, and the images they held in all (each guided prediction is one pass of 2B). */
     public synchronized long[] unetPasses() { return new long[] {unetPasses, unetImages}; }
 
+    /** Parameters of the VAE encoder that require or hold a gradient (0: backward reaches only the images). */
+    synchronized long encoderParametersWithGradient() {
+        return vaeEncoder.getBlock().getParameters().values().stream()
+                .filter(p -> p.getArray().hasGradient()).count();
+    }
+
+    /** Parameters of the VAE encoder (its weights are ordinary tensors loaded with {@code trainParam}). */
+    synchronized int encoderParameters() { return vaeEncoder.getBlock().getParameters().size(); }
+
     /** Tensors still open in the prior's manager and its sub-managers (0 between calls: nothing leaks). */
     public synchronized int openArrays() { return manager.getManagedArrays().size(); }
 

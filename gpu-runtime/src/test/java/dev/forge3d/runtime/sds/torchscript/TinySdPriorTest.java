@@ -24,6 +24,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The real TorchScript prior on the miniature Stable-Diffusion-shaped fixture (scripts/sds/tiny-sd, random weights):
@@ -127,6 +128,15 @@ class TinySdPriorTest {
         float[] other = prior.sdsGradient(x, eps, t, prior.encode("a blue sphere"), 7.5);
         assertThat(other).isNotEqualTo(g);
         assertThat(prior.openArrays()).isZero();
+        // the prior's own share of an iteration: one SDS gradient of 4 views (encoder forward + backward, one UNet pass)
+        DiffusionPrior.Conditioning cond = prior.encode("a red cube");
+        long t0 = System.nanoTime();
+        for (int k = 0; k < 50; k++) prior.sdsGradient(x, eps, t, cond, 7.5);
+        System.out.printf("tiny-sd prior: %.2f ms per SDS gradient of 4 views%n", (System.nanoTime() - t0) / 50 / 1e6);
+        assertThat(prior.openArrays()).isZero();
+        // the encoder's weights are frozen: backward computes no gradient for them
+        assertThat(prior.encoderParameters()).isPositive();
+        assertThat(prior.encoderParametersWithGradient()).isZero();
     }
 
     @Test
@@ -176,6 +186,55 @@ class TinySdPriorTest {
         long growth = last[2] - early[2];
         System.out.printf("tiny-sd SDS: RSS %d MB at iteration %d, %d MB at %d%n", early[2] >> 20, early[0], last[2] >> 20, last[0]);
         assertThat(growth).as("resident memory growth from iteration " + early[0] + " to " + last[0]).isLessThan(96L << 20);
+    }
+
+    /**
+     * Where Debian's python3-torch (the version the fixture was made with) is installed, the generator run again gives
+     * the committed modules (every archive entry but the debug info, which holds source paths): a change to
+     * sd_contract.py or make_tiny_sd.py that is not followed by a regenerated, committed fixture fails here. Skips
+     * elsewhere (CI has no torch).
+     */
+    @Test
+    void regeneratedFixtureIsTheCommittedOne(@TempDir Path tmp) throws Exception {
+        String recorded = new tools.jackson.databind.ObjectMapper().readTree(TinySd.dir().resolve("model.json").toFile()).path("torch").asString();
+        String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+        String version;
+        try {
+            Process v = new ProcessBuilder(python, "-c", "import torch; print(torch.__version__)").redirectErrorStream(true).start();
+            version = new String(v.getInputStream().readAllBytes()).strip();
+            v.waitFor();
+            assumeTrue(v.exitValue() == 0, "no python3 with torch here: skipping the regeneration check");
+        } catch (IOException e) {
+            assumeTrue(false, "no python3 here: skipping the regeneration check");
+            return;
+        }
+        assumeTrue(version.equals(recorded), "python3's torch is " + version + ", the fixture was made with " + recorded + ": skipping");
+        Process gen = new ProcessBuilder(python, TinySd.scripts().resolve("make_tiny_sd.py").toString(),
+                "--out", tmp.resolve("a").toString(), "--broken-out", tmp.resolve("b").toString()).redirectErrorStream(true).start();
+        String log = new String(gen.getInputStream().readAllBytes());
+        assertThat(gen.waitFor()).as(log).isZero();
+        for (String f : ModelDirectory.FILES) {
+            Path mine = tmp.resolve("a").resolve(f), committed = TinySd.dir().resolve(f);
+            if (f.endsWith(".pt")) assertThat(entries(mine)).as(f).isEqualTo(entries(committed));
+            else assertThat(Files.readString(mine)).as(f).isEqualTo(Files.readString(committed));
+        }
+        assertThat(entries(tmp.resolve("b/unet.pt"))).isEqualTo(entries(TinySd.brokenUnet()));
+    }
+
+    /** A TorchScript archive's entries without the debug info (source paths and line numbers). */
+    static java.util.Map<String, String> entries(Path archive) throws IOException {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(archive.toFile())) {
+            for (var e : java.util.Collections.list(z.entries())) {
+                if (e.getName().endsWith(".debug_pkl")) continue;
+                try (var in = z.getInputStream(e)) {
+                    out.put(e.getName(), java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(in.readAllBytes())));
+                } catch (java.security.NoSuchAlgorithmException ex) {
+                    throw new IllegalStateException(ex);
+                }
+            }
+        }
+        return out;
     }
 
     static long rssBytes() {
