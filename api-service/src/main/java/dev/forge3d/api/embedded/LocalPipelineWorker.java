@@ -3,6 +3,7 @@ package dev.forge3d.api.embedded;
 import dev.forge3d.worker.WorkerConfig;
 import dev.forge3d.worker.WorkerNode;
 import dev.forge3d.worker.pipeline.stages.PhotoToSplat;
+import dev.forge3d.worker.pipeline.stages.TextTo3dStage;
 import dev.forge3d.worker.pipeline.stages.WorkerLimits;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -18,7 +19,9 @@ import java.nio.file.Path;
  * {@code forge3d.embedded-worker.enabled=true}. Its caps come from {@code forge3d.worker.max-resolution},
  * {@code forge3d.worker.max-iterations}, {@code forge3d.worker.checkpoint-iterations} and
  * {@code forge3d.worker.checkpoint-seconds} (CPU defaults otherwise); {@code forge3d.worker.lease-wait-seconds} is the
- * long-poll time of its lease requests (default 5: short, so that a shutdown does not wait for a long poll).
+ * long-poll time of its lease requests (default 5: short, so that a shutdown does not wait for a long poll);
+ * {@code forge3d.worker.prior} (env {@code FORGE3D_WORKER_PRIOR}, or the worker-wide {@code FORGE3D_PRIOR}) is its
+ * text-to-3d prior: {@code builtin} or a model folder such as an exported Stable Diffusion.
  */
 @Component
 @ConditionalOnProperty(name = "forge3d.embedded-worker.enabled", havingValue = "true")
@@ -27,6 +30,7 @@ public class LocalPipelineWorker implements EmbeddedWorker {
     private final Path dataDir;
     private final WorkerLimits limits;
     private final int leaseWaitSeconds;
+    private final String prior;
     private volatile WorkerNode node;
 
     public LocalPipelineWorker(@Value("${forge3d.data-dir}") Path dataDir,
@@ -34,8 +38,10 @@ public class LocalPipelineWorker implements EmbeddedWorker {
             @Value("${forge3d.worker.max-iterations:0}") int maxIterations,
             @Value("${forge3d.worker.checkpoint-iterations:0}") int checkpointIterations,
             @Value("${forge3d.worker.checkpoint-seconds:0}") double checkpointSeconds,
-            @Value("${forge3d.worker.lease-wait-seconds:5}") int leaseWaitSeconds) {
+            @Value("${forge3d.worker.lease-wait-seconds:5}") int leaseWaitSeconds,
+            @Value("${forge3d.worker.prior:}") String prior) {
         this.dataDir = dataDir;
+        this.prior = prior == null || prior.isBlank() ? TextTo3dStage.configuredPrior() : prior.strip();
         this.leaseWaitSeconds = leaseWaitSeconds;
         WorkerLimits l = WorkerLimits.cpuDefaults();
         if (maxResolution > 0) l = l.withMaxResolution(maxResolution);
@@ -54,7 +60,7 @@ public class LocalPipelineWorker implements EmbeddedWorker {
                 .workerId("embedded")
                 .workDir(dataDir.resolve("worker"))
                 .leaseWaitSeconds(leaseWaitSeconds)
-                .pipelines(PhotoToSplat.registry(limits))
+                .pipelines(PhotoToSplat.registry(limits, prior))
                 .build());
     }
 

@@ -32,6 +32,9 @@ public interface DiffusionPrior extends AutoCloseable {
     /** What the prior's training images had behind the object: SDS and the self-check render on the same. */
     default BackgroundPolicy background() { return BackgroundPolicy.WHITE; }
 
+    /** Where and how the prior runs, for reports ({@code metrics.json}'s {@code priorRuntime}); empty where there is nothing to say. */
+    default Map<String, Object> runtime() { return Map.of(); }
+
     /** Encodes a prompt into the prior's conditioning. */
     Conditioning encode(String prompt);
 

@@ -138,6 +138,8 @@ public final class TextTo3d {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("prompt", prompt.strip());
         m.put("prior", prior.name());
+        Map<String, Object> runtime = prior.runtime();
+        if (!runtime.isEmpty()) m.put("priorRuntime", runtime);
         Map<String, Object> reading = prior.reading(prompt);
         if (!reading.isEmpty()) m.put("promptReading", reading);
         m.put("guidance", r.guidance());
@@ -164,6 +166,7 @@ public final class TextTo3d {
         q.put("janusFree", j.janusFree());
         m.put("quality", q);
         if (best.check() != null) m.put("selfCheck", selfCheckFigures(best.check()));
+        else m.put("selfCheckSkipped", SELF_CHECK_SKIPPED);
         List<Map<String, Object>> tried = new ArrayList<>();
         for (Attempt a : attempts) {
             Map<String, Object> t = new LinkedHashMap<>();
@@ -194,6 +197,11 @@ public final class TextTo3d {
      * intended reading in the prior's words) and the prior's self-check of its result (null without rival readings).
      */
     public record Attempt(long seed, String prompt, SdsTrainer.Result sds, GaussianModel model, SelfCheck check) { }
+
+    /** Why an open-vocabulary prior (an exported Stable Diffusion) is not self-checked and runs one attempt. */
+    public static final String SELF_CHECK_SKIPPED = "the prior has an open vocabulary: it names no rival readings to read the object back "
+            + "against, so the self-check does not apply and one SDS attempt runs; the judge's shape and colour (quality) know only "
+            + "5 primitives and 8 colours and say nothing about other prompts";
 
     /** Mixed into the request's seed for the self-check's views and noise (the same for every attempt: paired). */
     private static final long SELF_CHECK_SEED = 0x5E1FC4ECL;

@@ -1,7 +1,9 @@
 package dev.forge3d.worker.cli;
 
 import dev.forge3d.worker.HostProbe;
+import dev.forge3d.runtime.sds.PriorDevice;
 import dev.forge3d.worker.WorkerConfig;
+import dev.forge3d.worker.pipeline.stages.TextTo3dStage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,9 +15,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code forge3d doctor}: what this machine offers forge3d (CPU, Vector API, heap, CUDA, working folder). */
+/** {@code forge3d doctor}: what this machine offers forge3d (CPU, Vector API, heap, CUDA, the prior's engine and device, working folder). */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = "Show what this machine offers forge3d: CPU threads, Vector API width, heap, CUDA.")
+        description = "Show what this machine offers forge3d: CPU threads, Vector API width, heap, CUDA, the text-to-3d prior and its engine and device.")
 public final class DoctorCommand implements Callable<Integer> {
 
     @Spec
@@ -33,9 +35,20 @@ public final class DoctorCommand implements Callable<Integer> {
         row(out, "max heap", gib(rt.maxMemory()));
         row(out, "cuda", cuda.detail());
         row(out, "backend", (cuda.available() ? "cuda" : "cpu") + " (" + rt.availableProcessors() + " threads)");
+        row(out, "prior", TextTo3dStage.configuredPrior() + " (text-to-3d; --prior, forge3d.worker.prior or FORGE3D_PRIOR)");
+        row(out, "prior dev", priorDevice());
         row(out, "work dir", workDir(WorkerConfig.defaultWorkDir()));
         out.flush();
         return 0;
+    }
+
+    /** The engine and device an exported prior would run on (starts the PyTorch engine, about a second). */
+    static String priorDevice() {
+        try {
+            return PriorDevice.select().describe();
+        } catch (RuntimeException e) {
+            return "unavailable: " + e.getMessage();
+        }
     }
 
     private static void row(PrintWriter out, String key, String value) {

@@ -55,6 +55,10 @@ public final class WorkerCommand implements Callable<Integer> {
         return l;
     }
 
+    @Option(names = "--prior", paramLabel = "DIR",
+            description = "text-to-3d prior: builtin, a train-prior folder or an exported Stable Diffusion folder (default: system property forge3d.worker.prior, env FORGE3D_PRIOR, else builtin)")
+    String prior;
+
     @Option(names = "--backend", defaultValue = "${env:FORGE3D_BACKEND:-auto}", paramLabel = "cpu|cuda|auto",
             description = "backend to offer the API: cuda, cpu, or auto (CUDA when a usable device is present; default ${DEFAULT-VALUE})")
     String backend;
@@ -69,7 +73,7 @@ public final class WorkerCommand implements Callable<Integer> {
                 .workDir(workDir)
                 .leaseWaitSeconds(leaseWait)
                 .keepWorkDirs(keepWorkDirs)
-                .pipelines(PhotoToSplat.registry(limits()))
+                .pipelines(PhotoToSplat.registry(limits(), prior == null ? dev.forge3d.worker.pipeline.stages.TextTo3dStage.configuredPrior() : prior))
                 .capabilities(dev.forge3d.worker.HostProbe.capabilities(dev.forge3d.runtime.splat.raster.RasterBackend.parse(backend)));
         if (jobTypes != null) b.jobTypes(jobTypes);
         WorkerConfig config = b.build();

@@ -199,6 +199,9 @@ class UserCommandsTest {
         assertThat(r.out()).containsPattern("max heap    \\d+\\.\\d GiB");
         assertThat(r.out()).contains("cuda        unavailable: ");
         assertThat(r.out()).contains("backend     cpu");
+        // the engine and device an exported Stable Diffusion prior would use: the CPU natives of the default build
+        assertThat(r.out()).containsPattern("prior dev   PyTorch \\d+\\.\\d+\\.\\d+ \\(CPU natives, .+\\), device cpu\\(\\): the PyTorch natives are the CPU build");
+        assertThat(r.out()).doesNotContain("Failed to detect GPU count");
     }
 
     @Test

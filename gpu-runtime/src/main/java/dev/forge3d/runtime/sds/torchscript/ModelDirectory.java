@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An exported Stable Diffusion-class model folder (see docs/text-to-3d.md and scripts/export_sd_torchscript.py):
+ * An exported Stable Diffusion-class model folder (see docs/text-to-3d.md and scripts/sds/export_sd_torchscript.py):
  * four TorchScript modules, the CLIP tokenizer and {@code model.json} with the sizes and the noise schedule.
  * {@link #open} checks everything that can be checked without loading the modules and names what is wrong.
  *
@@ -36,7 +36,7 @@ public record ModelDirectory(Path dir, int imageSize, int latentSize, int latent
         for (String f : FILES) if (!Files.isRegularFile(dir.resolve(f))) missing.add(f);
         if (!missing.isEmpty()) {
             throw new InvalidModelDirectoryException("model directory " + dir + " is missing " + String.join(", ", missing)
-                    + " (export it with scripts/export_sd_torchscript.py, see docs/text-to-3d.md)");
+                    + " (export it with scripts/sds/export_sd_torchscript.py, see docs/text-to-3d.md)");
         }
         JsonNode j;
         try {

@@ -22,8 +22,13 @@ public final class PhotoToSplat {
 
     /** The registry a worker runs: this pipeline for {@code photos-to-splat}, score distillation for {@code text-to-3d}. */
     public static PipelineRegistry registry(WorkerLimits limits) {
+        return registry(limits, TextTo3dStage.configuredPrior());
+    }
+
+    /** As {@link #registry(WorkerLimits)}, with {@code prior} for text-to-3d ({@code builtin} or a model folder). */
+    public static PipelineRegistry registry(WorkerLimits limits, String prior) {
         return PipelineRegistry.of(pipeline(limits),
-                Pipeline.builder(PipelineRegistry.TEXT_TO_3D).stage(new TextTo3dStage(), 1).build());
+                Pipeline.builder(PipelineRegistry.TEXT_TO_3D).stage(new TextTo3dStage(prior), 1).build());
     }
 
     /** {@link #registry(WorkerLimits)} with the CPU defaults (overridable by system properties / environment). */

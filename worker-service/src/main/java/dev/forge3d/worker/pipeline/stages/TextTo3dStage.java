@@ -17,9 +17,11 @@ import java.util.function.Supplier;
  * The {@code text-to-3d} job: score distillation from the job's {@code prompt} (options in
  * {@link TextTo3dJobOptions}), writing {@code model.glb}, {@code scene.ply},
  * {@code scene.splat} and {@code preview.png}; the run's figures and the judge's reading go to the job's metrics.
- * The prior is the worker's, not the job's: {@code builtin} unless the environment variable {@code FORGE3D_PRIOR}
- * names a model directory. It is loaded on the first job and kept; a missing or broken directory fails the job
- * with the reason.
+ * The prior is the worker's, not the job's (a job must not name a folder on the worker's disk): {@code builtin} unless
+ * the worker is configured with another ({@link #configuredPrior()}: {@code forge3d worker --prior DIR}, the system
+ * property {@code forge3d.worker.prior}, which the API's embedded worker sets from its Spring property of that name, or
+ * the environment variable {@code FORGE3D_PRIOR}). It is loaded on the first job and kept; a missing, broken or
+ * mismatched directory fails the job with the reason, and every later job with the same reason.
  */
 public final class TextTo3dStage implements Stage {
 
@@ -27,8 +29,22 @@ public final class TextTo3dStage implements Stage {
     private final Supplier<DiffusionPrior> priorFactory;
     private DiffusionPrior prior;
 
+    public static final String PRIOR_PROPERTY = "forge3d.worker.prior", PRIOR_ENV = "FORGE3D_PRIOR";
+
     public TextTo3dStage() {
-        this(() -> Priors.open(System.getenv().getOrDefault("FORGE3D_PRIOR", "builtin")));
+        this(configuredPrior());
+    }
+
+    /** A stage whose prior is {@code spec}: {@code builtin}, a {@code train-prior} folder or an exported SD folder. */
+    public TextTo3dStage(String spec) {
+        this(() -> Priors.open(spec));
+    }
+
+    /** The worker's prior: the system property {@value #PRIOR_PROPERTY}, else {@value #PRIOR_ENV}, else {@code builtin}. */
+    public static String configuredPrior() {
+        String p = System.getProperty(PRIOR_PROPERTY);
+        if (p == null || p.isBlank()) p = System.getenv(PRIOR_ENV);
+        return p == null || p.isBlank() ? "builtin" : p.strip();
     }
 
     public TextTo3dStage(Supplier<DiffusionPrior> priorFactory) {
@@ -42,7 +58,7 @@ public final class TextTo3dStage implements Stage {
         if (prior == null) {
             try {
                 prior = priorFactory.get();
-            } catch (IllegalArgumentException | IllegalStateException e) {
+            } catch (IllegalArgumentException | IllegalStateException | ai.djl.engine.EngineException e) {
                 throw new StageFailedException("the worker's diffusion prior cannot be loaded: " + e.getMessage());
             }
         }
