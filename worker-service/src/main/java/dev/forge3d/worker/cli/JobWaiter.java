@@ -9,13 +9,10 @@ import dev.forge3d.worker.client.PublicApiClient;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Set;
 import java.util.UUID;
 
 /** Follows a job's server-sent events and draws its stage and progress until the job reaches a terminal state. */
 final class JobWaiter {
-
-    static final Set<JobState> TERMINAL = Set.of(JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELED);
 
     private JobWaiter() { }
 
@@ -27,12 +24,12 @@ final class JobWaiter {
     }
 
     private static void draw(ConsoleProgressBar bar, Job job) {
-        JobState state = job.getState() == null ? null : job.getState();
+        JobState state = job.getState();
         String name = state == null ? "UNKNOWN" : state.getValue();
         String stage = job.getStage() == null ? "" : job.getStage();
         double progress = job.getProgress() == null ? 0 : job.getProgress().doubleValue();
         double eta = job.getEtaSeconds() == null ? Double.NaN : job.getEtaSeconds().doubleValue();
-        boolean done = TERMINAL.contains(state);
+        boolean done = PublicApiClient.terminal(job);
         String label = stage.isEmpty() || done ? name.toLowerCase(Locale.ROOT) : stage;
         int attempt = job.getAttempt() == null ? 0 : job.getAttempt();
         bar.onProgress(Progress.of(label, state == JobState.SUCCEEDED ? 1 : progress, done ? Double.NaN : eta,

@@ -1,7 +1,6 @@
 package dev.forge3d.worker.client;
 
 import dev.forge3d.client.model.Job;
-import dev.forge3d.client.model.JobState;
 import tools.jackson.core.JacksonException;
 
 import java.io.BufferedReader;
@@ -15,7 +14,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -27,7 +25,6 @@ import java.util.function.Consumer;
  */
 final class JobEventStream {
 
-    static final Set<JobState> TERMINAL = Set.of(JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELED);
     /** Streams in a row that fail (or end without an event) before the wait gives up. */
     private static final int MAX_FAILURES = 6;
 
@@ -77,7 +74,7 @@ final class JobEventStream {
         while (true) {
             try {
                 Job end = readOneStream(what);
-                if (end != null && TERMINAL.contains(end.getState())) return end;
+                if (end != null && PublicApiClient.terminal(end)) return end;
                 // A stream that carried states and ended early (the server's stream timeout) is simply opened
                 // again; one that carried nothing counts as a failure.
                 failures = end != null ? 0 : failures + 1;
@@ -131,7 +128,7 @@ final class JobEventStream {
                         last = parse(what, data.toString());
                         lastSeen = last;
                         onJob.accept(last);
-                        if (TERMINAL.contains(last.getState())) return last;
+                        if (PublicApiClient.terminal(last)) return last;
                     }
                     event = "message";
                     data.setLength(0);

@@ -5,6 +5,7 @@ import dev.forge3d.client.api.JobsApi;
 import dev.forge3d.client.model.Artifact;
 import dev.forge3d.client.model.CreateJobJson;
 import dev.forge3d.client.model.Job;
+import dev.forge3d.client.model.JobState;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -147,6 +148,12 @@ public final class PublicApiClient {
      */
     public Job follow(UUID id, Consumer<Job> onJob, Duration reconnectDelay, Duration timeout) {
         return new JobEventStream(this, id, onJob, reconnectDelay, timeout).run();
+    }
+
+    /** SUCCEEDED, FAILED or CANCELED: the job will not change any more. */
+    public static boolean terminal(Job job) {
+        JobState s = job.getState();
+        return s == JobState.SUCCEEDED || s == JobState.FAILED || s == JobState.CANCELED;
     }
 
     /** The request that opens a job's event stream (auth from the generated client's interceptor). */
