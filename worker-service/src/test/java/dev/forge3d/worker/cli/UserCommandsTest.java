@@ -215,12 +215,13 @@ class UserCommandsTest {
 
     @Test
     void waitGivesUpAtItsTimeoutWhileTheStreamIsSilent() throws IOException {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         server.removeContext("/");
-        server.createContext("/", ex -> { // a stream that never sends anything
+        server.createContext("/", ex -> { // a stream that sends nothing until the test is over
             ex.getResponseHeaders().set("Content-Type", "text/event-stream");
             ex.sendResponseHeaders(200, 0);
             try {
-                Thread.sleep(10_000);
+                release.await(10, java.util.concurrent.TimeUnit.SECONDS);
             } catch (InterruptedException ignored) {
                 // the server is stopping
             }
@@ -228,6 +229,7 @@ class UserCommandsTest {
         });
         long t0 = System.nanoTime();
         Run r = run("wait", JOB, "--api", api(), "--key", KEY, "--timeout", "1");
+        release.countDown();
         assertThat((System.nanoTime() - t0) / 1e9).isLessThan(5);
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err().strip()).isEqualTo("forge3d wait: job " + JOB + " is still not finished after 1 s");
