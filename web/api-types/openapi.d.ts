@@ -16,8 +16,8 @@ export interface paths {
         put?: never;
         /**
          * Create a job
-         * @description `multipart/form-data` for photos (`type=photos-to-splat`, repeated `images` file parts or one `archive`
-         *     zip, further form fields become job options), or JSON for jobs without uploads
+         * @description `multipart/form-data` for photos (`type=photos-to-splat`, repeated `images` file parts, one `archive`
+         *     zip, or one `video`; further form fields become job options), or JSON for jobs without uploads
          *     (`{"type":"text-to-3d","prompt":"..."}`; further fields become job options). Photos are streamed to the
          *     blob store; each must be a JPEG or PNG that decodes. A zip may hold images and pose files
          *     (`.json`, `.txt`, `.bin`); entries with `..` or absolute paths are refused.
@@ -649,7 +649,7 @@ export interface components {
         /**
          * @description Every option is checked when the job is created, by the same code the worker runs: an unknown field, a
          *     field given twice, a value out of range or holding control characters is a 400 `invalid-parameter`; a
-         *     text-to-3d job takes no photos. Archives: one budget per request over all `archive` parts (entries,
+         *     text-to-3d job takes no photos or video; a photos-to-splat job takes photos or one video, not both. Archives: one budget per request over all `archive` parts (entries,
          *     expanded bytes, expansion ratio; skipped entries count too), a truncated zip is a 400 `invalid-archive`;
          *     pose files (transforms.json, transforms_train.json, COLMAP cameras/images/points3D .txt or .bin) have a size
          *     cap of their own; other .txt/.json/.md files are skipped; anything else is a 400.
@@ -660,6 +660,19 @@ export interface components {
             images?: string[];
             /** @description A zip of photos (and optional pose files) instead of `images`. */
             archive?: string;
+            /**
+             * @description One video instead of photos (MP4, MOV or WebM, recognised by its container; anything else is a 415
+             *     `unsupported-media-type`). The worker decodes it with FFmpeg and takes at most `videoFrames` frames,
+             *     spaced by how far the picture moves (a pause adds none) and the sharpest of each stretch, at up to
+             *     `sfmResolution` pixels; they are named `<video>_f<frame index>.jpg`. A video that cannot be decoded,
+             *     is longer than 600 s or barely moves fails the job with the reason.
+             */
+            video?: string;
+            /**
+             * @description photos-to-splat option; with a `video`, at most this many frames are taken from it.
+             * @default 80
+             */
+            videoFrames: number;
             prompt?: string;
             priority?: number;
             /**
@@ -670,8 +683,15 @@ export interface components {
              * @enum {string}
              */
             preset: "preview" | "standard" | "high";
-            /** @description photos-to-splat option; longest image side in pixels the photos are resized to (overrides the preset). */
+            /** @description photos-to-splat option; longest image side in pixels the photos are resized to for training (overrides the preset). */
             maxResolution?: number;
+            /**
+             * @description photos-to-splat option; longest image side in pixels structure from motion reads the photos at (never
+             *     above their own size), whatever the training resolution: features from small photos fail to tie the
+             *     views together. The cameras are scaled to the training photos afterwards.
+             * @default 3072
+             */
+            sfmResolution: number;
             /** @description photos-to-splat option; 3DGS training iterations (overrides the preset). */
             iterations?: number;
             /**
@@ -849,8 +869,10 @@ export interface components {
         BackendOption: "auto" | "cuda";
         /**
          * @description What a worker must report to lease the job, fixed at creation. `minMemoryBytes`: photos-to-splat 256 MiB
-         *     + 1 KiB per Gaussian of the preset's ceiling (preview 200,000, standard 1,000,000, high 3,000,000) + 16 B
-         *     per pixel of every photo at `maxResolution` (4:3 assumed); text-to-3d 512 MiB. Compared with the lease
+         *     + the larger of training (1 KiB per Gaussian of the preset's ceiling: preview 200,000, standard 1,000,000,
+         *     high 3,000,000; and 16 B per pixel of every photo at `maxResolution`) and structure from motion (4 B per
+         *     pixel of every photo at `sfmResolution` and 640 B per feature: 4000 per photo at preview, else 8000), 4:3
+         *     photos assumed, no larger than the largest uploaded photo; text-to-3d 512 MiB. Compared with the lease
          *     request's `capabilities.memoryBytes`.
          */
         JobRequirements: {
