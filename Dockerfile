@@ -4,6 +4,7 @@ FROM maven:3.9-eclipse-temurin-25 AS build
 WORKDIR /src
 COPY pom.xml ./
 COPY gpu-runtime/pom.xml gpu-runtime/
+COPY api-client/pom.xml api-client/
 COPY worker-service/pom.xml worker-service/
 COPY api-service/pom.xml api-service/
 # Dependencies first, so source edits do not re-download them.

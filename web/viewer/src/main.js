@@ -1,7 +1,7 @@
 // The forge3d job viewer: progress while the job runs (server-sent events), then the splat and the GLB.
 // State for scripts and tests is on window.forge3dViewer and on <body data-state>.
 import './viewer.css';
-import { connection, follow, getBytes, getJson, getText, terminal } from './api.js';
+import { artifacts, artifactUrl, connection, follow, getBytes, getJob, getText, terminal } from './api.ts';
 import { findImage, inModelFrame, parseCameras, parseImages } from './colmap.js';
 
 const $ = (id) => document.getElementById(id);
@@ -31,7 +31,7 @@ async function start() {
       }));
     }
   }
-  const first = await getJson(conn, conn.jobUrl);
+  const first = await getJob(conn);
   $('job-id').textContent = `${first.type} ${first.id}`;
   let done = false;
   const onJob = (job) => {
@@ -72,9 +72,9 @@ async function finished(job) {
     notice(job.state === 'FAILED' ? 'The job failed.' : 'The job was canceled.');
     return;
   }
-  const list = job.artifacts && job.artifacts.length ? job.artifacts : (await getJson(conn, job.links.artifacts)).items;
+  const list = await artifacts(conn, job);
   const byName = new Map(list.map((a) => [a.name, a]));
-  const href = (name) => conn.api !== undefined && conn.mode === 'key' ? conn.api + byName.get(name).href : byName.get(name).href;
+  const href = (name) => artifactUrl(conn, byName.get(name));
   downloads(list, href);
   const background = parseBackground(job.params && job.params.background);
   let metrics = null;

@@ -15,6 +15,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Lists and downloads a job's published artifacts. Another tenant's job is 404, exactly like a missing one. */
@@ -51,7 +52,32 @@ public class ArtifactController {
             @RequestHeader(value = HttpHeaders.RANGE, required = false) String range, HttpServletResponse response)
             throws IOException {
         UUID jobId = ownedJob(tenant, id);
-        String clean = name.startsWith("/") ? name.substring(1) : name;
+        send(jobId, tenant, id, name.startsWith("/") ? name.substring(1) : name, range, response);
+    }
+
+    /**
+     * The same download with the name in the query: generated clients percent-encode a '/' in a path parameter,
+     * which the API refuses before routing (CanonicalPathFilter); a query parameter is decoded, so every name works.
+     */
+    @GetMapping("/v1/jobs/{id}/artifact")
+    void downloadByName(TenantId tenant, @PathVariable String id,
+            @RequestParam(value = "name", required = false) String name,
+            @RequestHeader(value = HttpHeaders.RANGE, required = false) String range, HttpServletResponse response)
+            throws IOException {
+        UUID jobId = ownedJob(tenant, id);
+        send(jobId, tenant, id, queriedName(name), range, response);
+    }
+
+    /** The artifact name of a {@code ?name=} query: present, and a name the API could have handed out. */
+    public static String queriedName(String name) {
+        if (name == null || name.isEmpty()) {
+            throw new ApiException(ProblemType.INVALID_PARAMETER, "name the artifact: ?name=cameras/images.txt");
+        }
+        return ArtifactNames.require(name);
+    }
+
+    private void send(UUID jobId, TenantId tenant, String id, String clean, String range, HttpServletResponse response)
+            throws IOException {
         Artifact a = artifacts.findPublished(jobId, tenant.value(), clean)
                 .orElseThrow(() -> new ApiException(ProblemType.NOT_FOUND, "job " + id + " has no artifact " + clean));
         int slash = clean.lastIndexOf('/');

@@ -1,6 +1,7 @@
 package dev.forge3d.api.shares;
 
 import dev.forge3d.api.artifacts.Artifact;
+import dev.forge3d.api.artifacts.ArtifactController;
 import dev.forge3d.api.artifacts.ArtifactController.ArtifactList;
 import dev.forge3d.api.artifacts.ArtifactController.ArtifactView;
 import dev.forge3d.api.artifacts.ArtifactRepository;
@@ -23,6 +24,7 @@ import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -74,7 +76,19 @@ public class SharedJobController {
     void download(ShareGrant grant, @PathVariable String token, @PathVariable String name,
             @RequestHeader(value = HttpHeaders.RANGE, required = false) String range, HttpServletResponse response)
             throws IOException {
-        String clean = name.startsWith("/") ? name.substring(1) : name;
+        send(grant, name.startsWith("/") ? name.substring(1) : name, range, response);
+    }
+
+    /** The same with the name in the query, for generated clients (see ArtifactController#downloadByName). */
+    @GetMapping("/s/{token}/artifact")
+    void downloadByName(ShareGrant grant, @PathVariable String token,
+            @RequestParam(value = "name", required = false) String name,
+            @RequestHeader(value = HttpHeaders.RANGE, required = false) String range, HttpServletResponse response)
+            throws IOException {
+        send(grant, ArtifactController.queriedName(name), range, response);
+    }
+
+    private void send(ShareGrant grant, String clean, String range, HttpServletResponse response) throws IOException {
         Artifact a = artifacts.findPublished(grant.jobId(), grant.tenantId(), clean)
                 .orElseThrow(() -> new ApiException(ProblemType.NOT_FOUND, "the shared job has no artifact " + clean));
         int slash = clean.lastIndexOf('/');

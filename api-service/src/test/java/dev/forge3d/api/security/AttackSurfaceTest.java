@@ -68,6 +68,7 @@ class AttackSurfaceTest extends ApiTestBase {
         multipartBodies(all);
         archives(all);
         queries(all);
+        artifactNameQueries(all);
         headersAndMethods(all);
         webhooks(all);
         browserCredentials(all);
@@ -183,6 +184,8 @@ class AttackSurfaceTest extends ApiTestBase {
                 Set.of(404), "not-found", false));
         out.add(new Attack("other tenant's artifact file",
                 () -> send("GET", j + "/artifacts/scene.ply", attackerKey, Map.of(), null), Set.of(404), "not-found", false));
+        out.add(new Attack("other tenant's artifact by name",
+                () -> send("GET", j + "/artifact?name=scene.ply", attackerKey, Map.of(), null), Set.of(404), "not-found", false));
         out.add(new Attack("other tenant's events", () -> send("GET", j + "/events", attackerKey, Map.of(), null),
                 Set.of(404), "not-found", false));
         out.add(new Attack("unknown job id", () -> send("GET", "/v1/jobs/" + ZERO_ID, attackerKey, Map.of(), null),
@@ -450,6 +453,19 @@ class AttackSurfaceTest extends ApiTestBase {
             out.add(new Attack("list ?" + q, () -> send("GET", "/v1/jobs?" + q, attackerKey, Map.of(), null),
                     Set.of(400), "invalid-parameter", false));
         }
+    }
+
+    /** The artifact-by-name route decodes its query: names that are not artifact names are refused there. */
+    private void artifactNameQueries(List<Attack> out) {
+        String j = "/v1/jobs/" + victimJob + "/artifact";
+        for (String q : List.of("name=../scene.ply", "name=%2e%2e%2fjob", "name=cameras%2F..%2F..%2Fx", "name=", "",
+                "name=a%00b", "name=scene.ply&name=x", "name=a%2F%2Fb", "name=" + "a".repeat(301))) {
+            out.add(new Attack("artifact by name ?" + (q.length() > 40 ? q.substring(0, 40) + "..." : q),
+                    () -> send("GET", j + (q.isEmpty() ? "" : "?" + q), victimKey, Map.of(), null), Set.of(400),
+                    "invalid-parameter", false));
+        }
+        out.add(new Attack("share link: artifact by name traversal", () -> send("GET", "/s/" + victimShare
+                + "/artifact?name=..%2F..%2Fv1%2Fjobs", null, Map.of(), null), Set.of(400), "invalid-parameter", false));
     }
 
     private void headersAndMethods(List<Attack> out) {

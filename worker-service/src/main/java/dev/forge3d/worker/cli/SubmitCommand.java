@@ -1,5 +1,7 @@
 package dev.forge3d.worker.cli;
 
+import dev.forge3d.client.model.CreateJobJson;
+import dev.forge3d.client.model.Job;
 import dev.forge3d.worker.client.PublicApiClient;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -7,7 +9,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
-import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
@@ -50,7 +52,8 @@ public final class SubmitCommand implements Callable<Integer> {
     @Option(names = {"-o", "--option"}, paramLabel = "KEY=VALUE", description = "job option, e.g. -o preset=preview -o seed=7")
     Map<String, String> options = new LinkedHashMap<>();
 
-    @Option(names = "--idempotency-key", paramLabel = "KEY", description = "send Idempotency-Key: the same key and body return the same job")
+    @Option(names = "--idempotency-key", paramLabel = "KEY",
+            description = "Idempotency-Key to send (default: a new random UUID, printed to stderr): the same key and body return the same job, so a submit that failed half-way can be repeated with it")
     String idempotencyKey;
 
     @Option(names = "--wait", description = "follow the job with a progress bar until it ends")
@@ -62,22 +65,35 @@ public final class SubmitCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PublicApiClient client = api.client();
-        JsonNode job;
+        String jobType;
+        List<Path> images = List.of();
+        CreateJobJson json = null;
         if (source.prompt != null) {
             if (source.prompt.isBlank()) throw new IllegalArgumentException("--prompt must not be empty");
-            job = client.createPromptJob(type == null ? "text-to-3d" : type, source.prompt, options, idempotencyKey);
+            jobType = type == null ? "text-to-3d" : type;
+            json = client.promptJob(jobType, source.prompt, options);
         } else if (source.archive != null) {
             if (!Files.isRegularFile(source.archive)) throw new IllegalArgumentException("no such zip file: " + source.archive);
-            job = client.createPhotoJob(type == null ? "photos-to-splat" : type, List.of(), source.archive, options, idempotencyKey);
+            jobType = type == null ? "photos-to-splat" : type;
         } else {
-            job = client.createPhotoJob(type == null ? "photos-to-splat" : type, photos(source.photos), null, options, idempotencyKey);
+            images = photos(source.photos);
+            jobType = type == null ? "photos-to-splat" : type;
         }
-        String id = job.path("id").asString();
-        if (id.isEmpty()) throw new IllegalStateException("the API answered without a job id: " + job);
+        // Always an Idempotency-Key: a submit whose answer was lost can be repeated without creating a second job.
+        String key = idempotencyKey != null ? idempotencyKey : UUID.randomUUID().toString();
+        if (idempotencyKey == null) {
+            spec.commandLine().getErr().println("idempotency key " + key + " (to repeat this submit: --idempotency-key " + key + ")");
+            spec.commandLine().getErr().flush();
+        }
+        Job job = json != null
+                ? client.createPromptJob(json, key)
+                : client.createPhotoJob(jobType, images, source.archive, options, key);
+        UUID id = job.getId();
+        if (id == null) throw new IllegalStateException("the API answered without a job id: " + job);
         spec.commandLine().getOut().println(id);
         spec.commandLine().getOut().flush();
         if (!await && out == null) return 0;
-        JsonNode end = JobWaiter.await(client, id, Duration.ofSeconds(1), null, System.err);
+        Job end = JobWaiter.await(client, id, Duration.ofSeconds(1), null, System.err);
         JobWaiter.requireSucceeded(end, id);
         if (out != null) DownloadCommand.downloadAll(client, id, out, System.err);
         return 0;

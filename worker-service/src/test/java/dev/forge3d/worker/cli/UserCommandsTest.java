@@ -25,8 +25,9 @@ import static dev.forge3d.worker.testserver.ProtocolTestServer.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code submit}, {@code wait}, {@code download} and {@code doctor} through the real command line, against a small
- * in-test HTTP double of the public job API.
+ * {@code submit}, {@code wait}, {@code download} and {@code doctor} through the real command line (on the client
+ * generated from openapi.yaml), against a small in-test HTTP double of the public job API. api-service's
+ * GeneratedClientTest runs the same commands against the real API.
  */
 class UserCommandsTest {
 
@@ -39,6 +40,7 @@ class UserCommandsTest {
     private HttpServer server;
     private final List<String> calls = new CopyOnWriteArrayList<>();
     private final AtomicInteger polls = new AtomicInteger();
+    private final AtomicInteger streams = new AtomicInteger();
     private volatile byte[] lastBody = new byte[0];
     private volatile String lastContentType;
     private volatile String lastIdempotencyKey;
@@ -70,22 +72,42 @@ class UserCommandsTest {
             ex.getResponseHeaders().set("Location", "/v1/jobs/" + JOB);
             send(ex, 202, "application/json", "{\"id\":\"" + JOB + "\",\"state\":\"QUEUED\"}");
         } else if (m.equals("GET") && p.equals("/v1/jobs/" + JOB)) {
-            int n = polls.incrementAndGet();
-            String state = n < 3 ? "RUNNING" : finalState;
-            String error = state.equals("FAILED") ? ",\"error\":{\"type\":\"https://forge3d.dev/problems/job-failed\",\"title\":\"Job failed\",\"detail\":\"could not register 5 of 8 images\"}" : "";
-            send(ex, 200, "application/json", "{\"id\":\"" + JOB + "\",\"state\":\"" + state + "\",\"stage\":\"train\",\"progress\":"
-                    + (n * 0.3) + ",\"etaSeconds\":12.5,\"attempt\":1" + error + "}");
+            polls.incrementAndGet();
+            send(ex, 200, "application/json", jobJson(3));
+        } else if (m.equals("GET") && p.equals("/v1/jobs/" + JOB + "/events")) {
+            // The first stream drops after one state (as a server's stream timeout would); the second runs to the end.
+            int n = streams.incrementAndGet();
+            ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+            ex.sendResponseHeaders(200, 0);
+            try (OutputStream os = ex.getResponseBody()) {
+                for (int i = n == 1 ? 1 : 2; i <= (n == 1 ? 1 : 3); i++) {
+                    os.write((": keep-alive\n\nid: " + i + "\nevent: job\ndata: " + jobJson(i) + "\n\n")
+                            .getBytes(StandardCharsets.UTF_8));
+                    os.flush();
+                }
+            }
+            ex.close();
         } else if (m.equals("GET") && p.equals("/v1/jobs/" + JOB + "/artifacts")) {
-            send(ex, 200, "application/json", "{\"artifacts\":[{\"name\":\"scene.ply\",\"size\":" + PLY.length
-                    + ",\"mediaType\":\"application/octet-stream\",\"sha256\":\"" + sha256(PLY) + "\"},"
-                    + "{\"name\":\"cameras/images.txt\",\"size\":2,\"mediaType\":\"text/plain\",\"sha256\":\"" + sha256("ok".getBytes()) + "\"}]}");
-        } else if (m.equals("GET") && p.equals("/v1/jobs/" + JOB + "/artifacts/scene.ply")) {
-            send(ex, 200, "application/octet-stream", PLY);
-        } else if (m.equals("GET") && p.equals("/v1/jobs/" + JOB + "/artifacts/cameras/images.txt")) {
-            send(ex, 200, "text/plain", "ok".getBytes());
+            send(ex, 200, "application/json", "{\"items\":[{\"name\":\"scene.ply\",\"size\":" + PLY.length
+                    + ",\"mediaType\":\"application/octet-stream\",\"sha256\":\"" + sha256(PLY) + "\",\"href\":\"x\"},"
+                    + "{\"name\":\"cameras/images.txt\",\"size\":2,\"mediaType\":\"text/plain\",\"sha256\":\"" + sha256("ok".getBytes()) + "\",\"href\":\"y\"}]}");
+        } else if (m.equals("GET") && p.equals("/v1/jobs/" + JOB + "/artifact")) {
+            // generated clients name the artifact in the query ('/' percent-encoded there)
+            String name = java.net.URLDecoder.decode(ex.getRequestURI().getRawQuery().replaceFirst("^name=", ""), StandardCharsets.UTF_8);
+            if (name.equals("scene.ply")) send(ex, 200, "application/octet-stream", PLY);
+            else if (name.equals("cameras/images.txt")) send(ex, 200, "text/plain", "ok".getBytes());
+            else send(ex, 404, "application/problem+json", "{\"type\":\"https://forge3d.dev/problems/not-found\",\"status\":404,\"title\":\"Not Found\"}");
         } else {
             send(ex, 404, "application/problem+json", "{\"type\":\"https://forge3d.dev/problems/not-found\",\"status\":404,\"title\":\"Not Found\"}");
         }
+    }
+
+    /** The job as event {@code n} of 3 shows it: RUNNING twice, then {@link #finalState}. */
+    private String jobJson(int n) {
+        String state = n < 3 ? "RUNNING" : finalState;
+        String error = state.equals("FAILED") ? ",\"error\":{\"type\":\"https://forge3d.dev/problems/job-failed\",\"title\":\"Job failed\",\"detail\":\"could not register 5 of 8 images\"}" : "";
+        return "{\"id\":\"" + JOB + "\",\"type\":\"photos-to-splat\",\"state\":\"" + state + "\",\"stage\":\"train\",\"progress\":"
+                + (n * 0.3) + ",\"etaSeconds\":12.5,\"attempt\":1" + error + "}";
     }
 
     private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
@@ -141,6 +163,27 @@ class UserCommandsTest {
     }
 
     @Test
+    void submitSendsAFreshIdempotencyKeyByDefaultAndSaysWhichOne() {
+        Run r = run("submit", "--api", api(), "--key", KEY, "--prompt", "a red cube");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(lastIdempotencyKey).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}");
+        assertThat(r.err()).contains("--idempotency-key " + lastIdempotencyKey);
+        assertThat(r.out().strip()).isEqualTo(JOB);
+        String first = lastIdempotencyKey;
+        run("submit", "--api", api(), "--key", KEY, "--prompt", "a red cube");
+        assertThat(lastIdempotencyKey).isNotEqualTo(first);
+    }
+
+    @Test
+    void submitRefusesAnOptionTheContractDoesNotHaveBeforeCallingTheApi() {
+        Run r = run("submit", "--api", api(), "--key", KEY, "--prompt", "a red cube", "-o", "guidence=7");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).startsWith("forge3d submit: unknown option 'guidence' for a text-to-3d job (options: ")
+                .contains("guidance", "maxSeconds", "seed");
+        assertThat(calls).isEmpty();
+    }
+
+    @Test
     void submitPromptSendsJsonWithTypedOptions() {
         Run r = run("submit", "--api", api(), "--key", KEY, "--prompt", "a red cube", "-o", "seed=7", "-o", "guidance=7.5");
         assertThat(r.code()).as(r.err()).isZero();
@@ -154,7 +197,10 @@ class UserCommandsTest {
         Path out = tmp.resolve("result");
         Run r = run("submit", "--api", api(), "--key", KEY, "--prompt", "a red cube", "--out", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(polls.get()).isEqualTo(3);
+        // followed over server-sent events (the dropped first stream opened again), never polled
+        assertThat(streams.get()).isEqualTo(2);
+        assertThat(polls.get()).isZero();
+        assertThat(calls).contains("GET /v1/jobs/" + JOB + "/artifact");
         assertThat(Files.readAllBytes(out.resolve("scene.ply"))).isEqualTo(PLY);
         assertThat(Files.readString(out.resolve("cameras/images.txt"))).isEqualTo("ok");
     }
@@ -165,6 +211,28 @@ class UserCommandsTest {
         Run r = run("wait", JOB, "--api", api(), "--key", KEY, "--interval", "0.05");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err().strip()).isEqualTo("forge3d wait: job " + JOB + " FAILED: could not register 5 of 8 images");
+    }
+
+    @Test
+    void waitGivesUpAtItsTimeoutWhileTheStreamIsSilent() throws IOException {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        server.removeContext("/");
+        server.createContext("/", ex -> { // a stream that sends nothing until the test is over
+            ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+            ex.sendResponseHeaders(200, 0);
+            try {
+                release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                // the server is stopping
+            }
+            ex.close();
+        });
+        long t0 = System.nanoTime();
+        Run r = run("wait", JOB, "--api", api(), "--key", KEY, "--timeout", "1");
+        release.countDown();
+        assertThat((System.nanoTime() - t0) / 1e9).isLessThan(5);
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("forge3d wait: job " + JOB + " is still not finished after 1 s");
     }
 
     @Test
