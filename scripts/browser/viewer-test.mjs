@@ -81,6 +81,13 @@ async function waitFor(page, fn, what, ms = 90000) {
   throw new Error(`timed out waiting for ${what}; viewer state ${state}`);
 }
 
+// A click through the DOM: Playwright's own click first waits for the element to be stable over animation frames,
+// which a page drawing WebGL in software on a loaded 2-core machine does not give it within its timeout.
+async function domClick(page, selector) {
+  await page.waitForSelector(selector, { state: 'visible', timeout: 60000 });
+  await page.evaluate((sel) => document.querySelector(sel).click(), selector);
+}
+
 async function canvasShot(context, url, file) {
   const page = await context.newPage();
   page.on('console', (m) => { if (m.type() === 'error') report.console.push(`${url}: ${m.text()}`); });
@@ -167,7 +174,7 @@ try {
   // 4. The GLB in <model-viewer>, when the job has one.
   if (report.share.glb) {
     await waitFor(share, () => window.forge3dViewer.mesh === 'ready' || window.forge3dViewer.mesh === 'failed', 'the GLB');
-    await share.click('#show-mesh');
+    await domClick(share, '#show-mesh');
     await sleep(1500);
     report.mesh = await share.evaluate(() => window.forge3dViewer.mesh);
     await share.locator('#mesh-view').screenshot({ path: join(cfg.out, 'mesh.png') });
@@ -180,7 +187,7 @@ try {
     await m.goto(cfg.meshShare);
     await waitFor(m, () => window.forge3dViewer.error || (window.forge3dViewer.splat === 'ready'
       && ['ready', 'failed'].includes(window.forge3dViewer.mesh)), 'the GLB job');
-    await m.click('#show-mesh');
+    await domClick(m, '#show-mesh');
     await sleep(1500);
     report.meshJob = await m.evaluate(() => ({
       splat: window.forge3dViewer.splat, mesh: window.forge3dViewer.mesh, showing: window.forge3dViewer.showing,
@@ -212,7 +219,7 @@ try {
     const k = await context.newPage();
     await k.goto(`${cfg.api}/viewer/index.html?job=${cfg.job}`);
     await k.fill('#api-key', cfg.key);
-    await k.click('#key-form button');
+    await domClick(k, '#key-form button');
     await waitFor(k, () => window.forge3dViewer.splat === 'ready' || window.forge3dViewer.error, 'the keyed viewer');
     report.keyed = await k.evaluate(() => ({ splat: window.forge3dViewer.splat, error: window.forge3dViewer.error,
       state: window.forge3dViewer.state, quality: window.forge3dViewer.quality }));
