@@ -85,6 +85,7 @@ public final class ServeCommand implements Callable<Integer> {
                 System.getenv("SPRING_DATASOURCE_USERNAME"), System.getenv("SPRING_DATASOURCE_PASSWORD"),
                 System.getenv("FORGE3D_API_KEY"), System.getenv("FORGE3D_WORKER_TOKEN"), !noWorker, springArgs));
         double seconds = (System.nanoTime() - t0) / 1e9;
+        if (!noWorker && !server.hasWorker()) noWorker = true; // the API jar: workers run as their own processes
         if (exitWhenReady) {
             try (server) {
                 AotTraining.exercise(server);

@@ -9,7 +9,7 @@ import dev.forge3d.api.uploads.UploadIngestor;
 import dev.forge3d.api.web.ApiException;
 import dev.forge3d.api.web.ProblemType;
 import dev.forge3d.api.webhooks.CallbackUrls;
-import dev.forge3d.worker.pipeline.stages.TextTo3dJobOptions;
+import dev.forge3d.jobs.options.TextTo3dJobOptions;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.Part;

@@ -1,5 +1,6 @@
 package dev.forge3d.worker.pipeline.stages;
 
+import dev.forge3d.jobs.options.PhotoJobOptions;
 import dev.forge3d.runtime.camera.Intrinsics;
 import dev.forge3d.runtime.dataset.colmap.ColmapDatasetLoader;
 import dev.forge3d.runtime.dataset.colmap.ColmapModel;
