@@ -1,5 +1,7 @@
 package dev.forge3d.api.jobs;
 
+import dev.forge3d.api.logging.JobLogContextFilter;
+import org.slf4j.MDC;
 import dev.forge3d.api.auth.CredentialKind;
 import dev.forge3d.api.auth.RequiresCredential;
 import dev.forge3d.api.artifacts.ArtifactController;
@@ -68,6 +70,7 @@ public class JobController {
             HttpServletRequest request) throws IOException, ServletException {
         String key = checkIdempotencyKey(idempotencyKey);
         UUID jobId = UUID.randomUUID();
+        MDC.put(JobLogContextFilter.JOB_ID, jobId.toString()); // the filter clears it after the request
         UploadIngestor.Batch batch = uploads.batch(jobId);
         Map<String, String> fields = new LinkedHashMap<>();
         RequestFingerprint fp = new RequestFingerprint();
@@ -150,6 +153,7 @@ public class JobController {
         if (callbackUrl != null) fp.add(CALLBACK_URL, callbackUrl);
         String fingerprint = fp.hex();
         UUID jobId = UUID.randomUUID();
+        MDC.put(JobLogContextFilter.JOB_ID, jobId.toString()); // the filter clears it after the request
         return accepted(jobs.create(tenant, key, new JobService.NewJob(jobId, type, priority, params,
                 java.util.List.of(), fingerprint, requirements, callbackUrl)));
     }

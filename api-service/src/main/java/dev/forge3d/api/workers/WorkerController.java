@@ -1,5 +1,6 @@
 package dev.forge3d.api.workers;
 
+import dev.forge3d.api.metrics.JobMetrics;
 import dev.forge3d.api.artifacts.ArtifactController;
 import dev.forge3d.api.artifacts.ArtifactNames;
 import dev.forge3d.api.artifacts.ArtifactStore;
@@ -61,10 +62,11 @@ public class WorkerController {
     private final ApplicationEventPublisher events;
     private final ObjectMapper mapper;
     private final WorkerRegistry registry;
+    private final JobMetrics jobMetrics;
 
     public WorkerController(JobQueue queue, QueueSignal signal, QueueProperties props, ArtifactStore artifacts,
             CheckpointStore checkpoints, BlobStore blobs, JdbcClient jdbc, WorkerProperties workerProps,
-            ApplicationEventPublisher events, ObjectMapper mapper, WorkerRegistry registry) {
+            ApplicationEventPublisher events, ObjectMapper mapper, WorkerRegistry registry, JobMetrics jobMetrics) {
         this.queue = queue;
         this.signal = signal;
         this.props = props;
@@ -76,6 +78,7 @@ public class WorkerController {
         this.events = events;
         this.mapper = mapper;
         this.registry = registry;
+        this.jobMetrics = jobMetrics;
     }
 
     /** Long poll: a lease as soon as a job can be claimed, or 204 after {@code waitSeconds}. */
@@ -207,6 +210,7 @@ public class WorkerController {
                 : mapper.writeValueAsString(WorkerText.clean(req.metrics()));
         // SUCCEEDED, or CANCELED when the client's cancel was accepted first (the artifacts are then not published).
         String state = queue.complete(jobId, token(req.leaseToken()), metrics).orElseThrow(() -> stale(jobId));
+        jobMetrics.ended(jobId, state, req.metrics());
         events.publishEvent(new JobChanged(jobId));
         LeaseResponse next = nextTypes == null ? null
                 : claim(nextTypes, req.next(), props.clampLease(req.next().leaseSeconds())).orElse(null);
@@ -221,6 +225,7 @@ public class WorkerController {
         String reason = FailureReasons.clean(WorkerText.clean(req.reason(), 64 * 1024), 4000);
         boolean retryable = req.retryable() != null && req.retryable();
         String state = queue.fail(jobId, token(req.leaseToken()), reason, retryable).orElseThrow(() -> stale(jobId));
+        jobMetrics.ended(jobId, state, null);
         if (state.equals("QUEUED")) {
             queue.notifyQueued("retry");
             signal.signalAll();
@@ -238,6 +243,7 @@ public class WorkerController {
                     "job " + jobId + " has no cancel request; use fail to give a job up");
             case CANCELED -> { }
         }
+        jobMetrics.ended(jobId, "CANCELED", null);
         events.publishEvent(new JobChanged(jobId));
         return new JobStateResponse(jobId, "CANCELED");
     }
