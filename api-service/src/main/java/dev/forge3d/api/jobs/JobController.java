@@ -42,6 +42,8 @@ import tools.jackson.databind.node.ObjectNode;
 @RestController
 @RequiresCredential(CredentialKind.TENANT_KEY)
 public class JobController {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JobController.class);
+
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     /** Where the job's terminal state is POSTed (docs/api.md "Webhooks"): a JSON field, or a form field. */
     static final String CALLBACK_URL = "callbackUrl";
@@ -255,6 +257,10 @@ public class JobController {
     }
 
     private static ResponseEntity<JobView> accepted(JobService.Created created) {
+        // One line per new job; with structured logging it carries jobId and tenantId (JobLogContextFilter).
+        MDC.put(JobLogContextFilter.JOB_ID, created.job().id().toString());
+        if (created.replayed()) log.info("job creation replayed (same Idempotency-Key)");
+        else log.info("job created: {}", created.job().type());
         var b = ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create(created.job().links().self()));
         if (created.replayed()) b.header("Idempotent-Replayed", "true");
         return b.body(created.job());

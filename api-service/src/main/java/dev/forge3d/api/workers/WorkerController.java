@@ -1,5 +1,7 @@
 package dev.forge3d.api.workers;
 
+import dev.forge3d.api.logging.JobLogContextFilter;
+import org.slf4j.MDC;
 import dev.forge3d.api.metrics.JobMetrics;
 import dev.forge3d.api.artifacts.ArtifactController;
 import dev.forge3d.api.artifacts.ArtifactNames;
@@ -49,6 +51,7 @@ import tools.jackson.databind.ObjectMapper;
 @RestController
 @RequiresCredential(CredentialKind.WORKER_TOKEN)
 public class WorkerController {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WorkerController.class);
     static final String LEASE_TOKEN = "X-Lease-Token";
 
     private final JobQueue queue;
@@ -122,6 +125,8 @@ public class WorkerController {
     /** Only jobs whose requirements the worker's reported capabilities meet (WorkerRegistry.capacity). */
     private Optional<LeaseResponse> claim(List<String> types, LeaseRequest req, int leaseSeconds) {
         return queue.claim(types, req.workerId(), leaseSeconds, WorkerRegistry.capacity(req.capabilities())).map(l -> {
+            MDC.put(JobLogContextFilter.JOB_ID, l.jobId().toString());
+            log.info("job leased by worker {} (attempt {})", WorkerText.clean(req.workerId(), 200), l.attempt());
             events.publishEvent(new JobChanged(l.jobId()));
             return new LeaseResponse(l.jobId(), l.type(), l.attempt(), l.leaseToken(), l.leaseExpiresAt(),
                     l.leaseSeconds(), l.paramsJson(), l.inputsJson());
@@ -211,6 +216,7 @@ public class WorkerController {
         // SUCCEEDED, or CANCELED when the client's cancel was accepted first (the artifacts are then not published).
         String state = queue.complete(jobId, token(req.leaseToken()), metrics).orElseThrow(() -> stale(jobId));
         jobMetrics.ended(jobId, state, req.metrics());
+        log.info("job completed by its worker: {}", state);
         events.publishEvent(new JobChanged(jobId));
         LeaseResponse next = nextTypes == null ? null
                 : claim(nextTypes, req.next(), props.clampLease(req.next().leaseSeconds())).orElse(null);
@@ -226,6 +232,7 @@ public class WorkerController {
         boolean retryable = req.retryable() != null && req.retryable();
         String state = queue.fail(jobId, token(req.leaseToken()), reason, retryable).orElseThrow(() -> stale(jobId));
         jobMetrics.ended(jobId, state, null);
+        log.info("job failed at its worker ({}): {}", retryable ? "retryable" : "final", state);
         if (state.equals("QUEUED")) {
             queue.notifyQueued("retry");
             signal.signalAll();
@@ -244,6 +251,7 @@ public class WorkerController {
             case CANCELED -> { }
         }
         jobMetrics.ended(jobId, "CANCELED", null);
+        log.info("job canceled at its worker");
         events.publishEvent(new JobChanged(jobId));
         return new JobStateResponse(jobId, "CANCELED");
     }
