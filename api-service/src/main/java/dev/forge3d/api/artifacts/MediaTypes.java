@@ -16,6 +16,6 @@ public final class MediaTypes {
                 return d;
             }
         }
-        return dev.forge3d.worker.pipeline.MediaTypes.forName(name);
+        return dev.forge3d.jobs.media.MediaTypes.forName(name);
     }
 }

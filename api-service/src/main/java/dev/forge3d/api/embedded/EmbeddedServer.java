@@ -19,7 +19,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Embedded mode: a PostgreSQL server and filesystem blobs under one data directory, the API on a port, and the
- * in-process worker. The API key and worker token are kept in the data directory (readable by the owner only) so
+ * in-process worker. The PostgreSQL server and the worker come from the one-command jar ({@code launcher/}): the
+ * API jar alone runs against {@code --database-url} and has no worker. The API key and worker token are kept in the data directory (readable by the owner only) so
  * they stay the same across restarts, unless FORGE3D_API_KEY / FORGE3D_WORKER_TOKEN are given.
  */
 public final class EmbeddedServer implements AutoCloseable {
@@ -29,14 +30,14 @@ public final class EmbeddedServer implements AutoCloseable {
             String databasePassword, String apiKey, String workerToken, boolean worker, List<String> extraArgs) {}
 
     private final ConfigurableApplicationContext context;
-    private final CompletableFuture<EmbeddedPostgresServer> postgres;
+    private final CompletableFuture<LocalDatabase> postgres;
     private final int port;
     private final String host;
     private final String apiKey;
     private final String workerToken;
 
     private EmbeddedServer(ConfigurableApplicationContext context,
-            CompletableFuture<EmbeddedPostgresServer> postgres, String host, String apiKey, String workerToken) {
+            CompletableFuture<LocalDatabase> postgres, String host, String apiKey, String workerToken) {
         this.context = context;
         this.postgres = postgres;
         this.port = ((WebServerApplicationContext) context).getWebServer().getPort();
@@ -51,17 +52,20 @@ public final class EmbeddedServer implements AutoCloseable {
                 : secretFile(dataDir.resolve("api-key"));
         String workerToken = o.workerToken() != null && !o.workerToken().isBlank() ? o.workerToken().trim()
                 : secretFile(dataDir.resolve("worker-token"));
-        CompletableFuture<EmbeddedPostgresServer> pg = null;
+        CompletableFuture<LocalDatabase> pg = null;
         List<String> args = new ArrayList<>();
         if (o.databaseUrl() == null || o.databaseUrl().isBlank()) {
             // PostgreSQL (initdb on a new data dir, then the server) starts on its own thread while Spring builds
             // the context, which is CPU work in this JVM while PostgreSQL mostly waits on fsync; the DataSource
             // bean waits for it (see below), and nothing touches the database before that bean exists.
-            EmbeddedPostgresServer.checkDataDir(dataDir);
+            LocalDatabase.Provider local = LocalDatabase.provider().orElseThrow(() -> new IllegalStateException(
+                    "this is the API jar, which has no embedded PostgreSQL: give --database-url (or "
+                    + "SPRING_DATASOURCE_URL), or run the one-command mode (./forge3d serve, forge3d-serve-exec.jar)"));
+            local.checkDataDir(dataDir);
             int pgPort = freePort();
-            pg = startInBackground(dataDir, pgPort);
-            args.add("--spring.datasource.url=" + EmbeddedPostgresServer.jdbcUrl(pgPort));
-            args.add("--spring.datasource.username=postgres");
+            pg = startInBackground(local, dataDir, pgPort);
+            args.add("--spring.datasource.url=" + local.jdbcUrl(pgPort));
+            args.add("--spring.datasource.username=" + local.username());
             args.add("--spring.datasource.password=");
         } else {
             args.add("--spring.datasource.url=" + o.databaseUrl());
@@ -79,7 +83,7 @@ public final class EmbeddedServer implements AutoCloseable {
             SpringApplication app = new SpringApplication(Forge3dApiApplication.class);
             app.setRegisterShutdownHook(false);
             if (pg != null) {
-                CompletableFuture<EmbeddedPostgresServer> database = pg;
+                CompletableFuture<LocalDatabase> database = pg;
                 app.addInitializers(ctx -> ctx.getBeanFactory().addBeanPostProcessor(new BeanPostProcessor() {
                     @Override
                     public Object postProcessBeforeInitialization(Object bean, String name) {
@@ -103,11 +107,12 @@ public final class EmbeddedServer implements AutoCloseable {
         }
     }
 
-    private static CompletableFuture<EmbeddedPostgresServer> startInBackground(Path dataDir, int port) {
-        CompletableFuture<EmbeddedPostgresServer> f = new CompletableFuture<>();
+    private static CompletableFuture<LocalDatabase> startInBackground(LocalDatabase.Provider local, Path dataDir,
+            int port) {
+        CompletableFuture<LocalDatabase> f = new CompletableFuture<>();
         Thread.ofPlatform().name("forge3d-postgres-start").daemon().start(() -> {
             try {
-                f.complete(EmbeddedPostgresServer.start(dataDir, port));
+                f.complete(local.start(dataDir, port));
             } catch (Throwable t) {
                 f.completeExceptionally(t);
             }
@@ -115,7 +120,7 @@ public final class EmbeddedServer implements AutoCloseable {
         return f;
     }
 
-    private static EmbeddedPostgresServer awaitDatabase(CompletableFuture<EmbeddedPostgresServer> pg) {
+    private static LocalDatabase awaitDatabase(CompletableFuture<LocalDatabase> pg) {
         try {
             return pg.join();
         } catch (CompletionException e) {
@@ -158,6 +163,11 @@ public final class EmbeddedServer implements AutoCloseable {
     public String workerToken() { return workerToken; }
 
     public ConfigurableApplicationContext context() { return context; }
+
+    /** Whether an in-process worker runs (the one-command jar has one; the API jar does not). */
+    public boolean hasWorker() {
+        return context.getBeanProvider(EmbeddedWorker.class).stream().findAny().isPresent();
+    }
 
     /** Stops the API (and its worker), then the database. */
     @Override

@@ -10,12 +10,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code forge3d serve}: the API with an embedded PostgreSQL, filesystem blobs and a local worker; or, with
- * {@code --database-url} (or SPRING_DATASOURCE_URL), the API against an external PostgreSQL (production, docker).
+ * {@code forge3d serve}: the API with an embedded PostgreSQL, filesystem blobs and a local worker (the one-command
+ * jar, {@code launcher/}); or, with {@code --database-url} (or SPRING_DATASOURCE_URL), the API against an external
+ * PostgreSQL (production, docker, Kubernetes: the API jar alone).
  * Arguments of the form {@code --spring.x=y} / {@code --forge3d.x=y} are passed to Spring as properties.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Start the forge3d API (embedded PostgreSQL + file blob store + a local worker by default).")
+        description = "Start the forge3d API: with --database-url (or SPRING_DATASOURCE_URL) against that PostgreSQL; "
+                + "without, the one-command jar (./forge3d serve) starts an embedded PostgreSQL, file blobs and a "
+                + "local worker.")
 public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "${env:PORT:-8080}", description = "HTTP port (default ${DEFAULT-VALUE}).")
     int port;
@@ -85,6 +88,7 @@ public final class ServeCommand implements Callable<Integer> {
                 System.getenv("SPRING_DATASOURCE_USERNAME"), System.getenv("SPRING_DATASOURCE_PASSWORD"),
                 System.getenv("FORGE3D_API_KEY"), System.getenv("FORGE3D_WORKER_TOKEN"), !noWorker, springArgs));
         double seconds = (System.nanoTime() - t0) / 1e9;
+        if (!noWorker && !server.hasWorker()) noWorker = true; // the API jar: workers run as their own processes
         if (exitWhenReady) {
             try (server) {
                 AotTraining.exercise(server);

@@ -1,5 +1,7 @@
 package dev.forge3d.api.jobs;
 
+import dev.forge3d.api.logging.JobLogContextFilter;
+import org.slf4j.MDC;
 import dev.forge3d.api.auth.CredentialKind;
 import dev.forge3d.api.auth.RequiresCredential;
 import dev.forge3d.api.artifacts.ArtifactController;
@@ -9,7 +11,7 @@ import dev.forge3d.api.uploads.UploadIngestor;
 import dev.forge3d.api.web.ApiException;
 import dev.forge3d.api.web.ProblemType;
 import dev.forge3d.api.webhooks.CallbackUrls;
-import dev.forge3d.worker.pipeline.stages.TextTo3dJobOptions;
+import dev.forge3d.jobs.options.TextTo3dJobOptions;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.Part;
@@ -40,6 +42,8 @@ import tools.jackson.databind.node.ObjectNode;
 @RestController
 @RequiresCredential(CredentialKind.TENANT_KEY)
 public class JobController {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JobController.class);
+
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     /** Where the job's terminal state is POSTed (docs/api.md "Webhooks"): a JSON field, or a form field. */
     static final String CALLBACK_URL = "callbackUrl";
@@ -71,6 +75,7 @@ public class JobController {
             HttpServletRequest request) throws IOException, ServletException {
         String key = checkIdempotencyKey(idempotencyKey);
         UUID jobId = UUID.randomUUID();
+        MDC.put(JobLogContextFilter.JOB_ID, jobId.toString()); // the filter clears it after the request
         UploadIngestor.Batch batch = uploads.batch(jobId);
         Map<String, String> fields = new LinkedHashMap<>();
         RequestFingerprint fp = new RequestFingerprint();
@@ -155,6 +160,7 @@ public class JobController {
         if (callbackUrl != null) fp.add(CALLBACK_URL, callbackUrl);
         String fingerprint = fp.hex();
         UUID jobId = UUID.randomUUID();
+        MDC.put(JobLogContextFilter.JOB_ID, jobId.toString()); // the filter clears it after the request
         return accepted(jobs.create(tenant, key, new JobService.NewJob(jobId, type, priority, params,
                 java.util.List.of(), fingerprint, requirements, callbackUrl)));
     }
@@ -256,6 +262,10 @@ public class JobController {
     }
 
     private static ResponseEntity<JobView> accepted(JobService.Created created) {
+        // One line per new job; with structured logging it carries jobId and tenantId (JobLogContextFilter).
+        MDC.put(JobLogContextFilter.JOB_ID, created.job().id().toString());
+        if (created.replayed()) log.info("job creation replayed (same Idempotency-Key)");
+        else log.info("job created: {}", created.job().type());
         var b = ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create(created.job().links().self()));
         if (created.replayed()) b.header("Idempotent-Replayed", "true");
         return b.body(created.job());

@@ -2,8 +2,8 @@ package dev.forge3d.api.jobs;
 
 import dev.forge3d.api.web.ApiException;
 import dev.forge3d.api.web.ProblemType;
-import dev.forge3d.worker.pipeline.stages.PhotoJobOptions;
-import dev.forge3d.worker.pipeline.stages.TextTo3dJobOptions;
+import dev.forge3d.jobs.options.PhotoJobOptions;
+import dev.forge3d.jobs.options.TextTo3dJobOptions;
 import java.util.Set;
 import java.util.TreeSet;
 import tools.jackson.databind.node.ObjectNode;

@@ -1,6 +1,6 @@
 package dev.forge3d.api.jobs;
 
-import dev.forge3d.worker.pipeline.stages.PhotoJobOptions;
+import dev.forge3d.jobs.options.PhotoJobOptions;
 import java.util.Locale;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;

@@ -1,5 +1,6 @@
 package dev.forge3d.api.uploads;
 
+import dev.forge3d.api.metrics.JobMetrics;
 import dev.forge3d.api.blobs.BlobKeys;
 import dev.forge3d.api.blobs.BlobStore;
 import dev.forge3d.api.web.ApiException;
@@ -36,13 +37,15 @@ public class UploadIngestor {
         InputStream open() throws IOException;
     }
 
+    private final JobMetrics metrics;
     private final BlobStore blobs;
     private final UploadLimits limits;
     private final Path spoolDir;
 
-    public UploadIngestor(BlobStore blobs, UploadLimits limits, @Value("${forge3d.data-dir}") Path dataDir)
-            throws IOException {
+    public UploadIngestor(BlobStore blobs, UploadLimits limits, @Value("${forge3d.data-dir}") Path dataDir,
+            JobMetrics metrics) throws IOException {
         this.blobs = blobs;
+        this.metrics = metrics;
         this.limits = limits;
         this.spoolDir = Files.createDirectories(dataDir.resolve("spool"));
     }
@@ -206,6 +209,7 @@ public class UploadIngestor {
             try (InputStream in = new DigestInputStream(source.open(), sha)) {
                 size = blobs.put(key, in, mediaType);
             }
+            metrics.uploaded(size);
             stored.add(new StoredInput(name, size, HexFormat.of().formatHex(sha.digest()), mediaType, key));
         }
     }

@@ -1,5 +1,8 @@
 package dev.forge3d.api.workers;
 
+import dev.forge3d.api.logging.JobLogContextFilter;
+import org.slf4j.MDC;
+import dev.forge3d.api.metrics.JobMetrics;
 import dev.forge3d.api.artifacts.ArtifactController;
 import dev.forge3d.api.artifacts.ArtifactNames;
 import dev.forge3d.api.artifacts.ArtifactStore;
@@ -48,6 +51,7 @@ import tools.jackson.databind.ObjectMapper;
 @RestController
 @RequiresCredential(CredentialKind.WORKER_TOKEN)
 public class WorkerController {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WorkerController.class);
     static final String LEASE_TOKEN = "X-Lease-Token";
 
     private final JobQueue queue;
@@ -61,10 +65,11 @@ public class WorkerController {
     private final ApplicationEventPublisher events;
     private final ObjectMapper mapper;
     private final WorkerRegistry registry;
+    private final JobMetrics jobMetrics;
 
     public WorkerController(JobQueue queue, QueueSignal signal, QueueProperties props, ArtifactStore artifacts,
             CheckpointStore checkpoints, BlobStore blobs, JdbcClient jdbc, WorkerProperties workerProps,
-            ApplicationEventPublisher events, ObjectMapper mapper, WorkerRegistry registry) {
+            ApplicationEventPublisher events, ObjectMapper mapper, WorkerRegistry registry, JobMetrics jobMetrics) {
         this.queue = queue;
         this.signal = signal;
         this.props = props;
@@ -76,6 +81,7 @@ public class WorkerController {
         this.events = events;
         this.mapper = mapper;
         this.registry = registry;
+        this.jobMetrics = jobMetrics;
     }
 
     /** Long poll: a lease as soon as a job can be claimed, or 204 after {@code waitSeconds}. */
@@ -119,6 +125,8 @@ public class WorkerController {
     /** Only jobs whose requirements the worker's reported capabilities meet (WorkerRegistry.capacity). */
     private Optional<LeaseResponse> claim(List<String> types, LeaseRequest req, int leaseSeconds) {
         return queue.claim(types, req.workerId(), leaseSeconds, WorkerRegistry.capacity(req.capabilities())).map(l -> {
+            MDC.put(JobLogContextFilter.JOB_ID, l.jobId().toString());
+            log.info("job leased by worker {} (attempt {})", WorkerText.clean(req.workerId(), 200), l.attempt());
             events.publishEvent(new JobChanged(l.jobId()));
             return new LeaseResponse(l.jobId(), l.type(), l.attempt(), l.leaseToken(), l.leaseExpiresAt(),
                     l.leaseSeconds(), l.paramsJson(), l.inputsJson());
@@ -207,6 +215,8 @@ public class WorkerController {
                 : mapper.writeValueAsString(WorkerText.clean(req.metrics()));
         // SUCCEEDED, or CANCELED when the client's cancel was accepted first (the artifacts are then not published).
         String state = queue.complete(jobId, token(req.leaseToken()), metrics).orElseThrow(() -> stale(jobId));
+        jobMetrics.ended(jobId, state, req.metrics());
+        log.info("job completed by its worker: {}", state);
         events.publishEvent(new JobChanged(jobId));
         LeaseResponse next = nextTypes == null ? null
                 : claim(nextTypes, req.next(), props.clampLease(req.next().leaseSeconds())).orElse(null);
@@ -221,6 +231,8 @@ public class WorkerController {
         String reason = FailureReasons.clean(WorkerText.clean(req.reason(), 64 * 1024), 4000);
         boolean retryable = req.retryable() != null && req.retryable();
         String state = queue.fail(jobId, token(req.leaseToken()), reason, retryable).orElseThrow(() -> stale(jobId));
+        jobMetrics.ended(jobId, state, null);
+        log.info("job failed at its worker ({}): {}", retryable ? "retryable" : "final", state);
         if (state.equals("QUEUED")) {
             queue.notifyQueued("retry");
             signal.signalAll();
@@ -238,6 +250,8 @@ public class WorkerController {
                     "job " + jobId + " has no cancel request; use fail to give a job up");
             case CANCELED -> { }
         }
+        jobMetrics.ended(jobId, "CANCELED", null);
+        log.info("job canceled at its worker");
         events.publishEvent(new JobChanged(jobId));
         return new JobStateResponse(jobId, "CANCELED");
     }

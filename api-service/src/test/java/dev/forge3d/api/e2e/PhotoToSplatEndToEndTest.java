@@ -2,7 +2,7 @@ package dev.forge3d.api.e2e;
 
 import dev.forge3d.api.blobs.BlobKeys;
 import dev.forge3d.api.blobs.BlobStore;
-import dev.forge3d.api.embedded.LocalPipelineWorker;
+import dev.forge3d.launcher.LocalPipelineWorker;
 import dev.forge3d.api.support.ApiClient;
 import dev.forge3d.api.support.ApiClient.Multipart;
 import dev.forge3d.api.support.ApiTestBase;

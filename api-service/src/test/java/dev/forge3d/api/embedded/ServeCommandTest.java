@@ -2,6 +2,8 @@ package dev.forge3d.api.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.forge3d.launcher.EmbeddedPostgresServer;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -20,6 +20,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "forge3d.queue.sweep-interval=200ms",
         "forge3d.queue.poll-interval=200ms",
         "forge3d.events.poll-interval=200ms",
+        "forge3d.metrics.refresh-interval=200ms",
         "forge3d.uploads.max-archive-expanded-bytes=4MB",
         "forge3d.uploads.max-images=400",
         "forge3d.uploads.max-sidecar-bytes=64KB",

@@ -7,7 +7,7 @@ import dev.forge3d.api.e2e.SyntheticPhotos;
 import dev.forge3d.api.support.ApiClient;
 import dev.forge3d.api.support.ApiClient.Multipart;
 import dev.forge3d.api.support.ApiTestBase;
-import dev.forge3d.api.embedded.LocalPipelineWorker;
+import dev.forge3d.launcher.LocalPipelineWorker;
 import dev.forge3d.runtime.image.ImageIo;
 import dev.forge3d.runtime.image.ImageMetrics;
 import dev.forge3d.runtime.image.RgbImage;

@@ -9,7 +9,7 @@ import dev.forge3d.runtime.splat.GaussianModel;
 import dev.forge3d.runtime.splat.io.PlyReader;
 import dev.forge3d.runtime.splat.io.PlyWriter;
 import dev.forge3d.runtime.splat.io.SpzWriter;
-import dev.forge3d.worker.pipeline.stages.PhotoJobOptions;
+import dev.forge3d.worker.pipeline.stages.AssetOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -67,7 +67,7 @@ public final class MeshCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!Files.isRegularFile(ply)) throw new IllegalArgumentException("PLY not found: " + ply);
-        ProductAssets.Options options = PhotoJobOptions.assetOptions(crop, meshTriangles, !unitHeight,
+        ProductAssets.Options options = AssetOptions.fromCommandLine(crop, meshTriangles, !unitHeight,
                 heightMeters == null ? Double.NaN : heightMeters, textureSize);
         GaussianModel model = PlyReader.read(ply);
         SceneDataset ds = DatasetLoader.load(data, new LoadOptions(downscale, new float[] {1, 1, 1}, 8));

@@ -1,5 +1,6 @@
 package dev.forge3d.worker.pipeline;
 
+import dev.forge3d.jobs.media.MediaTypes;
 import dev.forge3d.runtime.progress.CancelledException;
 import dev.forge3d.runtime.progress.Progress;
 import dev.forge3d.runtime.progress.ProgressListener;

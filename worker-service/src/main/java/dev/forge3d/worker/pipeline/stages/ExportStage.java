@@ -1,5 +1,6 @@
 package dev.forge3d.worker.pipeline.stages;
 
+import dev.forge3d.jobs.options.PhotoJobOptions;
 import dev.forge3d.runtime.asset.ProductAssets;
 import dev.forge3d.runtime.asset.Similarity;
 import dev.forge3d.runtime.camera.Camera;
@@ -127,10 +128,10 @@ public final class ExportStage implements Stage {
         ObjectNode files = ctx.metrics().putObject("files");
         GaussianModel gaussians = trained.model();
         Similarity modelFromScene = Similarity.identity();
-        boolean needAssets = formats.contains("glb") || options.crop() == ProductAssets.Crop.AUTO;
+        boolean needAssets = formats.contains("glb") || options.crop() == PhotoJobOptions.Crop.AUTO;
         if (needAssets) {
             long t0 = System.nanoTime();
-            ProductAssets.Options asked = options.assetOptions(scene.posesSupplied());
+            ProductAssets.Options asked = AssetOptions.of(options, scene.posesSupplied());
             if (!formats.contains("glb")) asked = asked.withTextureSize(0); // only the crop is needed: no texture to bake
             ProductAssets.Result assets = buildAssets(ctx, asked, trained, raster);
             if (assets == null) {

@@ -1,5 +1,6 @@
 package dev.forge3d.worker.pipeline.stages;
 
+import dev.forge3d.jobs.options.PhotoJobOptions;
 import dev.forge3d.runtime.image.ingest.AreaResampler;
 import dev.forge3d.runtime.image.ingest.ExifInfo;
 import dev.forge3d.runtime.image.ingest.ImageOrientation;
@@ -83,7 +84,7 @@ public final class IngestStage implements Stage {
     public void run(StageContext ctx) throws IOException {
         PhotoJobOptions options;
         try {
-            options = PhotoJobOptions.parse(ctx.params().json()).cappedTo(limits);
+            options = PhotoJobOptions.parse(ctx.params().json()).cappedTo(limits.maxResolution(), limits.maxIterations());
         } catch (IllegalArgumentException e) {
             throw new StageFailedException(e.getMessage());
         }

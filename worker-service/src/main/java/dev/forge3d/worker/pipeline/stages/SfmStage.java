@@ -1,5 +1,6 @@
 package dev.forge3d.worker.pipeline.stages;
 
+import dev.forge3d.jobs.options.PhotoJobOptions;
 import dev.forge3d.runtime.camera.Intrinsics;
 import dev.forge3d.runtime.dataset.colmap.ColmapDatasetLoader;
 import dev.forge3d.runtime.dataset.colmap.ColmapModel;
@@ -109,7 +110,7 @@ public final class SfmStage implements Stage {
         int threads = Math.max(1, ctx.job().capabilities().threads());
         SfmOptions sfmOptions = SfmOptions.defaults().withThreads(threads)
                 .withFeatureMaxDimension(options.sfmResolution())
-                .withMaxFeatures(maxFeatures(options.preset()))
+                .withMaxFeatures(options.sfmFeatures())
                 // A video's frames are in time order: neighbours in time overlap, far ones rarely (COLMAP's sequential).
                 .withPairs(ingest.fromVideo() ? PairSelection.sequential(VIDEO_NEIGHBOURS) : PairSelection.exhaustive());
         Map<String, Double> seconds = new LinkedHashMap<>();
@@ -181,11 +182,6 @@ public final class SfmStage implements Stage {
             @Override public boolean cancelRequested() { return progress.cancelRequested(); }
         };
         return new PhotoIngest(new PhotoIngest.Options(maxSide, 1, threads)).ingest(dir, reading);
-    }
-
-    /** Features per photo: fewer for a quick look. */
-    static int maxFeatures(PhotoJobOptions.Preset preset) {
-        return preset == PhotoJobOptions.Preset.PREVIEW ? 4000 : 8000;
     }
 
     private static void skipped(StageContext ctx, ObjectNode m, String why, int used, IngestStage.Output ingest) {

@@ -1,5 +1,6 @@
 package dev.forge3d.worker.pipeline.stages;
 
+import dev.forge3d.jobs.options.TextTo3dJobOptions;
 import dev.forge3d.runtime.sds.DiffusionPrior;
 import dev.forge3d.runtime.sds.Priors;
 import dev.forge3d.runtime.sds.SdsConfig;
@@ -72,7 +73,7 @@ public final class TextTo3dStage implements Stage {
         try {
             // The same parse the API ran when it accepted the job.
             options = TextTo3dJobOptions.parse(ctx.params().json());
-            cfg = options.sdsConfig();
+            cfg = sdsConfig(options);
         } catch (IllegalArgumentException e) {
             throw new StageFailedException(e.getMessage());
         }
@@ -80,5 +81,17 @@ public final class TextTo3dStage implements Stage {
         TextTo3d.Outcome o = TextTo3d.run(prior(), prompt, cfg, ctx.outputDir(), new TextTo3dProgress(ctx.progress()), false);
         JsonNode figures = new ObjectMapper().valueToTree(o.metrics());
         for (Map.Entry<String, JsonNode> e : figures.properties()) ctx.metrics().set(e.getKey(), e.getValue());
+    }
+
+    /** An SDS configuration with the job's options over the defaults. */
+    static SdsConfig sdsConfig(TextTo3dJobOptions o) {
+        SdsConfig cfg = new SdsConfig();
+        cfg.seed = o.seed();
+        cfg.maxSeconds = o.maxSeconds();
+        cfg.iterations = o.iterations();
+        cfg.guidance = o.guidance();
+        cfg.attempts = o.attempts();
+        cfg.validate();
+        return cfg;
     }
 }

@@ -1,5 +1,6 @@
 package dev.forge3d.worker.pipeline.stages;
 
+import dev.forge3d.jobs.options.PhotoJobOptions;
 import dev.forge3d.runtime.dataset.DatasetLoader;
 import dev.forge3d.runtime.dataset.LoadOptions;
 import dev.forge3d.runtime.dataset.SceneDataset;
@@ -132,10 +133,11 @@ public final class TrainStage implements Stage {
         c.background = o.background();
         c.checkpointEvery = 1; // the sink decides by iterations or seconds
         switch (o.preset()) {
-            case PREVIEW -> { c.initPoints = 10_000; c.maxGaussians = 200_000; }
-            case STANDARD -> { c.initPoints = 50_000; c.maxGaussians = 1_000_000; }
-            case HIGH -> { c.initPoints = 100_000; c.maxGaussians = 3_000_000; }
+            case PREVIEW -> c.initPoints = 10_000;
+            case STANDARD -> c.initPoints = 50_000;
+            case HIGH -> c.initPoints = 100_000;
         }
+        c.maxGaussians = o.preset().maxGaussians;
         int n = o.iterations();
         c.densifyFrom = Math.min(500, Math.max(1, n / 6));
         c.densifyInterval = Math.min(100, Math.max(10, n / 30));

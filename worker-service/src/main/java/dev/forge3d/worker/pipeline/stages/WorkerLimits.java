@@ -1,5 +1,7 @@
 package dev.forge3d.worker.pipeline.stages;
 
+import dev.forge3d.jobs.options.PhotoJobOptions;
+
 /**
  * What a worker agrees to run for one job: jobs asking for more are run at these caps (the job's metrics and
  * message say so), so a CPU worker never quietly takes a job that would run for hours.

@@ -1,5 +1,7 @@
 package dev.forge3d.worker.pipeline.stages;
 
+import dev.forge3d.jobs.options.PhotoJobOptions;
+import dev.forge3d.runtime.asset.ProductAssets;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -27,14 +29,14 @@ class PhotoJobOptionsTest {
         assertThat(PhotoJobOptions.parse(params("sfmResolution", "800")).sfmResolution()).isEqualTo(800);
         assertThat(d.background()).containsExactly(1f, 1f, 1f);
         assertThat(d.outputFormats()).containsExactlyInAnyOrder("ply", "splat", "spz", "glb");
-        assertThat(d.crop()).isEqualTo(dev.forge3d.runtime.asset.ProductAssets.Crop.AUTO);
+        assertThat(d.crop()).isEqualTo(PhotoJobOptions.Crop.AUTO);
         assertThat(d.meshTriangles()).isEqualTo(100_000);
         assertThat(d.scaleMeters()).isNaN();
         PhotoJobOptions asset = PhotoJobOptions.parse(params("crop", " None", "meshTriangles", "5000", "scaleMeters", "0.25"));
-        assertThat(asset.crop()).isEqualTo(dev.forge3d.runtime.asset.ProductAssets.Crop.NONE);
+        assertThat(AssetOptions.of(asset, false).crop()).isEqualTo(ProductAssets.Crop.NONE);
         assertThat(asset.meshTriangles()).isEqualTo(5000);
-        assertThat(asset.assetOptions(false).heightMeters()).isEqualTo(0.25);
-        assertThat(asset.assetOptions(true).keepScale()).isTrue();
+        assertThat(AssetOptions.of(asset, false).heightMeters()).isEqualTo(0.25);
+        assertThat(AssetOptions.of(asset, true).keepScale()).isTrue();
 
         PhotoJobOptions high = PhotoJobOptions.parse(params("preset", "High", "iterations", "1234", "seed", "-7",
                 "background", "#ff8000", "outputFormats", " splat "));
@@ -44,6 +46,15 @@ class PhotoJobOptionsTest {
         assertThat(high.background()).containsExactly(1f, 128 / 255f, 0f);
         assertThat(high.outputFormats()).containsExactly("splat");
         assertThat(PhotoJobOptions.parse(params("background", "0.5, 0.25,0")).background()).containsExactly(0.5f, 0.25f, 0f);
+    }
+
+    @Test
+    void theSharedDefaultsAreTheWorkersOwn() {
+        assertThat(PhotoJobOptions.DEFAULT_TRIANGLES).isEqualTo(ProductAssets.Options.DEFAULT_TRIANGLES);
+        for (PhotoJobOptions.Preset p : PhotoJobOptions.Preset.values()) {
+            PhotoJobOptions o = PhotoJobOptions.parse(params("preset", p.label()));
+            assertThat(TrainStage.config(o, 1).maxGaussians).isEqualTo(p.maxGaussians);
+        }
     }
 
     @Test
@@ -67,11 +78,11 @@ class PhotoJobOptionsTest {
     @Test
     void aWorkersCapsLowerTheBudgetAndSaySo() {
         WorkerLimits limits = new WorkerLimits(1000, 7000, 500, 60);
-        PhotoJobOptions high = PhotoJobOptions.parse(params("preset", "high")).cappedTo(limits);
+        PhotoJobOptions high = PhotoJobOptions.parse(params("preset", "high")).cappedTo(limits.maxResolution(), limits.maxIterations());
         assertThat(high.maxResolution()).isEqualTo(1000);
         assertThat(high.iterations()).isEqualTo(7000);
         assertThat(high.capped()).containsExactly("maxResolution 1600 -> 1000", "iterations 30000 -> 7000");
-        assertThat(PhotoJobOptions.parse(params()).cappedTo(limits).capped()).isEmpty();
+        assertThat(PhotoJobOptions.parse(params()).cappedTo(limits.maxResolution(), limits.maxIterations()).capped()).isEmpty();
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.forge3d.worker.pipeline.stages;
 
+import dev.forge3d.jobs.options.TextTo3dJobOptions;
+import dev.forge3d.runtime.sds.SdsConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,8 +30,15 @@ class TextTo3dJobOptionsTest {
         assertThat(s.seed()).isEqualTo(-7);
         assertThat(s.iterations()).as("a time budget alone").isZero();
         assertThat(s.maxSeconds()).isEqualTo(30);
-        assertThat(s.sdsConfig().guidance).isEqualTo(7.5);
-        assertThat(s.sdsConfig().attempts).isEqualTo(2);
+        assertThat(TextTo3dStage.sdsConfig(s).guidance).isEqualTo(7.5);
+        assertThat(TextTo3dStage.sdsConfig(s).attempts).isEqualTo(2);
+    }
+
+    @Test
+    void theSharedDefaultsAreTheWorkersOwn() {
+        SdsConfig worker = new SdsConfig();
+        assertThat(TextTo3dJobOptions.DEFAULT_ITERATIONS).isEqualTo(worker.iterations);
+        assertThat(TextTo3dJobOptions.DEFAULT_ATTEMPTS).isEqualTo(worker.attempts);
     }
 
     @Test

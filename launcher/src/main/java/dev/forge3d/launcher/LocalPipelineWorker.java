@@ -1,5 +1,7 @@
-package dev.forge3d.api.embedded;
+package dev.forge3d.launcher;
 
+import dev.forge3d.api.embedded.EmbeddedWorker;
+import dev.forge3d.api.embedded.EmbeddedWorkerRunner;
 import dev.forge3d.worker.WorkerConfig;
 import dev.forge3d.worker.WorkerNode;
 import dev.forge3d.worker.pipeline.stages.PhotoToSplat;
@@ -16,7 +18,8 @@ import java.nio.file.Path;
  * The in-process worker of {@code forge3d serve}: a {@link WorkerNode} named {@code embedded} that runs the real
  * pipelines (photos-to-splat: ingest, SfM, 3DGS training, export) against this API over HTTP, with its working
  * folders under {@code <data-dir>/worker}. Started by {@link EmbeddedWorkerRunner} only when
- * {@code forge3d.embedded-worker.enabled=true}. Its caps come from {@code forge3d.worker.max-resolution},
+ * {@code forge3d.embedded-worker.enabled=true}; brought in by {@link LocalWorkerAutoConfiguration}, so the API jar,
+ * which lacks this module, has no worker. Its caps come from {@code forge3d.worker.max-resolution},
  * {@code forge3d.worker.max-iterations}, {@code forge3d.worker.checkpoint-iterations} and
  * {@code forge3d.worker.checkpoint-seconds} (CPU defaults otherwise); {@code forge3d.worker.lease-wait-seconds} is the
  * long-poll time of its lease requests (default 5: short, so that a shutdown does not wait for a long poll);

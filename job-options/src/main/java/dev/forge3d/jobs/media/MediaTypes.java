@@ -1,4 +1,4 @@
-package dev.forge3d.worker.pipeline;
+package dev.forge3d.jobs.media;
 
 import java.util.Locale;
 import java.util.Map;

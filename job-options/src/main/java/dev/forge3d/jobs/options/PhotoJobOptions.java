@@ -1,6 +1,5 @@
-package dev.forge3d.worker.pipeline.stages;
+package dev.forge3d.jobs.options;
 
-import dev.forge3d.runtime.asset.ProductAssets;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
@@ -11,7 +10,8 @@ import java.util.Set;
 
 /**
  * The options of a {@code photos-to-splat} job, parsed and checked. The API validates them with {@link #parse} when
- * a job is created (a bad value is a 400), and the worker parses them again before it runs the job.
+ * a job is created (a bad value is a 400), and the worker parses them again before it runs the job. This module
+ * depends on Jackson only, so the API carries the same rules without the worker's libraries.
  *
  * <ul>
  *   <li>{@code preset}: {@code preview} / {@code standard} / {@code high}, which picks the resolution and the
@@ -36,8 +36,8 @@ import java.util.Set;
  *
  * @param capped what a worker's limits lowered (empty when nothing was), for metrics and the job's message
  */
-public record PhotoJobOptions(Preset preset, int maxResolution, int sfmResolution, int videoFrames, int iterations, long seed, float[] background,
-                              Set<String> outputFormats, ProductAssets.Crop crop, int meshTriangles, double scaleMeters,
+public record PhotoJobOptions(Preset preset, int maxResolution, int sfmResolution, int videoFrames, int iterations, long seed,
+                              float[] background, Set<String> outputFormats, Crop crop, int meshTriangles, double scaleMeters,
                               List<String> capped) {
 
     public static final int MIN_RESOLUTION = 64;
@@ -59,25 +59,33 @@ public record PhotoJobOptions(Preset preset, int maxResolution, int sfmResolutio
     public static final int MAX_TRIANGLES = 2_000_000;
     public static final double MIN_SCALE_METERS = 0.001;
     public static final double MAX_SCALE_METERS = 1000;
+    /** The GLB mesh's default triangle budget (the worker's asset builder has the same default; a test checks). */
+    public static final int DEFAULT_TRIANGLES = 100_000;
     /** The option names this class reads. */
     public static final Set<String> NAMES = Set.of("preset", "maxResolution", "sfmResolution", "videoFrames", "iterations", "seed", "background",
             "outputFormats", "crop", "meshTriangles", "scaleMeters");
 
-    /** Resolution and iteration budgets per preset. */
+    /** {@code auto}: the object the photos look at, cut from its surroundings; {@code none}: the whole scene. */
+    public enum Crop { AUTO, NONE }
+
+    /** Resolution, iteration and Gaussian budgets per preset. */
     public enum Preset {
         /** A quick look: a small set finishes in minutes on a CPU. */
-        PREVIEW(400, 600),
+        PREVIEW(400, 600, 200_000),
         /** Good quality at moderate cost (3DGS's 7k-iteration point). */
-        STANDARD(1000, 7000),
+        STANDARD(1000, 7000, 1_000_000),
         /** The 3DGS reference budget. */
-        HIGH(1600, 30000);
+        HIGH(1600, 30000, 3_000_000);
 
         public final int resolution;
         public final int iterations;
+        /** The most Gaussians training may grow to. */
+        public final int maxGaussians;
 
-        Preset(int resolution, int iterations) {
+        Preset(int resolution, int iterations, int maxGaussians) {
             this.resolution = resolution;
             this.iterations = iterations;
+            this.maxGaussians = maxGaussians;
         }
 
         public String label() { return name().toLowerCase(Locale.ROOT); }
@@ -108,23 +116,23 @@ public record PhotoJobOptions(Preset preset, int maxResolution, int sfmResolutio
         long seed = OptionValues.longValue(params, "seed", 0, Long.MIN_VALUE, Long.MAX_VALUE);
         float[] bg = background(text(params, "background"));
         Set<String> formats = formats(text(params, "outputFormats"));
-        ProductAssets.Crop crop = crop(text(params, "crop"));
-        int triangles = integer(params, "meshTriangles", ProductAssets.Options.DEFAULT_TRIANGLES, MIN_TRIANGLES, MAX_TRIANGLES);
+        Crop crop = crop(text(params, "crop"));
+        int triangles = integer(params, "meshTriangles", DEFAULT_TRIANGLES, MIN_TRIANGLES, MAX_TRIANGLES);
         double scale = OptionValues.decimal(params, "scaleMeters", Double.NaN, MIN_SCALE_METERS, MAX_SCALE_METERS);
         return new PhotoJobOptions(preset, res, sfm, frames, its, seed, bg, formats, crop, triangles, scale, List.of());
     }
 
     /** These options with a worker's caps applied; what was lowered is listed in {@link #capped()}. */
-    public PhotoJobOptions cappedTo(WorkerLimits limits) {
+    public PhotoJobOptions cappedTo(int maxResolutionCap, int maxIterationsCap) {
         List<String> notes = new ArrayList<>();
         int res = maxResolution, its = iterations;
-        if (res > limits.maxResolution()) {
-            notes.add("maxResolution " + res + " -> " + limits.maxResolution());
-            res = limits.maxResolution();
+        if (res > maxResolutionCap) {
+            notes.add("maxResolution " + res + " -> " + maxResolutionCap);
+            res = maxResolutionCap;
         }
-        if (its > limits.maxIterations()) {
-            notes.add("iterations " + its + " -> " + limits.maxIterations());
-            its = limits.maxIterations();
+        if (its > maxIterationsCap) {
+            notes.add("iterations " + its + " -> " + maxIterationsCap);
+            its = maxIterationsCap;
         }
         return new PhotoJobOptions(preset, res, sfmResolution, videoFrames, its, seed, background, outputFormats, crop, meshTriangles,
                 scaleMeters, notes);
@@ -157,41 +165,23 @@ public record PhotoJobOptions(Preset preset, int maxResolution, int sfmResolutio
         int n = Math.max(1, images);
         long side = Math.min(maxResolution, largestSide), sfmSide = Math.min(sfmResolution, largestSide);
         long pixels = side * side * 3 / 4;
-        long gaussians = TrainStage.config(this, 1).maxGaussians;
-        long training = gaussians * BYTES_PER_GAUSSIAN + n * pixels * BYTES_PER_PIXEL;
+        long training = preset.maxGaussians * BYTES_PER_GAUSSIAN + n * pixels * BYTES_PER_PIXEL;
         long sfmPixels = sfmSide * sfmSide * 3 / 4;
-        long sfm = n * (sfmPixels * SFM_BYTES_PER_PIXEL + SfmStage.maxFeatures(preset) * SFM_BYTES_PER_FEATURE);
+        long sfm = n * (sfmPixels * SFM_BYTES_PER_PIXEL + sfmFeatures() * SFM_BYTES_PER_FEATURE);
         return BASE_MEMORY_BYTES + Math.max(training, sfm);
     }
 
-    /** How the export builds the mesh and the cropped splats; {@code posesSupplied}: the photos' units are real. */
-    public ProductAssets.Options assetOptions(boolean posesSupplied) {
-        ProductAssets.Options d = ProductAssets.Options.defaults(posesSupplied);
-        return new ProductAssets.Options(crop, meshTriangles, d.resolution(), posesSupplied, scaleMeters, d.depthMaxSide(),
-                d.textureSize());
+    /** SIFT features structure from motion keeps per photo: fewer for a quick look. */
+    public int sfmFeatures() {
+        return preset == Preset.PREVIEW ? 4000 : 8000;
     }
 
-    /** The same options from the command line, checked with the same rules. */
-    public static ProductAssets.Options assetOptions(String crop, int triangles, boolean keepScale, double heightMeters,
-                                                     int textureSize) {
-        if (triangles < MIN_TRIANGLES || triangles > MAX_TRIANGLES) {
-            throw new IllegalArgumentException("--mesh-triangles must be " + MIN_TRIANGLES + ".." + MAX_TRIANGLES + ", got " + triangles);
-        }
-        if (!Double.isNaN(heightMeters) && !(heightMeters >= MIN_SCALE_METERS && heightMeters <= MAX_SCALE_METERS)) {
-            throw new IllegalArgumentException("--height-meters must be " + MIN_SCALE_METERS + ".." + MAX_SCALE_METERS);
-        }
-        if (textureSize != 0 && (textureSize < 256 || textureSize > 8192)) {
-            throw new IllegalArgumentException("--texture-size must be 0 (vertex colours) or 256..8192, got " + textureSize);
-        }
-        ProductAssets.Options d = ProductAssets.Options.defaults(keepScale);
-        return new ProductAssets.Options(crop(crop), triangles, d.resolution(), keepScale, heightMeters, d.depthMaxSide(), textureSize);
-    }
-
-    static ProductAssets.Crop crop(String s) {
-        if (s == null) return ProductAssets.Crop.AUTO;
+    /** The {@code crop} option (also the CLI's {@code --crop}); null is {@code auto}. */
+    public static Crop crop(String s) {
+        if (s == null) return Crop.AUTO;
         return switch (s.strip().toLowerCase(Locale.ROOT)) {
-            case "auto" -> ProductAssets.Crop.AUTO;
-            case "none" -> ProductAssets.Crop.NONE;
+            case "auto" -> Crop.AUTO;
+            case "none" -> Crop.NONE;
             default -> throw new IllegalArgumentException("option 'crop' must be auto or none, got '" + OptionValues.abbreviate(s) + "'");
         };
     }

@@ -1,5 +1,6 @@
-package dev.forge3d.api.embedded;
+package dev.forge3d.launcher;
 
+import dev.forge3d.api.embedded.LocalDatabase;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,9 +9,33 @@ import java.time.Duration;
 
 /**
  * A real PostgreSQL server (zonky's binaries from Maven Central) whose data directory persists under the forge3d
- * data dir, so jobs survive restarts. initdb runs only when the directory is new.
+ * data dir, so jobs survive restarts. initdb runs only when the directory is new. The {@link LocalDatabase} of the
+ * one-command mode: only this module carries zonky's binaries, never the API jar.
  */
-public final class EmbeddedPostgresServer implements AutoCloseable {
+public final class EmbeddedPostgresServer implements LocalDatabase {
+
+    /** Registered in META-INF/services for {@code forge3d serve} without {@code --database-url}. */
+    public static final class Provider implements LocalDatabase.Provider {
+        @Override
+        public void checkDataDir(Path dataDir) throws IOException {
+            EmbeddedPostgresServer.checkDataDir(dataDir);
+        }
+
+        @Override
+        public LocalDatabase start(Path dataDir, int port) throws IOException {
+            return EmbeddedPostgresServer.start(dataDir, port);
+        }
+
+        @Override
+        public String jdbcUrl(int port) {
+            return EmbeddedPostgresServer.jdbcUrl(port);
+        }
+
+        @Override
+        public String username() {
+            return "postgres";
+        }
+    }
     private final EmbeddedPostgres pg;
 
     private EmbeddedPostgresServer(EmbeddedPostgres pg) {

@@ -1,6 +1,5 @@
-package dev.forge3d.worker.pipeline.stages;
+package dev.forge3d.jobs.options;
 
-import dev.forge3d.runtime.sds.SdsConfig;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -15,10 +14,10 @@ import java.util.Set;
  *   <li>{@code prompt}: required, 1..{@value #MAX_PROMPT_CHARS} characters, no control characters;</li>
  *   <li>{@code seed}: a whole number (default 0);</li>
  *   <li>{@code maxSeconds}: a time budget, 0..{@value #MAX_SECONDS} (0: none);</li>
- *   <li>{@code iterations}: 0..{@value #MAX_ITERATIONS} (default {@link SdsConfig#iterations}, or 0 with a time
+ *   <li>{@code iterations}: 0..{@value #MAX_ITERATIONS} (default {@value #DEFAULT_ITERATIONS}, or 0 with a time
  *       budget); one of the two budgets must be positive;</li>
  *   <li>{@code guidance}: classifier-free guidance scale, 0..{@value #MAX_GUIDANCE} (default: the prior's);</li>
- *   <li>{@code attempts}: runs while the self-check reads another object, 1..10 (default 3).</li>
+ *   <li>{@code attempts}: runs while the self-check reads another object, 1..10 (default {@value #DEFAULT_ATTEMPTS}).</li>
  * </ul>
  */
 public record TextTo3dJobOptions(String prompt, long seed, double maxSeconds, int iterations, double guidance,
@@ -29,6 +28,9 @@ public record TextTo3dJobOptions(String prompt, long seed, double maxSeconds, in
     public static final double MAX_SECONDS = 3600;
     public static final int MAX_ITERATIONS = 100_000;
     public static final double MAX_GUIDANCE = 100;
+    /** The worker's SDS defaults (its {@code SdsConfig}; a worker test checks they agree). */
+    public static final int DEFAULT_ITERATIONS = 2000;
+    public static final int DEFAULT_ATTEMPTS = 3;
     /** The option names this class reads. */
     public static final Set<String> NAMES = Set.of("prompt", "seed", "maxSeconds", "iterations", "guidance",
             "attempts");
@@ -36,10 +38,9 @@ public record TextTo3dJobOptions(String prompt, long seed, double maxSeconds, in
     /** Parses the job's params; throws {@link IllegalArgumentException} with a message naming the option. */
     public static TextTo3dJobOptions parse(ObjectNode params) {
         String prompt = prompt(params == null ? null : params.get("prompt"));
-        SdsConfig defaults = new SdsConfig();
         long seed = OptionValues.longValue(params, "seed", 0, Long.MIN_VALUE, Long.MAX_VALUE);
         double maxSeconds = OptionValues.decimal(params, "maxSeconds", 0, 0, MAX_SECONDS);
-        int iterations = (int) OptionValues.longValue(params, "iterations", maxSeconds > 0 ? 0 : defaults.iterations,
+        int iterations = (int) OptionValues.longValue(params, "iterations", maxSeconds > 0 ? 0 : DEFAULT_ITERATIONS,
                 0, MAX_ITERATIONS);
         if (iterations == 0 && maxSeconds == 0) {
             throw new IllegalArgumentException("set option 'iterations' (1.." + MAX_ITERATIONS
@@ -47,20 +48,8 @@ public record TextTo3dJobOptions(String prompt, long seed, double maxSeconds, in
         }
         double guidance = OptionValues.has(params, "guidance")
                 ? OptionValues.decimal(params, "guidance", Double.NaN, 0, MAX_GUIDANCE) : Double.NaN;
-        int attempts = (int) OptionValues.longValue(params, "attempts", defaults.attempts, 1, 10);
+        int attempts = (int) OptionValues.longValue(params, "attempts", DEFAULT_ATTEMPTS, 1, 10);
         return new TextTo3dJobOptions(prompt, seed, maxSeconds, iterations, guidance, attempts);
-    }
-
-    /** An SDS configuration with these options over the defaults. */
-    public SdsConfig sdsConfig() {
-        SdsConfig cfg = new SdsConfig();
-        cfg.seed = seed;
-        cfg.maxSeconds = maxSeconds;
-        cfg.iterations = iterations;
-        cfg.guidance = guidance;
-        cfg.attempts = attempts;
-        cfg.validate();
-        return cfg;
     }
 
     private static String prompt(JsonNode v) {

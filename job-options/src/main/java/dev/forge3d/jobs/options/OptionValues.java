@@ -1,4 +1,4 @@
-package dev.forge3d.worker.pipeline.stages;
+package dev.forge3d.jobs.options;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -9,16 +9,16 @@ import tools.jackson.databind.node.ObjectNode;
  * numbers, fractions for whole numbers, non-finite numbers and values out of range are refused with an
  * {@link IllegalArgumentException} naming the option.
  */
-final class OptionValues {
+public final class OptionValues {
     private OptionValues() {}
 
-    static boolean has(ObjectNode params, String name) {
+    public static boolean has(ObjectNode params, String name) {
         JsonNode v = params == null ? null : params.get(name);
         return v != null && !v.isNull() && !(v.isString() && v.asString().isBlank());
     }
 
     /** The option as text, or null when absent, null or blank. */
-    static String text(ObjectNode params, String name) {
+    public static String text(ObjectNode params, String name) {
         JsonNode v = params == null ? null : params.get(name);
         if (v == null || v.isNull()) return null;
         if (!v.isValueNode()) throw new IllegalArgumentException("option '" + name + "' must be a single value");
@@ -28,7 +28,7 @@ final class OptionValues {
         return s;
     }
 
-    static long longValue(ObjectNode params, String name, long def, long min, long max) {
+    public static long longValue(ObjectNode params, String name, long def, long min, long max) {
         JsonNode v = params == null ? null : params.get(name);
         long value;
         if (v != null && v.isNumber()) {
@@ -51,7 +51,7 @@ final class OptionValues {
         return value;
     }
 
-    static double decimal(ObjectNode params, String name, double def, double min, double max) {
+    public static double decimal(ObjectNode params, String name, double def, double min, double max) {
         JsonNode v = params == null ? null : params.get(name);
         double value;
         if (v != null && v.isNumber()) {
@@ -74,7 +74,7 @@ final class OptionValues {
     }
 
     /** Refuses control characters (other than tab and line breaks) and unpaired UTF-16 surrogates. */
-    static void requirePrintable(String name, String s) {
+    public static void requirePrintable(String name, String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             boolean control = Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r';
@@ -99,7 +99,7 @@ final class OptionValues {
         return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 
-    static String abbreviate(String s) {
+    public static String abbreviate(String s) {
         if (s == null) return "";
         return s.length() <= 64 ? s : s.substring(0, 64) + "...";
     }
