@@ -142,7 +142,7 @@ public final class StructureFromMotion {
         DescriptorMatcher matcher = new DescriptorMatcher(options.matchRatio());
         IncrementalMapper.Options mo = options.mapper();
         List<Callable<TwoViewGeometry>> tasks = new ArrayList<>();
-        List<int[]> pairs = options.pairs().pairs(n);
+        List<int[]> pairs = options.pairs().pairs(features, options.mapper().seed());
         int total = pairs.size();
         AtomicInteger done = new AtomicInteger();
         long start = System.nanoTime();
