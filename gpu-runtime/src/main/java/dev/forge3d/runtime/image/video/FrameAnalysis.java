@@ -14,8 +14,9 @@ import java.util.function.IntConsumer;
  * <ul>
  *   <li>Sharpness: the variance of the Laplacian (the common focus measure; motion blur and defocus lower it).</li>
  *   <li>Motion: the mean absolute change of grey levels divided by the mean gradient magnitude, which for small
- *       motions is the image displacement in pixels at the analysis size (brightness constancy: dI = grad I . d).
- *       It ignores what moved where; it only measures how much, which is what spacing frames needs.</li>
+ *       motions is the image displacement in pixels (brightness constancy: dI = grad I . d), read on a pyramid so
+ *       that larger motions are measured where they are small ({@link #motion}). It ignores what moved where; it
+ *       only measures how much, which is what spacing frames needs.</li>
  * </ul>
  *
  * @param sharpness per frame (decoded order)
@@ -47,7 +48,7 @@ public record FrameAnalysis(double[] sharpness, double[] motion, int width, int 
                 byte[] frame = in.readNBytes(fw * fh);
                 if (frame.length < fw * fh) break;
                 sharp.add(laplacianVariance(frame, fw, fh));
-                motion.add(prev == null || prev.length != frame.length ? 0 : displacement(prev, frame, fw, fh));
+                motion.add(prev == null || prev.length != frame.length ? 0 : motion(prev, frame, fw, fh));
                 prev = frame;
                 framesDone.accept(sharp.size());
                 try {
@@ -103,6 +104,40 @@ public record FrameAnalysis(double[] sharpness, double[] motion, int width, int 
         if (n == 0) return 0;
         double mean = sum / n;
         return sumSq / n - mean * mean;
+    }
+
+    /** Below this many pixels (at the scale measured) the linear estimate holds; above it, it saturates. */
+    static final double LINEAR_LIMIT = 1.5;
+
+    /**
+     * The displacement in analysis pixels, measured on a pyramid: the linear estimate only holds for motions of a
+     * pixel or two (beyond, the change saturates and the estimate stops growing), so it is read at the finest level
+     * where it stays under {@link #LINEAR_LIMIT} and scaled back up (2x per level, down to 1/16 of the width).
+     */
+    static double motion(byte[] a, byte[] b, int w, int h) {
+        double scale = 1;
+        double d = displacement(a, b, w, h);
+        while (d >= LINEAR_LIMIT && w >= 40 && h >= 40 && scale < 16) {
+            a = halve(a, w, h);
+            b = halve(b, w, h);
+            w /= 2;
+            h /= 2;
+            scale *= 2;
+            d = displacement(a, b, w, h);
+        }
+        return d * scale;
+    }
+
+    private static byte[] halve(byte[] g, int w, int h) {
+        int hw = w / 2, hh = h / 2;
+        byte[] out = new byte[hw * hh];
+        for (int y = 0; y < hh; y++) {
+            for (int x = 0; x < hw; x++) {
+                int i = 2 * y * w + 2 * x;
+                out[y * hw + x] = (byte) (((g[i] & 255) + (g[i + 1] & 255) + (g[i + w] & 255) + (g[i + w + 1] & 255) + 2) / 4);
+            }
+        }
+        return out;
     }
 
     static double displacement(byte[] a, byte[] b, int w, int h) {
