@@ -411,6 +411,11 @@ public final class JobRunner implements AutoCloseable {
                 throw e;
             }
         }
+
+        @Override
+        public boolean handingBack() {
+            return job.abandon && !job.cancel && job.leaseLost == null;
+        }
     }
 
     /** The state of the job in flight, shared by the job thread and the heartbeat thread. */
