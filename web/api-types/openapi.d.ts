@@ -1001,6 +1001,8 @@ export interface components {
             leaseSeconds: number;
             params: Record<string, never>;
             inputs: components["schemas"]["InputFile"][];
+            /** @description The W3C traceparent of the POST /v1/jobs request that created the job (null for jobs created before V12, or without tracing). The worker logs its trace id (MDC traceId, with jobId) in its lines for the job and sends it as the traceparent header on its calls for the job, so they join the job's trace. */
+            traceParent?: string | null;
         };
         HeartbeatRequest: {
             /** Format: int64 */

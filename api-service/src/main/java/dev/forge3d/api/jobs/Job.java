@@ -81,6 +81,9 @@ public class Job implements Persistable<UUID> {
     private Instant finishedAt;
     @Column(name = "callback_url")
     private String callbackUrl;
+    /** W3C traceparent of the creating request (V12); the worker gets it with the lease. */
+    @Column(name = "trace_parent")
+    private String traceParent;
 
     /** Ids are assigned by the API, so tell Spring Data a new job is new (insert, not select-then-merge). */
     @Transient
@@ -90,6 +93,11 @@ public class Job implements Persistable<UUID> {
 
     @Override
     public boolean isNew() { return isNew; }
+
+    /** Keeps the trace context of the request creating the job (set before the insert). */
+    public void setTraceParent(String traceParent) { this.traceParent = traceParent; }
+
+    public String getTraceParent() { return traceParent; }
 
     @PostLoad
     @PostPersist

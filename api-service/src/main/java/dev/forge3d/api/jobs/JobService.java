@@ -7,6 +7,7 @@ import dev.forge3d.api.blobs.BlobKeys;
 import dev.forge3d.api.blobs.BlobStore;
 import dev.forge3d.api.limits.JobQuotas;
 import dev.forge3d.api.queue.JobChanged;
+import dev.forge3d.api.tracing.TraceParents;
 import dev.forge3d.api.queue.JobQueue;
 import dev.forge3d.api.queue.QueueProperties;
 import dev.forge3d.api.queue.QueueSignal;
@@ -48,11 +49,13 @@ public class JobService {
     private final ObjectMapper mapper;
     private final JdbcClient jdbc;
     private final JobQuotas quotas;
+    private final TraceParents traces;
 
     public JobService(JobRepository jobs, JobInputRepository inputs, ArtifactRepository artifacts, JobQueue queue,
             QueueSignal signal, QueueProperties queueProps, JobProperties props, BlobStore blobs,
             TransactionTemplate tx, ApplicationEventPublisher events, ObjectMapper mapper, JdbcClient jdbc,
-            JobQuotas quotas) {
+            JobQuotas quotas, TraceParents traces) {
+        this.traces = traces;
         this.jdbc = jdbc;
         this.quotas = quotas;
         this.jobs = jobs;
@@ -88,9 +91,11 @@ public class JobService {
         try {
             Job saved = tx.execute(status -> {
                 quotas.checkCanCreate(tenant.value(), req.inputs().stream().mapToLong(StoredInput::size).sum());
-                Job job = jobs.save(new Job(req.jobId(), tenant.value(), req.type(), req.priority(),
+                Job job = new Job(req.jobId(), tenant.value(), req.type(), req.priority(),
                         mapper.writeValueAsString(req.params()), req.inputs().size(), idempotencyKey,
-                        req.fingerprint(), queueProps.maxAttempts(), req.requirements(), now, req.callbackUrl()));
+                        req.fingerprint(), queueProps.maxAttempts(), req.requirements(), now, req.callbackUrl());
+                job.setTraceParent(traces.currentTraceParent());
+                job = jobs.save(job);
                 inputs.saveAll(req.inputs().stream().map(i -> new JobInput(req.jobId(), i.name(), i.size(), i.sha256(),
                         i.mediaType(), i.blobKey())).toList());
                 jobs.flush();

@@ -64,7 +64,7 @@ public class JobQueue {
                   from next
                  where j.id = next.id
                 returning j.id, j.type, j.attempt, j.lease_token, j.lease_expires_at, j.lease_seconds,
-                          j.params::text as params,
+                          j.params::text as params, j.trace_parent,
                           (select coalesce(json_agg(json_build_object('name', i.name, 'size', i.size,
                                   'sha256', i.sha256, 'mediaType', i.media_type) order by i.name), '[]'::json)
                              from job_inputs i where i.job_id = j.id)::text as inputs""")
@@ -75,7 +75,7 @@ public class JobQueue {
                 .param("limited", limits.enabled()).param("maxRunning", limits.maxRunningJobs())
                 .query((rs, n) -> new Lease(rs.getObject("id", UUID.class), rs.getString("type"), rs.getInt("attempt"),
                         rs.getLong("lease_token"), instant(rs, "lease_expires_at"), rs.getInt("lease_seconds"),
-                        rs.getString("params"), rs.getString("inputs")))
+                        rs.getString("params"), rs.getString("inputs"), rs.getString("trace_parent")))
                 .optional();
     }
 

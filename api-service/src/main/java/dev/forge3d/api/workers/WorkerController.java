@@ -129,7 +129,7 @@ public class WorkerController {
             log.info("job leased by worker {} (attempt {})", WorkerText.clean(req.workerId(), 200), l.attempt());
             events.publishEvent(new JobChanged(l.jobId()));
             return new LeaseResponse(l.jobId(), l.type(), l.attempt(), l.leaseToken(), l.leaseExpiresAt(),
-                    l.leaseSeconds(), l.paramsJson(), l.inputsJson());
+                    l.leaseSeconds(), l.paramsJson(), l.inputsJson(), l.traceParent());
         });
     }
 

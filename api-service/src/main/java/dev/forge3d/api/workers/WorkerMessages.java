@@ -22,7 +22,7 @@ public final class WorkerMessages {
      * construction), written into the response as they are rather than parsed into a tree and serialized again.
      */
     public record LeaseResponse(UUID jobId, String type, int attempt, long leaseToken, Instant leaseExpiresAt,
-            int leaseSeconds, @JsonRawValue String params, @JsonRawValue String inputs) {}
+            int leaseSeconds, @JsonRawValue String params, @JsonRawValue String inputs, String traceParent) {}
 
     public record HeartbeatRequest(Long leaseToken, String stage, Double progress, Double etaSeconds,
             String message) {}

@@ -225,6 +225,54 @@ class PhotoToSplatEndToEndTest extends ApiTestBase {
     }
 
     @Test
+    void aWorkerSentSigtermMidTrainingCheckpointsAndHandsTheJobBackForAnotherToResume(@TempDir Path tmp)
+            throws Exception {
+        drainQueue();
+        worker.stop(); // the job must go to the worker process below
+        Thread.sleep(LEASE_WAIT * 1000L + 1500); // the stopped worker's waiting long poll times out
+        Process first = null;
+        try {
+            String id = create(posedRoom(8, "160").field("iterations", "120"));
+            // No periodic checkpoints: whatever the next attempt resumes from was saved on SIGTERM.
+            first = startWorkerProcess(tmp.resolve("worker-1"), List.of(
+                    "-Dforge3d.worker.checkpoint-iterations=1000000", "-Dforge3d.worker.checkpoint-seconds=1000000"),
+                    List.of("--shutdown-grace", "0"));
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            while (true) { // training iterations reported ("it N  loss ...", at the next heartbeat)
+                JsonNode j = api.get("/v1/jobs/" + id, key).json();
+                if ("train".equals(j.path("stage").asString()) && j.path("message").asString().startsWith("it ")) break;
+                assertThat(first.isAlive()).as("worker process exited early").isTrue();
+                assertThat(System.nanoTime()).as("no training within 3 minutes").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+            long sigterm = System.nanoTime();
+            first.destroy(); // SIGTERM: the worker's shutdown hook checkpoints and hands the job back
+            assertThat(first.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("worker exits").isTrue();
+            double handBackSeconds = (System.nanoTime() - sigterm) / 1e9;
+            JsonNode handedBack = api.get("/v1/jobs/" + id, key).json();
+            // QUEUED again by the worker's retryable fail, not by the lease sweeper (10 s leases here).
+            assertThat(handedBack.path("state").asString()).as(handedBack.toString()).isEqualTo("QUEUED");
+            assertThat(handedBack.path("message").asString()).contains("attempt 1 failed, will retry");
+            assertThat(handBackSeconds).isLessThan(10);
+            assertThat(checkpointRecorded(id, "train/state.bin")).isTrue();
+
+            worker.start(java.net.URI.create("http://127.0.0.1:" + port), WORKER_TOKEN); // the second worker
+            JsonNode job = await(id, j -> terminal(j), Duration.ofMinutes(4));
+            assertThat(job.path("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+            assertThat(job.path("attempt").asInt()).isEqualTo(2);
+            JsonNode metrics = ApiClient.JSON.readTree(download(id, "metrics.json"));
+            assertThat(metrics.path("workerId").asString()).isEqualTo("embedded");
+            assertThat(metrics.path("train").path("resumedFromIteration").asInt()).isPositive();
+            assertThat(metrics.path("train").path("iterations").asInt()).isEqualTo(120);
+            System.out.printf("SIGTERM hand-back: worker exited and job QUEUED %.2f s after SIGTERM; resumed from "
+                    + "iteration %d of 120%n", handBackSeconds, metrics.path("train").path("resumedFromIteration").asInt());
+        } finally {
+            if (first != null) first.destroyForcibly();
+            worker.start(java.net.URI.create("http://127.0.0.1:" + port), WORKER_TOKEN);
+        }
+    }
+
+    @Test
     void cancelStopsTrainingWithinSecondsAndTheWorkerTakesTheNextJob() throws Exception {
         drainQueue();
         String id = create(posedRoom(8, "160").field("iterations", "100000"));
@@ -364,11 +412,18 @@ class PhotoToSplatEndToEndTest extends ApiTestBase {
 
     /** {@code forge3d worker} in a JVM of its own, on the test's classpath. */
     private Process startWorkerProcess(Path workDir) throws IOException {
+        return startWorkerProcess(workDir, List.of("-Dforge3d.worker.checkpoint-iterations=10"), List.of());
+    }
+
+    /** A `forge3d worker` process (its own JVM) with extra system properties and options; its log in target/. */
+    private Process startWorkerProcess(Path workDir, List<String> properties, List<String> options) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = List.of(java, "--add-modules", "jdk.incubator.vector", "-Xmx1g",
-                "-Dforge3d.worker.checkpoint-iterations=10", "-cp", System.getProperty("java.class.path"),
+        List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "-Xmx1g"));
+        cmd.addAll(properties);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "dev.forge3d.worker.cli.Forge3dCli", "worker", "--api", "http://127.0.0.1:" + port,
-                "--token", WORKER_TOKEN, "--work-dir", workDir.toString(), "--id", "process-1", "--lease-wait", "2");
+                "--token", WORKER_TOKEN, "--work-dir", workDir.toString(), "--id", "process-1", "--lease-wait", "2"));
+        cmd.addAll(options);
         return new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(Files.createDirectories(Path.of("target")).resolve("e2e-worker-process.log").toFile()).start();
     }

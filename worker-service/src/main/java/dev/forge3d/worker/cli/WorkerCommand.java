@@ -39,6 +39,10 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--lease-wait", defaultValue = "20", paramLabel = "S", description = "long-poll seconds per lease request (1..30, default ${DEFAULT-VALUE})")
     int leaseWait;
 
+    @Option(names = "--shutdown-grace", defaultValue = "5", paramLabel = "S",
+            description = "on SIGTERM, seconds a running job may go on before it is checkpointed and handed back (default ${DEFAULT-VALUE})")
+    int shutdownGrace;
+
     @Option(names = "--keep-work-dirs", description = "keep each job's working folder (debugging)")
     boolean keepWorkDirs;
 
@@ -72,6 +76,7 @@ public final class WorkerCommand implements Callable<Integer> {
                 .workerId(id)
                 .workDir(workDir)
                 .leaseWaitSeconds(leaseWait)
+                .shutdownGrace(java.time.Duration.ofSeconds(Math.max(0, shutdownGrace)))
                 .keepWorkDirs(keepWorkDirs)
                 .pipelines(PhotoToSplat.registry(limits(), prior == null ? dev.forge3d.worker.pipeline.stages.TextTo3dStage.configuredPrior() : prior))
                 .capabilities(dev.forge3d.worker.HostProbe.capabilities(dev.forge3d.runtime.splat.raster.RasterBackend.parse(backend)));

@@ -56,6 +56,8 @@ final class ApiHttp {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
                 .header("Authorization", "Bearer " + bearer)
                 .header("User-Agent", "forge3d-worker/0.1");
+        String traceParent = JobTrace.currentTraceParent();
+        if (traceParent != null) b.header("traceparent", traceParent); // the job's trace (JobTrace)
         if (timeout != null) b.timeout(timeout);
         return b;
     }

@@ -14,4 +14,13 @@ public interface Checkpoints {
 
     /** Stores {@code file} as checkpoint {@code name}, replacing an older one. */
     void save(String name, Path file) throws IOException;
+
+    /**
+     * True once the worker is handing the job back (it is shutting down, e.g. on SIGTERM): a stage that can save
+     * its progress should do so now, before it stops at its next progress report, so the next attempt resumes
+     * from here rather than from the last periodic checkpoint.
+     */
+    default boolean handingBack() {
+        return false;
+    }
 }

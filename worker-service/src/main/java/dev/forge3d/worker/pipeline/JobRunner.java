@@ -10,6 +10,7 @@ import dev.forge3d.worker.client.Capabilities;
 import dev.forge3d.worker.client.HeartbeatRequest;
 import dev.forge3d.worker.client.HeartbeatResponse;
 import dev.forge3d.worker.client.InputFile;
+import dev.forge3d.worker.client.JobTrace;
 import dev.forge3d.worker.client.Lease;
 import dev.forge3d.worker.client.Sha256;
 import dev.forge3d.worker.client.StaleLeaseException;
@@ -98,8 +99,17 @@ public final class JobRunner implements AutoCloseable {
         }
     }
 
-    /** Runs the leased job to its end on the calling thread. */
+    /**
+     * Runs the leased job to its end on the calling thread, with the job id and its trace id in the thread's log
+     * lines ({@link JobTrace}).
+     */
     public JobResult run(Lease lease) {
+        try (JobTrace trace = JobTrace.open(lease)) {
+            return runTraced(lease);
+        }
+    }
+
+    private JobResult runTraced(Lease lease) {
         RunningJob job = new RunningJob(lease, Thread.currentThread());
         current.set(job);
         Pipeline pipeline = pipelines.pipeline(lease.type()).orElse(null);
@@ -306,6 +316,12 @@ public final class JobRunner implements AutoCloseable {
     }
 
     private void heartbeat(RunningJob job) {
+        try (JobTrace trace = JobTrace.open(job.lease)) {
+            beat(job);
+        }
+    }
+
+    private void beat(RunningJob job) {
         if (!job.active || job.finishing) return;
         Lease lease = job.lease;
         OverallProgress.Snapshot s = job.progress.snapshot();
@@ -394,6 +410,11 @@ public final class JobRunner implements AutoCloseable {
                 job.loseLease("the API refused the lease token: " + e.getMessage());
                 throw e;
             }
+        }
+
+        @Override
+        public boolean handingBack() {
+            return job.abandon && !job.cancel && job.leaseLost == null;
         }
     }
 

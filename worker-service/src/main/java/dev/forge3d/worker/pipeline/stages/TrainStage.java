@@ -24,10 +24,12 @@ import java.nio.file.Path;
 /**
  * 3D Gaussian splatting on the posed scene (CPU backend) with the job's preset, iterations, seed and background.
  * The training state is saved to the job's checkpoint {@code train/state.bin} every N iterations or T seconds
- * (whichever comes first, {@link WorkerLimits}); a new attempt after a lost lease resumes from it. A cancel is seen
+ * (whichever comes first, {@link WorkerLimits}), and once more when the worker hands the job back on shutdown
+ * ({@link dev.forge3d.worker.pipeline.Checkpoints#handingBack()}); a new attempt resumes from it. A cancel is seen
  * between iterations.
  */
 public final class TrainStage implements Stage {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TrainStage.class);
 
     public static final String NAME = "train";
     /** Shared key of the {@link Output}. */
@@ -78,6 +80,7 @@ public final class TrainStage implements Stage {
 
         Trainer.Result result;
         int[] saved = {0};
+        boolean[] savedOnHandBack = {false};
         try (CpuRasterizer raster = new CpuRasterizer(cfg.threads)) {
             Trainer trainer = new Trainer(data, cfg, raster, resumed);
             int lastIt = resumed == null ? 0 : resumed.iteration;
@@ -85,7 +88,14 @@ public final class TrainStage implements Stage {
             trainer.onCheckpoint(state -> {
                 boolean byIterations = state.iteration - last[0] >= limits.checkpointEveryIterations();
                 boolean bySeconds = (System.nanoTime() - last[1]) / 1e9 >= limits.checkpointEverySeconds();
-                if (!(byIterations || bySeconds) || state.iteration >= cfg.iterations) return;
+                // The sink runs after every iteration and before the progress report that stops the stage.
+                boolean handBack = !savedOnHandBack[0] && ctx.checkpoints().handingBack();
+                if (!(byIterations || bySeconds || handBack) || state.iteration >= cfg.iterations) return;
+                if (handBack) {
+                    savedOnHandBack[0] = true;
+                    log.info("job {}: handing the job back, saving the training state at iteration {}",
+                            ctx.jobId(), state.iteration);
+                }
                 CheckpointIo.write(state, local);
                 try {
                     ctx.checkpoints().save(CHECKPOINT, local);
