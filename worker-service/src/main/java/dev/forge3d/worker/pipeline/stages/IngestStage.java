@@ -107,11 +107,7 @@ public final class IngestStage implements Stage {
             if (!IMAGE_EXTENSIONS.contains(extension(in.name()))) continue;
             Path link = photos.resolve(in.path().getFileName().toString());
             if (Files.exists(link)) continue; // same base name twice: the API never sends that
-            try {
-                Files.createLink(link, in.path());
-            } catch (IOException | UnsupportedOperationException e) {
-                Files.copy(in.path(), link);
-            }
+            linkOrCopy(in.path(), link);
             given++;
         }
         int fromVideo = framesFromVideos(ctx, options, photos);
@@ -169,6 +165,15 @@ public final class IngestStage implements Stage {
         ctx.shared().put(OUTPUT, new Output(out, photos, List.copyOf(kept), List.copyOf(rejected), fromVideo > 0));
         listener.onProgress(Progress.of(NAME, 1, 0, kept.size() + " photos ready"
                 + (rejected.isEmpty() ? "" : ", " + rejected.size() + " set aside")));
+    }
+
+    /** {@code link} as a hard link to {@code file} (no copy of a large photo), or a copy where links are not possible. */
+    static void linkOrCopy(Path file, Path link) throws IOException {
+        try {
+            Files.createLink(link, file);
+        } catch (IOException | UnsupportedOperationException e) {
+            Files.copy(file, link);
+        }
     }
 
     /**

@@ -168,12 +168,7 @@ public final class SfmStage implements Stage {
         for (IngestedImage im : ingest.images()) {
             Path original = ingest.originalsDir().resolve(im.name());
             Path link = dir.resolve(im.name());
-            if (Files.exists(link)) continue;
-            try {
-                Files.createLink(link, original);
-            } catch (IOException | UnsupportedOperationException e) {
-                Files.copy(original, link);
-            }
+            if (!Files.exists(link)) IngestStage.linkOrCopy(original, link);
         }
         ProgressListener reading = new ProgressListener() {
             @Override public void onProgress(Progress p) {
