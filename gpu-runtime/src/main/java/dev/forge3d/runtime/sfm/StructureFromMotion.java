@@ -6,6 +6,7 @@ import dev.forge3d.runtime.image.ingest.PhotoIngest;
 import dev.forge3d.runtime.image.ingest.RejectedImage;
 import dev.forge3d.runtime.progress.Progress;
 import dev.forge3d.runtime.progress.ProgressListener;
+import dev.forge3d.runtime.sfm.features.FeatureMask;
 import dev.forge3d.runtime.sfm.features.ImageFeatures;
 import dev.forge3d.runtime.sfm.features.SiftExtractor;
 import dev.forge3d.runtime.sfm.geometry.LensModel;
@@ -41,9 +42,16 @@ import java.util.stream.Collectors;
 public final class StructureFromMotion {
 
     private final SfmOptions options;
+    private final FeatureMask masks;
 
     public StructureFromMotion(SfmOptions options) {
+        this(options, FeatureMask.none());
+    }
+
+    /** With per-photo masks: keypoints on their black parts are dropped ({@link FeatureMask#stats()} counts them). */
+    public StructureFromMotion(SfmOptions options, FeatureMask masks) {
         this.options = options;
+        this.masks = masks;
     }
 
     public SfmResult run(Path imagesDir, ProgressListener listener) {
@@ -126,7 +134,8 @@ public final class StructureFromMotion {
         for (IngestedImage im : images) {
             tasks.add(() -> {
                 listener.checkCancelled();
-                ImageFeatures f = sift.get().extract(im.smallGray(), im.small().getWidth(), im.small().getHeight(), im.scaleX(), im.scaleY());
+                ImageFeatures f = masks.apply(im,
+                        sift.get().extract(im.smallGray(), im.small().getWidth(), im.small().getHeight(), im.scaleX(), im.scaleY()));
                 int n = done.incrementAndGet();
                 double el = since(start);
                 listener.onProgress(Progress.of("sfm.features", (double) n / images.size(), el / n * (images.size() - n),
