@@ -100,6 +100,7 @@ public class JobController {
                             "unexpected file field '" + JobTypes.abbreviate(field) + "': photos go in 'images' parts or one 'archive', a video in 'video'");
                 }
             }
+            batch.checkMasks();
             String type = JobTypes.require(fields.remove("type"));
             int priority = parsePriority(fields.remove("priority"));
             // An API concern, not a job option: kept out of the params the worker reads.

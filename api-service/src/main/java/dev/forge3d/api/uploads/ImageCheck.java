@@ -86,6 +86,21 @@ final class ImageCheck {
         }
     }
 
+    /**
+     * The EXIF orientation tag (1..8) of a photo, 1 when it has none or its metadata cannot be read: the worker turns
+     * photos upright by it, so a mask must match the turned size.
+     */
+    static int exifOrientation(InputStream in) {
+        try {
+            var md = com.drew.imaging.ImageMetadataReader.readMetadata(in);
+            var ifd0 = md.getFirstDirectoryOfType(com.drew.metadata.exif.ExifIFD0Directory.class);
+            Integer o = ifd0 == null ? null : ifd0.getInteger(com.drew.metadata.exif.ExifIFD0Directory.TAG_ORIENTATION);
+            return o != null && o >= 1 && o <= 8 ? o : 1;
+        } catch (Exception e) {
+            return 1;
+        }
+    }
+
     /** The name of an image format that is recognised but not read (phones' HEIC, WebP, TIFF, ...), or null. */
     static String otherImageFormat(byte[] m) {
         if (m.length >= 12 && m[4] == 'f' && m[5] == 't' && m[6] == 'y' && m[7] == 'p') {

@@ -19,6 +19,17 @@ final class InputNames {
         return claim("images/" + base);
     }
 
+    /**
+     * {@code masks/<basename>.png}, the extension in lower case: the worker finds a photo's mask by the exact file
+     * name ({@code <photo>.png} or {@code <photo stem>.png}).
+     */
+    String mask(String submitted) {
+        String base = submitted.replace('\\', '/');
+        base = sanitize(base.substring(base.lastIndexOf('/') + 1)).replaceFirst("(?i)\\.png$", "");
+        if (base.isEmpty()) base = "mask";
+        return claim("masks/" + base + ".png");
+    }
+
     /** {@code video/<basename>} with the container's extension (the worker picks its decoder by it). */
     String video(String submitted, String extension) {
         String base = submitted == null ? "" : submitted.replace('\\', '/');

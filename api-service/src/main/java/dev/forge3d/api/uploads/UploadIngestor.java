@@ -59,6 +59,8 @@ public class UploadIngestor {
         private final UUID jobId;
         private final InputNames names = new InputNames();
         private final List<StoredInput> stored = new ArrayList<>();
+        private final List<MaskCheck.Photo> photos = new ArrayList<>();
+        private final List<MaskCheck.Mask> masks = new ArrayList<>();
         private int images;
         private int videos;
         private int largestSide;
@@ -91,8 +93,37 @@ public class UploadIngestor {
                 photo = ImageCheck.verify(display, in, limits.maxImagePixels());
             }
             largestSide = Math.max(largestSide, Math.max(photo.width(), photo.height()));
+            int orientation;
+            try (InputStream in = source.open()) {
+                orientation = ImageCheck.exifOrientation(in);
+            }
+            // Orientations 5..8 turn the photo by 90 degrees: the worker (and a mask) sees it that way.
+            photos.add(orientation >= 5 ? new MaskCheck.Photo(name, photo.height(), photo.width())
+                    : new MaskCheck.Photo(name, photo.width(), photo.height()));
             store(name, photo.mediaType(), source);
         }
+
+        /** A mask from an archive's {@code masks/} folder; which photo it belongs to is checked by {@link #checkMasks()}. */
+        private void addMask(String path, Source source) throws IOException {
+            String display = abbreviate(path);
+            int[] size;
+            try (InputStream in = source.open()) {
+                size = MaskCheck.verify(display, in, limits.maxImagePixels());
+            }
+            String name = names.mask(path);
+            masks.add(new MaskCheck.Mask(name, display, size[0], size[1]));
+            store(name, "image/png", source);
+        }
+
+        /**
+         * Call once all parts are in: every mask must belong to exactly one photo, one mask per photo, of the photo's
+         * displayed size (photos without a mask are used whole).
+         */
+        public void checkMasks() {
+            MaskCheck.match(masks, photos);
+        }
+
+        public int maskCount() { return masks.size(); }
 
         /** Adds the one video of a job (its frames become the photos on the worker). */
         public void addVideo(String submittedName, Source source) throws IOException {
@@ -193,12 +224,13 @@ public class UploadIngestor {
         private void addArchiveEntry(Entry kind, String path, Path tmp) throws IOException {
             switch (kind) {
                 case IMAGE -> addImage(path, () -> Files.newInputStream(tmp));
+                case MASK -> addMask(path, () -> Files.newInputStream(tmp));
                 // Pose files (transforms.json, a COLMAP model) travel with the photos for the pipeline to read.
                 case SIDECAR -> store(names.other(path), Entry.mediaType(path), () -> Files.newInputStream(tmp));
                 case NOTE -> { } // counted by the caller, never stored
                 case UNSUPPORTED -> throw new ApiException(ProblemType.UNSUPPORTED_ARCHIVE_ENTRY, "the archive holds "
                         + abbreviate(path) + ": only .jpg/.jpeg/.png photos, pose files (" + Entry.SIDECARS
-                        + ") and .txt/.json/.md notes (skipped) are accepted");
+                        + "), masks (PNG in a masks/ folder) and .txt/.json/.md notes (skipped) are accepted");
             }
         }
 
@@ -236,18 +268,28 @@ public class UploadIngestor {
 
     /** What an archive entry is to the pipeline. */
     enum Entry {
-        IMAGE, SIDECAR, NOTE, UNSUPPORTED;
+        IMAGE, MASK, SIDECAR, NOTE, UNSUPPORTED;
 
         /** The pose files the pipeline reads (SfmStage): NeRF transforms and a COLMAP model, text or binary. */
         static final java.util.Set<String> SIDECARS = java.util.Set.of("transforms.json", "transforms_train.json",
                 "cameras.txt", "images.txt", "points3D.txt", "cameras.bin", "images.bin", "points3D.bin");
 
+        private static final List<String> NOTES = List.of(".txt", ".json", ".md");
+
+        static boolean inMasksFolder(String path) {
+            String lower = path.toLowerCase(Locale.ROOT);
+            return lower.startsWith("masks/") || lower.contains("/masks/");
+        }
+
         static Entry of(String path) {
             String base = path.substring(path.lastIndexOf('/') + 1);
             String lower = base.toLowerCase(Locale.ROOT);
+            // A file in a folder named masks (any depth: masks/, scene/masks/) is a mask, never a photo; a non-PNG
+            // there is refused by the mask check rather than trained on.
+            if (inMasksFolder(path) && !NOTES.stream().anyMatch(lower::endsWith)) return MASK;
             if (lower.endsWith(".jpg") || lower.endsWith(".jpeg") || lower.endsWith(".png")) return IMAGE;
             if (SIDECARS.contains(base)) return SIDECAR;
-            if (lower.endsWith(".txt") || lower.endsWith(".json") || lower.endsWith(".md")) return NOTE;
+            if (NOTES.stream().anyMatch(lower::endsWith)) return NOTE;
             return UNSUPPORTED;
         }
 

@@ -26,6 +26,7 @@ public enum ProblemType {
     UNSAFE_ARCHIVE_ENTRY("unsafe-archive-entry", "Archive entry escapes its folder", HttpStatus.BAD_REQUEST),
     UNSUPPORTED_ARCHIVE_ENTRY("unsupported-archive-entry", "Archive holds a file of an unsupported kind",
             HttpStatus.BAD_REQUEST),
+    INVALID_MASK("invalid-mask", "A mask does not fit the photos", HttpStatus.BAD_REQUEST),
     ARCHIVE_TOO_LARGE("archive-too-large", "Archive expands beyond the limit", HttpStatus.CONTENT_TOO_LARGE),
     PAYLOAD_TOO_LARGE("payload-too-large", "Request is larger than the limit", HttpStatus.CONTENT_TOO_LARGE),
     PROMPT_TOO_LONG("prompt-too-long", "Prompt is longer than the limit", HttpStatus.BAD_REQUEST),

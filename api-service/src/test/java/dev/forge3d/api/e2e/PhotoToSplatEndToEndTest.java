@@ -115,6 +115,44 @@ class PhotoToSplatEndToEndTest extends ApiTestBase {
     }
 
     @Test
+    void photosWithMasksInAnArchiveSucceedWithTheMaskedKeypointsLeftOut() throws Exception {
+        drainQueue();
+        SyntheticPhotos scene = new SyntheticPhotos(320, 240, 11);
+        var zip = new LinkedHashMap<String, byte[]>();
+        int i = 0;
+        for (var e : scene.views(8).entrySet()) {
+            zip.put("capture/images/" + e.getKey(), e.getValue());
+            // Six of the eight photos have a mask hiding their left quarter; the other two are used whole.
+            if (i++ < 6) zip.put("capture/masks/" + e.getKey() + ".png", leftBlackMask(320, 240, 80));
+        }
+        String id = create(new Multipart().field("type", "photos-to-splat").field("preset", "preview")
+                .field("iterations", "60").field("outputFormats", "ply")
+                .file("archive", "capture.zip", "application/zip", TestImages.zip(zip)));
+
+        JsonNode job = await(id, j -> terminal(j), Duration.ofMinutes(4));
+        assertThat(job.path("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        assertThat(job.path("inputCount").asInt()).isEqualTo(14);
+        JsonNode metrics = ApiClient.JSON.readTree(download(id, "metrics.json"));
+        JsonNode masks = metrics.path("sfm").path("masks");
+        System.out.printf("masks: %s; registered %d%n", masks, metrics.path("imagesRegistered").asInt());
+        // The masks were not taken for photos, were read by SfM, and the cameras still came out.
+        assertThat(metrics.path("ingest").path("imagesGiven").asInt()).isEqualTo(8);
+        assertThat(masks.path("photos").asInt()).isEqualTo(6);
+        assertThat(masks.path("keypointsDropped").asLong()).isPositive()
+                .isLessThan(masks.path("keypointsOnMaskedPhotos").asLong());
+        assertThat(metrics.path("imagesRegistered").asInt()).isEqualTo(8);
+    }
+
+    /** An 8-bit grey mask: black left of column {@code blackUntil}, white from there. */
+    private static byte[] leftBlackMask(int w, int h, int blackUntil) throws IOException {
+        BufferedImage m = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < h; y++) for (int x = blackUntil; x < w; x++) m.getRaster().setSample(x, y, 0, 255);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(m, "png", out);
+        return out.toByteArray();
+    }
+
+    @Test
     void aVideoBecomesFramesChosenByMotionThenASplat(@TempDir Path tmp) throws Exception {
         assumeTrue(dev.forge3d.runtime.image.video.Ffmpeg.find().isPresent(),
                 "FFmpeg is not installed (apt-get install ffmpeg): skipping the video job test");

@@ -5,6 +5,7 @@ import dev.forge3d.runtime.sfm.SfmOptions;
 import dev.forge3d.runtime.sfm.SfmOutputWriter;
 import dev.forge3d.runtime.sfm.SfmResult;
 import dev.forge3d.runtime.sfm.StructureFromMotion;
+import dev.forge3d.runtime.sfm.features.FeatureMask;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,6 +27,12 @@ public final class SfmCommand implements Callable<Integer> {
             description = "Known intrinsics, trusted and held fixed: a 3x3 K matrix (K.txt) or a COLMAP cameras.txt with one camera. "
                     + "Without it, focal length and one radial term are self-calibrated.")
     Path intrinsics;
+
+    @Option(names = "--masks", paramLabel = "DIR",
+            description = "Per-photo masks (white = the object, black = ignore): keypoints on black parts are dropped. "
+                    + "A mask is a PNG of its photo's upright size named <photo file name>.png (v000.jpg.png) or <photo stem>.png; "
+                    + "photos without one are used whole.")
+    Path masks;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
     Path out;
@@ -54,6 +61,7 @@ public final class SfmCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!Files.isDirectory(images)) throw new IllegalArgumentException("--images: not a folder: " + images);
+        if (masks != null && !Files.isDirectory(masks)) throw new IllegalArgumentException("--masks: not a folder: " + masks);
         if (maxImageSize < 200) throw new IllegalArgumentException("--max-image-size must be at least 200");
         if (maxFeatures < 100) throw new IllegalArgumentException("--max-features must be at least 100");
         SfmOptions options = SfmOptions.defaults().withFeatureMaxDimension(maxImageSize).withMaxFeatures(maxFeatures);
@@ -73,14 +81,24 @@ public final class SfmCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         SfmResult result;
-        try (ConsoleProgressBar bar = new ConsoleProgressBar(System.out)) {
-            Thread hook = new Thread(bar::requestCancel);
-            Runtime.getRuntime().addShutdownHook(hook);
-            try {
-                result = new StructureFromMotion(options).run(images, bar);
-                SfmOutputWriter.write(result, out, bar);
-            } finally {
-                try { Runtime.getRuntime().removeShutdownHook(hook); } catch (IllegalStateException ignored) { }
+        FeatureMask featureMask = FeatureMask.folder(masks);
+        try {
+            try (ConsoleProgressBar bar = new ConsoleProgressBar(System.out)) {
+                Thread hook = new Thread(bar::requestCancel);
+                Runtime.getRuntime().addShutdownHook(hook);
+                try {
+                    result = new StructureFromMotion(options, featureMask).run(images, bar);
+                    SfmOutputWriter.write(result, out, bar);
+                } finally {
+                    try { Runtime.getRuntime().removeShutdownHook(hook); } catch (IllegalStateException ignored) { }
+                }
+            }
+        } finally {
+            // Also when SfM fails: with masks, too few keypoints left is a likely reason.
+            if (masks != null) {
+                FeatureMask.Stats ms = featureMask.stats();
+                System.out.printf(Locale.ROOT, "masks: %d photos masked, %d of their %d keypoints dropped%n",
+                        ms.photosMasked(), ms.keypointsDropped(), ms.keypointsOnMaskedPhotos());
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;

@@ -12,6 +12,7 @@ import dev.forge3d.runtime.image.video.Ffmpeg;
 import dev.forge3d.runtime.image.video.VideoException;
 import dev.forge3d.runtime.image.video.VideoFrames;
 import dev.forge3d.runtime.progress.Progress;
+import dev.forge3d.runtime.sfm.features.FeatureMask;
 import dev.forge3d.runtime.progress.ProgressListener;
 import dev.forge3d.worker.pipeline.JobInput;
 import dev.forge3d.worker.pipeline.Stage;
@@ -105,6 +106,7 @@ public final class IngestStage implements Stage {
         int given = 0;
         for (JobInput in : ctx.inputs()) {
             if (!IMAGE_EXTENSIONS.contains(extension(in.name()))) continue;
+            if (FeatureMask.isMaskPath(in.name())) continue; // a photo's mask (read by SfM), not a photo
             Path link = photos.resolve(in.path().getFileName().toString());
             if (Files.exists(link)) continue; // same base name twice: the API never sends that
             linkOrCopy(in.path(), link);

@@ -17,6 +17,7 @@ import dev.forge3d.runtime.sfm.SfmOptions;
 import dev.forge3d.runtime.sfm.SfmOutputWriter;
 import dev.forge3d.runtime.sfm.SfmResult;
 import dev.forge3d.runtime.sfm.StructureFromMotion;
+import dev.forge3d.runtime.sfm.features.FeatureMask;
 import dev.forge3d.worker.pipeline.JobInput;
 import dev.forge3d.worker.pipeline.Stage;
 import dev.forge3d.worker.pipeline.StageContext;
@@ -115,13 +116,15 @@ public final class SfmStage implements Stage {
                 .withPairs(ingest.fromVideo() ? PairSelection.sequential(VIDEO_NEIGHBOURS) : PairSelection.exhaustive());
         Map<String, Double> seconds = new LinkedHashMap<>();
         SfmResult result;
+        FeatureMask masks;
         try {
             // SfM reads the photos at its own resolution (sfmResolution), not at the training size: small photos
             // lose the features that tie the views together. The model is written at the training size below.
             long t0 = System.nanoTime();
             IngestResult photos = sfmPhotos(ingest, ctx.workDir().resolve("sfm-photos"), options.sfmResolution(), threads, ctx.progress());
             seconds.put("ingest", (System.nanoTime() - t0) / 1e9);
-            result = new StructureFromMotion(sfmOptions).run(photos, phases(ctx.progress()), seconds);
+            masks = FeatureMask.folder(masksDir(ctx));
+            result = new StructureFromMotion(sfmOptions, masks).run(photos, phases(ctx.progress()), seconds);
         } catch (SfmException e) {
             List<String> names = e.images();
             String which = names.isEmpty() ? "the photos" : names.size() + " of " + ingest.images().size()
@@ -147,6 +150,10 @@ public final class SfmStage implements Stage {
         summary.put("selfCalibrated", result.selfCalibrated());
         // Why the model is trusted: initial pair (triangulation angle, H/E ratio) and the validation checks.
         summary.set("validation", JSON.valueToTree(result.validation().toMap()));
+        // Per-photo masks (masks/ in the upload): how many photos had one, and the keypoints they dropped.
+        FeatureMask.Stats ms = masks.stats();
+        summary.putObject("masks").put("photos", ms.photosMasked()).put("keypointsDropped", ms.keypointsDropped())
+                .put("keypointsOnMaskedPhotos", ms.keypointsOnMaskedPhotos());
         ObjectNode phaseSeconds = summary.putObject("secondsPerPhase");
         seconds.forEach((k, v) -> phaseSeconds.put(k, round(v, 3)));
         Files.write(scene.resolve(SUMMARY), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(summary));
@@ -156,6 +163,18 @@ public final class SfmStage implements Stage {
         SceneArchive.zip(scene, zip);
         ctx.checkpoints().save(CHECKPOINT, zip);
         ctx.shared().put(OUTPUT, new Output(scene, false, Optional.of(scene.resolve("sparse/0"))));
+    }
+
+    /** The job's masks (inputs in a {@code masks/} folder) gathered into one folder by file name, or null when none. */
+    private static Path masksDir(StageContext ctx) throws IOException {
+        Path dir = null;
+        for (JobInput in : ctx.inputs()) {
+            if (!FeatureMask.isMaskPath(in.name())) continue;
+            if (dir == null) dir = Files.createDirectories(ctx.workDir().resolve("sfm-masks"));
+            Path link = dir.resolve(in.path().getFileName().toString());
+            if (!Files.exists(link)) IngestStage.linkOrCopy(in.path(), link);
+        }
+        return dir;
     }
 
     /**
