@@ -19,8 +19,9 @@ export interface paths {
          * @description `multipart/form-data` for photos (`type=photos-to-splat`, repeated `images` file parts, one `archive`
          *     zip, or one `video`; further form fields become job options), or JSON for jobs without uploads
          *     (`{"type":"text-to-3d","prompt":"..."}`; further fields become job options). Photos are streamed to the
-         *     blob store; each must be a JPEG or PNG that decodes. A zip may hold images and pose files
-         *     (`.json`, `.txt`, `.bin`); entries with `..` or absolute paths are refused.
+         *     blob store; each must be a JPEG or PNG that decodes. A zip may hold images, pose files
+         *     (`.json`, `.txt`, `.bin`) and per-photo masks (PNGs in a `masks/` folder, see `archive`); entries with `..`
+         *     or absolute paths are refused.
          */
         post: operations["createJob"];
         delete?: never;
@@ -629,7 +630,7 @@ export interface components {
          * @description RFC 9457 problem details. `type` is one of `https://forge3d.dev/problems/` +
          *     unauthorized, non-canonical-path, not-found, cors-refused, method-not-allowed, not-acceptable, unsupported-media-type, malformed-request,
          *     invalid-parameter, unknown-job-type, missing-images, not-an-image, corrupt-image, duplicate-input,
-         *     invalid-archive, unsafe-archive-entry, unsupported-archive-entry, archive-too-large, payload-too-large,
+         *     invalid-archive, unsafe-archive-entry, unsupported-archive-entry, invalid-mask, archive-too-large, payload-too-large,
          *     prompt-too-long, missing-prompt, idempotency-key-reused, job-finished, job-not-finished, stale-lease,
          *     cancel-not-requested, missing-lease-token, range-not-satisfiable, callback-url-not-allowed,
          *     webhook-secret-missing, rate-limited, quota-exceeded, service-unavailable, internal-error.
@@ -652,13 +653,25 @@ export interface components {
          *     text-to-3d job takes no photos or video; a photos-to-splat job takes photos or one video, not both. Archives: one budget per request over all `archive` parts (entries,
          *     expanded bytes, expansion ratio; skipped entries count too), a truncated zip is a 400 `invalid-archive`;
          *     pose files (transforms.json, transforms_train.json, COLMAP cameras/images/points3D .txt or .bin) have a size
-         *     cap of their own; other .txt/.json/.md files are skipped; anything else is a 400.
+         *     cap of their own; masks (PNGs in a `masks/` folder, see `archive`) are paired with their photos; other
+         *     .txt/.json/.md files are skipped; anything else is a 400.
          */
         CreateJobForm: {
             type: components["schemas"]["JobType"];
             /** @description JPEG or PNG photos, one file part each. */
             images?: string[];
-            /** @description A zip of photos (and optional pose files) instead of `images`. */
+            /**
+             * @description A zip of photos (and optional pose files and masks) instead of `images`. Masks: a PNG in a folder
+             *     named `masks` at any depth (`masks/v000.jpg.png`, `scene/masks/v000.png`) is the mask of one photo of
+             *     the upload (white = the object, black = ignore: structure from motion drops the keypoints on its black
+             *     parts, as COLMAP's `mask_path`); it is stored as input `masks/<file>`, never taken for a photo. It
+             *     belongs to the photo whose file name it carries, `<photo file name>.png` (COLMAP's rule) or
+             *     `<photo name without extension>.png`, and must be an 8-bit grey, grey+alpha, RGB or RGBA PNG of the
+             *     photo's size as displayed (after its EXIF orientation), not all black (a pixel is white from grey level
+             *     128; alpha is ignored). A mask with no matching photo or with several, two masks for one photo, or a
+             *     mask that breaks these rules is a 400 `invalid-mask`. Photos without a mask are used whole. Masks count
+             *     against the archive budget like any entry.
+             */
             archive?: string;
             /**
              * @description One video instead of photos (MP4, MOV or WebM, recognised by its container; anything else is a 415

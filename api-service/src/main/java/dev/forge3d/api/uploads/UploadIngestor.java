@@ -106,6 +106,10 @@ public class UploadIngestor {
         /** A mask from an archive's {@code masks/} folder; which photo it belongs to is checked by {@link #checkMasks()}. */
         private void addMask(String path, Source source) throws IOException {
             String display = abbreviate(path);
+            if (!path.toLowerCase(Locale.ROOT).endsWith(".png")) {
+                throw new ApiException(ProblemType.INVALID_MASK, display + " is in a masks folder but is not a .png;"
+                        + " masks are 8-bit grey or RGB(A) PNGs named <photo file name>.png");
+            }
             int[] size;
             try (InputStream in = source.open()) {
                 size = MaskCheck.verify(display, in, limits.maxImagePixels());

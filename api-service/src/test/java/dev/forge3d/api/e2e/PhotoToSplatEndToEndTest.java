@@ -77,6 +77,13 @@ class PhotoToSplatEndToEndTest extends ApiTestBase {
         SyntheticPhotos scene = new SyntheticPhotos(320, 240, 11);
         Multipart m = new Multipart().field("type", "photos-to-splat").field("preset", "preview").field("iterations", "150");
         scene.views(8).forEach((name, png) -> m.file("images", name, "image/png", png));
+        // Six of the eight photos come with a mask (an archive part, masks/<photo>.png) hiding their left quarter;
+        // the other two are used whole.
+        var masks = new LinkedHashMap<String, byte[]>();
+        for (String name : scene.views(8).keySet().stream().limit(6).toList()) {
+            masks.put("masks/" + name + ".png", leftBlackMask(320, 240, 80));
+        }
+        m.file("archive", "masks.zip", "application/zip", TestImages.zip(masks));
         String id = create(m);
 
         JsonNode job = await(id, j -> terminal(j), Duration.ofMinutes(4));
@@ -101,6 +108,14 @@ class PhotoToSplatEndToEndTest extends ApiTestBase {
 
         System.out.printf("photos: %s%n", summary(metrics));
         assertThat(metrics.path("imagesRegistered").asInt()).isEqualTo(8);
+        // The masks were not taken for photos, and SfM dropped the keypoints under their black quarter.
+        JsonNode maskCounts = metrics.path("sfm").path("masks");
+        System.out.printf("masks: %s%n", maskCounts);
+        assertThat(job.path("inputCount").asInt()).isEqualTo(14);
+        assertThat(metrics.path("ingest").path("imagesGiven").asInt()).isEqualTo(8);
+        assertThat(maskCounts.path("photos").asInt()).isEqualTo(6);
+        assertThat(maskCounts.path("keypointsDropped").asLong()).isPositive()
+                .isLessThan(maskCounts.path("keypointsOnMaskedPhotos").asLong());
         assertThat(metrics.path("posesSupplied").asBoolean()).isFalse();
         assertThat(metrics.path("meanReprojectionErrorPx").asDouble()).isBetween(0.0, 1.0);
         // 9.9 dB before training (1 iteration); 16.9 dB after 150 iterations, measured with 2 threads
@@ -112,35 +127,6 @@ class PhotoToSplatEndToEndTest extends ApiTestBase {
             assertThat(metrics.path("stages").path(stage).path("seconds").asDouble()).as(stage).isPositive();
         }
         assertThat(job.path("metrics").path("psnr").asDouble()).isEqualTo(metrics.path("psnr").asDouble());
-    }
-
-    @Test
-    void photosWithMasksInAnArchiveSucceedWithTheMaskedKeypointsLeftOut() throws Exception {
-        drainQueue();
-        SyntheticPhotos scene = new SyntheticPhotos(320, 240, 11);
-        var zip = new LinkedHashMap<String, byte[]>();
-        int i = 0;
-        for (var e : scene.views(8).entrySet()) {
-            zip.put("capture/images/" + e.getKey(), e.getValue());
-            // Six of the eight photos have a mask hiding their left quarter; the other two are used whole.
-            if (i++ < 6) zip.put("capture/masks/" + e.getKey() + ".png", leftBlackMask(320, 240, 80));
-        }
-        String id = create(new Multipart().field("type", "photos-to-splat").field("preset", "preview")
-                .field("iterations", "60").field("outputFormats", "ply")
-                .file("archive", "capture.zip", "application/zip", TestImages.zip(zip)));
-
-        JsonNode job = await(id, j -> terminal(j), Duration.ofMinutes(4));
-        assertThat(job.path("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
-        assertThat(job.path("inputCount").asInt()).isEqualTo(14);
-        JsonNode metrics = ApiClient.JSON.readTree(download(id, "metrics.json"));
-        JsonNode masks = metrics.path("sfm").path("masks");
-        System.out.printf("masks: %s; registered %d%n", masks, metrics.path("imagesRegistered").asInt());
-        // The masks were not taken for photos, were read by SfM, and the cameras still came out.
-        assertThat(metrics.path("ingest").path("imagesGiven").asInt()).isEqualTo(8);
-        assertThat(masks.path("photos").asInt()).isEqualTo(6);
-        assertThat(masks.path("keypointsDropped").asLong()).isPositive()
-                .isLessThan(masks.path("keypointsOnMaskedPhotos").asLong());
-        assertThat(metrics.path("imagesRegistered").asInt()).isEqualTo(8);
     }
 
     /** An 8-bit grey mask: black left of column {@code blackUntil}, white from there. */
