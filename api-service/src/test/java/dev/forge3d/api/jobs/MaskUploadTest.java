@@ -87,7 +87,7 @@ class MaskUploadTest extends ApiTestBase {
         expectMask(Map.of("a.jpg", photo, "masks/a.png", mask(95, 64, 10)), "is 95x64 but its photo a.jpg is 96x64");
         expectMask(Map.of("a.jpg", photo, "masks/a.png", mask(96, 64, 0)), "all black");
         expectMask(Map.of("a.jpg", photo, "masks/a.png", TestImages.jpeg(2)), "not a PNG");
-        expectMask(Map.of("a.jpg", photo, "masks/a.jpg", mask(96, 64, 10)), "not a PNG");
+        expectMask(Map.of("a.jpg", photo, "masks/a.jpg", mask(96, 64, 10)), "is not a .png");
         expectMask(Map.of("a.jpg", photo, "masks/a.png", TestImages.truncated(mask(96, 64, 10))), "could not be decoded");
         expectMask(Map.of("a.jpg", photo, "masks/a.png", sixteenBit(96, 64)), "16-bit Grayscale PNG");
         // a.png could be the mask of a.jpg or of a.png: the full file name says which.
