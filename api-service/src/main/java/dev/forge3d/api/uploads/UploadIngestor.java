@@ -127,8 +127,6 @@ public class UploadIngestor {
             MaskCheck.match(masks, photos);
         }
 
-        public int maskCount() { return masks.size(); }
-
         /** Adds the one video of a job (its frames become the photos on the worker). */
         public void addVideo(String submittedName, Source source) throws IOException {
             if (++videos > 1) {
