@@ -9,6 +9,7 @@ portrait-irot.heic  a 96x128 portrait photo stored as 128x96 landscape with an i
                     again), EXIF focal length 5.1 mm and 26 mm in 35 mm terms, Make/Model Apple iPhone 13.
 ten-bit.heic        128x96, 10 bits per channel (from a 16-bit PNG).
 two-images.heic     two images in one file: the primary 128x96 quadrants, then a 64x64 black one.
+tiny.avif           64x48 AVIF (AV1 in the same container), which the service still refuses (api-service tests).
 All show four quadrants, upright: red top-left, green top-right, blue bottom-left, white bottom-right.
 """
 import os
@@ -162,6 +163,9 @@ def main(out):
         quadrants(f"{t}/first.png", 128, 96)
         run("convert", "-size", "64x64", "xc:black", "PNG24:" + f"{t}/second.png")
         run("heif-enc", "-q", "85", f"{t}/first.png", f"{t}/second.png", "-o", f"{out}/two-images.heic")
+
+        quadrants(f"{t}/small.png", 64, 48)
+        run("heif-enc", "-A", "-q", "50", f"{t}/small.png", "-o", f"{out}/tiny.avif")
 
 
 if __name__ == "__main__":

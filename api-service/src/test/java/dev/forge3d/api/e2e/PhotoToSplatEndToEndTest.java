@@ -115,6 +115,58 @@ class PhotoToSplatEndToEndTest extends ApiTestBase {
     }
 
     @Test
+    void iPhoneHeicPhotosAreDecodedUprightAndBecomeASplat(@TempDir Path tmp) throws Exception {
+        assumeTrue(HeicEncoder.available() && dev.forge3d.runtime.image.heif.HeifDecoder.find(1).isPresent(),
+                "libheif's tools (heif-enc with x265, heif-info, heif-convert) are not installed "
+                        + "(apt-get install libheif-examples): skipping the HEIC job test");
+        drainQueue();
+        // Stored turned, with irot and EXIF orientation 6, as an iPhone writes them; upright they are 320x240.
+        SyntheticPhotos scene = new SyntheticPhotos(320, 240, 11);
+        // Six views and a short training keep it to tens of seconds: the point is ingest and SfM, not quality.
+        Multipart m = new Multipart().field("type", "photos-to-splat").field("preset", "preview").field("iterations", "40")
+                .field("outputFormats", "ply");
+        int n = 6;
+        for (int i = 0; i < n; i++) {
+            BufferedImage upright = scene.render(SyntheticPhotos.camera(i, n));
+            m.file("images", SyntheticPhotos.name(i) + ".HEIC", "image/heic", HeicEncoder.asIPhoneHeic(upright, 26, tmp));
+        }
+        String id = create(m);
+        JsonNode job = await(id, j -> terminal(j), Duration.ofMinutes(4));
+        assertThat(job.path("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        JsonNode metrics = ApiClient.JSON.readTree(download(id, "metrics.json"));
+        System.out.printf("heic: %s; %s%n", metrics.path("heic"), summary(metrics));
+        assertThat(metrics.path("heic").path("photos").asInt()).isEqualTo(n);
+        assertThat(metrics.path("ingest").path("imagesAccepted").asInt()).isEqualTo(n);
+        assertThat(metrics.path("ingest").path("rejectedImages").size()).isZero();
+        assertThat(metrics.path("imagesRegistered").asInt()).isEqualTo(n);
+        assertThat(metrics.path("meanReprojectionErrorPx").asDouble()).isBetween(0.0, 1.0);
+        // Every photo upright once (irot applied, EXIF orientation not applied again): landscape 320x240, as rendered.
+        String cameras = new String(download(id, "cameras/cameras.txt"));
+        List<String> sizes = cameras.lines().filter(l -> !l.startsWith("#") && !l.isBlank())
+                .map(l -> l.split(" ")[2] + "x" + l.split(" ")[3]).distinct().toList();
+        assertThat(sizes).containsExactly("320x240");
+        assertThat(new String(download(id, "cameras/images.txt"))).contains("view_00.png", "view_05.png");
+    }
+
+    @Test
+    void aHeicWhoseImageDataIsDamagedFailsTheJobNamingIt() throws Exception {
+        assumeTrue(dev.forge3d.runtime.image.heif.HeifDecoder.find(1).isPresent(),
+                "libheif's tools are not installed (apt-get install libheif-examples): skipping the damaged-HEIC test");
+        drainQueue();
+        // A whole container (the API accepts it) whose HEVC data is garbage: only the decoder can tell.
+        byte[] heic = TestImages.heif("portrait-irot.heic");
+        int mdat = new String(heic, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("mdat");
+        java.util.Arrays.fill(heic, mdat + 16, heic.length, (byte) 0x5A);
+        Multipart m = new Multipart().field("type", "photos-to-splat").file("images", "IMG_0042.HEIC", "image/heic", heic);
+        new SyntheticPhotos(320, 240, 11).views(3).forEach((name, png) -> m.file("images", name, "image/png", png));
+        String id = create(m);
+        JsonNode job = await(id, j -> terminal(j), Duration.ofMinutes(2));
+        assertThat(job.path("state").asString()).isEqualTo("FAILED");
+        assertThat(job.path("error").path("detail").asString()).contains("IMG_0042.HEIC cannot be decoded as HEIC/HEIF",
+                "heif-convert", "send it as JPEG");
+    }
+
+    @Test
     void aVideoBecomesFramesChosenByMotionThenASplat(@TempDir Path tmp) throws Exception {
         assumeTrue(dev.forge3d.runtime.image.video.Ffmpeg.find().isPresent(),
                 "FFmpeg is not installed (apt-get install ffmpeg): skipping the video job test");

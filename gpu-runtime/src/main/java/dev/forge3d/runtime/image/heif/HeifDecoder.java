@@ -38,6 +38,7 @@ public final class HeifDecoder {
     /** Major brands of HEIF still images and sequences coded with HEVC (AVIF is the AV1 variant: not taken here). */
     private static final java.util.Set<String> BRANDS = java.util.Set.of("heic", "heix", "hevc", "hevx", "heim", "heis",
             "mif1", "msf1");
+    private static final Pattern IMAGE_COUNT = Pattern.compile("File contains (\\d+) image");
     private static final Pattern IMAGE_LINE = Pattern.compile("^image: (\\d+)x(\\d+) \\(id=(\\d+)\\)(, primary)?");
     private static final long INFO_TIMEOUT_S = 30;
     private static final long DECODE_TIMEOUT_S = 180;
@@ -55,7 +56,7 @@ public final class HeifDecoder {
         this.maxPixels = maxPixels;
     }
 
-    /** The tools, or empty when either is missing; files with more pixels (all images together) are refused. */
+    /** The tools, or empty when either is missing; a primary image with more pixels is refused. */
     public static Optional<HeifDecoder> find(long maxPixels) {
         List<Path> dirs = new ArrayList<>();
         String env = System.getenv("FORGE3D_LIBHEIF_DIR");
@@ -95,18 +96,6 @@ public final class HeifDecoder {
      * @throws HeifException with the decoder's reason when the file is damaged, too large or not a HEIF image
      */
     public Result toPng(Path heif, Path png) {
-        List<Image> images = images(heif);
-        int primary = -1;
-        long pixels = 0;
-        for (int i = 0; i < images.size(); i++) {
-            if (images.get(i).primary()) primary = i;
-            pixels += (long) images.get(i).width() * images.get(i).height();
-        }
-        if (images.isEmpty()) throw new HeifException("holds no image");
-        if (primary < 0) primary = 0; // heif-info marks one; the first top-level image is libheif's fallback
-        if (pixels > maxPixels) {
-            throw new HeifException("holds " + pixels + " pixels in " + images.size() + " image(s); the limit is " + maxPixels);
-        }
         Path tmp;
         try {
             tmp = Files.createTempDirectory(png.toAbsolutePath().getParent(), ".heif-");
@@ -115,18 +104,39 @@ public final class HeifDecoder {
         }
         try {
             Path out = tmp.resolve("out.png");
-            run(List.of(heifConvert.toString(), "--quiet", heif.toString(), out.toString()), DECODE_TIMEOUT_S, "heif-convert");
-            // With several top-level images heif-convert writes out-1.png, out-2.png, ... in heif-info's order.
-            Path decoded = images.size() == 1 ? out : tmp.resolve("out-" + (primary + 1) + ".png");
+            String said = new String(run(List.of(heifConvert.toString(), heif.toString(), out.toString()),
+                    DECODE_TIMEOUT_S, "heif-convert"), StandardCharsets.UTF_8);
+            Matcher count = IMAGE_COUNT.matcher(said);
+            int images = count.find() ? Integer.parseInt(count.group(1)) : 1;
+            Path decoded = out;
+            if (images > 1) {
+                // heif-convert writes every top-level image, out-1.png, out-2.png, ..., in the order heif-info
+                // lists them; heif-info marks the primary one. (Only then: heif-info costs a second per 12 MP.)
+                List<Image> listed = images(heif);
+                int primary = 0;
+                for (int i = 0; i < listed.size(); i++) if (listed.get(i).primary()) primary = i;
+                decoded = tmp.resolve("out-" + (primary + 1) + ".png");
+            }
             if (!Files.isRegularFile(decoded)) throw new HeifException("heif-convert wrote no image");
+            int[] size = pngSize(decoded);
+            if ((long) size[0] * size[1] > maxPixels) {
+                throw new HeifException("is " + size[0] + "x" + size[1] + " pixels; the limit is " + maxPixels);
+            }
             Files.deleteIfExists(png);
             boolean exif = copyWithUprightExif(decoded, png);
-            Image im = images.get(primary);
-            return new Result(im.width(), im.height(), images.size(), exif);
+            return new Result(size[0], size[1], images, exif);
         } catch (IOException e) {
             throw new HeifException("cannot write the decoded photo: " + e.getMessage());
         } finally {
             deleteTree(tmp);
+        }
+    }
+
+    /** Width and height from a PNG's IHDR chunk. */
+    private static int[] pngSize(Path png) throws IOException {
+        try (DataInputStream in = new DataInputStream(Files.newInputStream(png))) {
+            in.skipNBytes(16);
+            return new int[] {in.readInt(), in.readInt()};
         }
     }
 
