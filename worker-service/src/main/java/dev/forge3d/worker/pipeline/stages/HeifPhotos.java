@@ -33,8 +33,15 @@ final class HeifPhotos {
 
     record Result(int decoded, double seconds) {}
 
+    /** Decodes with libheif's tools from the PATH. */
     static Result decodeAll(List<Path> files, Path photos, int threads, ProgressListener listener) {
-        HeifDecoder decoder = HeifDecoder.find(MAX_PIXELS).orElseThrow(() -> new StageFailedException(
+        return decodeAll(HeifDecoder.find(MAX_PIXELS), files, photos, threads, listener);
+    }
+
+    /** @param tools the decoder, or empty on a worker without it (the job then fails saying what to install) */
+    static Result decodeAll(java.util.Optional<HeifDecoder> tools, List<Path> files, Path photos, int threads,
+                            ProgressListener listener) {
+        HeifDecoder decoder = tools.orElseThrow(() -> new StageFailedException(
                 files.size() + " of the photos are HEIC/HEIF (" + files.get(0).getFileName() + (files.size() > 1 ? ", ..." : "")
                         + "), and this worker cannot decode them: " + HeifDecoder.missingReason()));
         // Output names chosen up front (one thread), so two photos can never claim the same one.
