@@ -55,7 +55,7 @@ public final class DoctorCommand implements Callable<Integer> {
 
     /** Whether HEIC/HEIF photos (iPhones) can be decoded here: libheif's tools on the PATH. */
     static String heic() {
-        return HeifDecoder.find(1).map(d -> "available (" + d.version() + ", heif-convert)")
+        return HeifDecoder.find(1).map(d -> "available (" + d.version() + ")")
                 .orElse("NOT available: " + HeifDecoder.missingReason());
     }
 

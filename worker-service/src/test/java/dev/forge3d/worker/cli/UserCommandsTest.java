@@ -272,7 +272,7 @@ class UserCommandsTest {
         assertThat(r.out()).doesNotContain("Failed to detect GPU count");
         // HEIC decoding: whether libheif's tools are here, and what to install when they are not
         if (dev.forge3d.runtime.image.heif.HeifDecoder.find(1).isPresent()) {
-            assertThat(r.out()).containsPattern("heic        available \\(libheif \\d+\\.\\d+\\.\\d+, heif-convert\\)");
+            assertThat(r.out()).containsPattern("heic        available \\(libheif \\d+\\.\\d+\\.\\d+, heif-(convert|dec)\\)");
         } else {
             assertThat(r.out()).contains("heic        NOT available: ", "apt-get install libheif-examples");
         }

@@ -23,7 +23,8 @@ import java.util.zip.CRC32;
 
 /**
  * Decodes HEIC/HEIF photos (what iPhones save) with libheif's command-line tools, {@code heif-info} and
- * {@code heif-convert} (Debian: {@code apt-get install libheif-examples}), found on the {@code PATH} or in the folder
+ * {@code heif-convert} or {@code heif-dec} (Debian: {@code apt-get install libheif-examples}; from libheif 1.16 on
+ * the HEVC decoder is a package of its own, {@code libheif-plugin-libde265}), found on the {@code PATH} or in the folder
  * named by {@code FORGE3D_LIBHEIF_DIR}. A separate process rather than a native binding: libheif is the maintained
  * decoder, no maintained Java binding exists on Maven Central, and a damaged file that crashes the decoder (libheif
  * 1.15 segfaults on some corrupt HEVC data) costs one photo, not the worker.
@@ -64,8 +65,12 @@ public final class HeifDecoder {
         String path = System.getenv("PATH");
         if (path != null) for (String d : path.split(File.pathSeparator)) if (!d.isBlank()) dirs.add(Path.of(d));
         for (Path d : dirs) {
-            Path info = d.resolve("heif-info"), convert = d.resolve("heif-convert");
-            if (Files.isExecutable(info) && Files.isExecutable(convert)) return Optional.of(new HeifDecoder(info, convert, maxPixels));
+            Path info = d.resolve("heif-info");
+            // heif-convert was renamed heif-dec in libheif 1.17 (same options and output names); either will do.
+            for (String name : List.of("heif-dec", "heif-convert")) {
+                Path convert = d.resolve(name);
+                if (Files.isExecutable(info) && Files.isExecutable(convert)) return Optional.of(new HeifDecoder(info, convert, maxPixels));
+            }
         }
         return Optional.empty();
     }
@@ -105,7 +110,7 @@ public final class HeifDecoder {
         try {
             Path out = tmp.resolve("out.png");
             String said = new String(run(List.of(heifConvert.toString(), heif.toString(), out.toString()),
-                    DECODE_TIMEOUT_S, "heif-convert"), StandardCharsets.UTF_8);
+                    DECODE_TIMEOUT_S, heifConvert.getFileName().toString()), StandardCharsets.UTF_8);
             Matcher count = IMAGE_COUNT.matcher(said);
             int images = count.find() ? Integer.parseInt(count.group(1)) : 1;
             Path decoded = out;
@@ -117,7 +122,7 @@ public final class HeifDecoder {
                 for (int i = 0; i < listed.size(); i++) if (listed.get(i).primary()) primary = i;
                 decoded = tmp.resolve("out-" + (primary + 1) + ".png");
             }
-            if (!Files.isRegularFile(decoded)) throw new HeifException("heif-convert wrote no image");
+            if (!Files.isRegularFile(decoded)) throw new HeifException(heifConvert.getFileName() + " wrote no image");
             int[] size = pngSize(decoded);
             if ((long) size[0] * size[1] > maxPixels) {
                 throw new HeifException("is " + size[0] + "x" + size[1] + " pixels; the limit is " + maxPixels);
@@ -164,7 +169,7 @@ public final class HeifDecoder {
             byte[] out = p.getInputStream().readNBytes(4096);
             p.waitFor(10, TimeUnit.SECONDS);
             Matcher m = Pattern.compile("libheif version: (\\S+)").matcher(new String(out, StandardCharsets.UTF_8));
-            return m.find() ? "libheif " + m.group(1) : "libheif (version unknown)";
+            return (m.find() ? "libheif " + m.group(1) : "libheif (version unknown)") + ", " + heifConvert.getFileName();
         } catch (IOException e) {
             return "libheif (version unknown)";
         } catch (InterruptedException e) {

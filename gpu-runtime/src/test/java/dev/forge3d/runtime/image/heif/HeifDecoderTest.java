@@ -150,7 +150,7 @@ class HeifDecoderTest {
         byte[] damaged = good.clone();
         Arrays.fill(damaged, indexOf(damaged, "mdat") + 16, damaged.length, (byte) 0x5A);
         assertThatThrownBy(() -> decoder.toPng(write(dir, "damaged.heic", damaged), dir.resolve("damaged.png")))
-                .isInstanceOf(HeifException.class).hasMessageStartingWith("heif-convert ");
+                .isInstanceOf(HeifException.class).hasMessageMatching("heif-(convert|dec) (crashed|failed).*");
         assertThat(dir.resolve("damaged.png")).doesNotExist();
 
         byte[] cut = Arrays.copyOf(good, good.length - 200);
@@ -160,7 +160,7 @@ class HeifDecoderTest {
         Path text = Files.writeString(dir.resolve("notes.heic"), "not a photo at all");
         assertThat(HeifDecoder.isHeif(text)).isFalse();
         assertThatThrownBy(() -> decoder.toPng(text, dir.resolve("notes.png")))
-                .isInstanceOf(HeifException.class).hasMessageContaining("heif-convert failed: Input file is not an HEIF/AVIF file");
+                .isInstanceOf(HeifException.class).hasMessageMatching("heif-(convert|dec) failed: .*");
     }
 
     @Test
