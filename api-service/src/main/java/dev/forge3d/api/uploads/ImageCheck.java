@@ -95,6 +95,9 @@ final class ImageCheck {
             p = HeifContainer.read(in);
         } catch (HeifContainer.Malformed e) {
             throw corrupt(displayName, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            // as for JPEG and PNG: a stream that cannot be read to its end is not a photo to accept
+            throw corrupt(displayName, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
         switch (p.itemType()) {
             case "hvc1", "grid", "iden", "iovl" -> { } // HEVC, or derived from HEVC tiles: what libheif decodes
