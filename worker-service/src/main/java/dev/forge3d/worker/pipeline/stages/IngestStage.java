@@ -113,7 +113,10 @@ public final class IngestStage implements Stage {
                 heif.add(in.path());
                 continue;
             }
-            Path link = photos.resolve(in.path().getFileName().toString());
+            String name = in.path().getFileName().toString();
+            // A JPEG or PNG named .heic (the API checks content, not names): the readers pick by extension.
+            if (extension(name).equals("heic") || extension(name).equals("heif")) name += ".jpg";
+            Path link = photos.resolve(name);
             if (Files.exists(link)) continue; // same base name twice: the API never sends that
             linkOrCopy(in.path(), link);
         }
