@@ -25,9 +25,9 @@ import java.util.zip.CRC32;
  * Decodes HEIC/HEIF photos (what iPhones save) with libheif's command-line tools, {@code heif-info} and
  * {@code heif-convert} or {@code heif-dec} (Debian: {@code apt-get install libheif-examples}; from libheif 1.16 on
  * the HEVC decoder is a package of its own, {@code libheif-plugin-libde265}), found on the {@code PATH} or in the folder
- * named by {@code FORGE3D_LIBHEIF_DIR}. A separate process rather than a native binding: libheif is the maintained
- * decoder, no maintained Java binding exists on Maven Central, and a damaged file that crashes the decoder (libheif
- * 1.15 segfaults on some corrupt HEVC data) costs one photo, not the worker.
+ * named by {@code FORGE3D_LIBHEIF_DIR}. A separate process rather than a Java binding: the one on Maven Central for
+ * Linux (NightMonkeys' imageio-heif) calls the same system libheif inside the JVM, where a decoder crash on a damaged
+ * file (libheif 1.15 segfaults on some corrupt HEVC data) would take the worker with it; a process costs one photo.
  *
  * <p>The primary image is written as a lossless PNG. libheif applies the container's rotation and mirroring (irot,
  * imir) itself, so the PNG is upright, and copies the photo's EXIF into the PNG's eXIf chunk unchanged (libheif
