@@ -93,9 +93,11 @@ public class UploadIngestor {
                 photo = ImageCheck.verify(display, in, limits.maxImagePixels());
             }
             largestSide = Math.max(largestSide, Math.max(photo.width(), photo.height()));
-            int orientation;
-            try (InputStream in = source.open()) {
-                orientation = ImageCheck.exifOrientation(in);
+            int orientation = 1;
+            if (!photo.mediaType().equals(ImageCheck.HEIC)) { // a HEIC's size is already as displayed (irot)
+                try (InputStream in = source.open()) {
+                    orientation = ImageCheck.exifOrientation(in);
+                }
             }
             // Orientations 5..8 turn the photo by 90 degrees: the worker (and a mask) sees it that way.
             photos.add(orientation >= 5 ? new MaskCheck.Photo(name, photo.height(), photo.width())
@@ -194,7 +196,7 @@ public class UploadIngestor {
                 Files.deleteIfExists(spooled);
             }
             if (stored.size() == before) {
-                throw new ApiException(ProblemType.MISSING_IMAGES, display + " holds no JPEG or PNG images");
+                throw new ApiException(ProblemType.MISSING_IMAGES, display + " holds no JPEG, PNG or HEIC images");
             }
         }
 
@@ -231,7 +233,7 @@ public class UploadIngestor {
                 case SIDECAR -> store(names.other(path), Entry.mediaType(path), () -> Files.newInputStream(tmp));
                 case NOTE -> { } // counted by the caller, never stored
                 case UNSUPPORTED -> throw new ApiException(ProblemType.UNSUPPORTED_ARCHIVE_ENTRY, "the archive holds "
-                        + abbreviate(path) + ": only .jpg/.jpeg/.png photos, pose files (" + Entry.SIDECARS
+                        + abbreviate(path) + ": only .jpg/.jpeg/.png/.heic/.heif photos, pose files (" + Entry.SIDECARS
                         + "), masks (PNG in a masks/ folder) and .txt/.json/.md notes (skipped) are accepted");
             }
         }
@@ -289,7 +291,10 @@ public class UploadIngestor {
             // A file in a folder named masks (any depth: masks/, scene/masks/) is a mask, never a photo; a non-PNG
             // there is refused by the mask check rather than trained on.
             if (inMasksFolder(path) && !NOTES.stream().anyMatch(lower::endsWith)) return MASK;
-            if (lower.endsWith(".jpg") || lower.endsWith(".jpeg") || lower.endsWith(".png")) return IMAGE;
+            if (lower.endsWith(".jpg") || lower.endsWith(".jpeg") || lower.endsWith(".png") || lower.endsWith(".heic")
+                    || lower.endsWith(".heif")) {
+                return IMAGE;
+            }
             if (SIDECARS.contains(base)) return SIDECAR;
             if (NOTES.stream().anyMatch(lower::endsWith)) return NOTE;
             return UNSUPPORTED;

@@ -72,16 +72,28 @@ class PhotoToSplatEndToEndTest extends ApiTestBase {
     }
 
     @Test
-    void photosBecomeASplatWithEveryArtifact() throws Exception {
+    void photosBecomeASplatWithEveryArtifact(@TempDir Path tmp) throws Exception {
         drainQueue();
         SyntheticPhotos scene = new SyntheticPhotos(320, 240, 11);
         Multipart m = new Multipart().field("type", "photos-to-splat").field("preset", "preview").field("iterations", "150");
-        scene.views(8).forEach((name, png) -> m.file("images", name, "image/png", png));
-        // Six of the eight photos come with a mask (an archive part, masks/<photo>.png) hiding their left quarter;
-        // the other two are used whole.
+        // Where libheif's tools are installed, every other view is a HEIC as an iPhone writes a turned photo (pixels
+        // stored turned, irot and EXIF orientation 6): the job must decode it and turn it upright exactly once.
+        boolean heic = HeicEncoder.available() && dev.forge3d.runtime.image.heif.HeifDecoder.find(1).isPresent();
+        if (!heic) System.out.println("libheif's tools (apt-get install libheif-examples) are not installed: all views sent as PNG");
+        // Six of the eight photos come with a mask (an archive part, masks/<photo file name>.png, a HEIC's too)
+        // hiding their left quarter; the other two are used whole.
         var masks = new LinkedHashMap<String, byte[]>();
-        for (String name : scene.views(8).keySet().stream().limit(6).toList()) {
-            masks.put("masks/" + name + ".png", leftBlackMask(320, 240, 80));
+        for (int i = 0; i < 8; i++) {
+            String name;
+            if (heic && i % 2 == 1) {
+                name = SyntheticPhotos.name(i) + ".HEIC";
+                m.file("images", name, "image/heic",
+                        HeicEncoder.asIPhoneHeic(scene.render(SyntheticPhotos.camera(i, 8)), 26, tmp));
+            } else {
+                name = SyntheticPhotos.name(i) + ".png";
+                m.file("images", name, "image/png", scene.png(i, 8));
+            }
+            if (i < 6) masks.put("masks/" + name + ".png", leftBlackMask(320, 240, 80));
         }
         m.file("archive", "masks.zip", "application/zip", TestImages.zip(masks));
         String id = create(m);
@@ -105,8 +117,16 @@ class PhotoToSplatEndToEndTest extends ApiTestBase {
         BufferedImage preview = ImageIO.read(new ByteArrayInputStream(download(id, "preview.png")));
         assertThat(preview.getWidth()).isEqualTo(320);
         assertThat(new String(download(id, "cameras/images.txt"))).contains("view_00.png", "view_07.png");
+        if (heic) {
+            assertThat(metrics.path("heic").path("photos").asInt()).isEqualTo(4);
+            // every photo upright once, landscape as rendered (a HEIC turned twice would be 240x320)
+            List<String> sizes = new String(download(id, "cameras/cameras.txt")).lines()
+                    .filter(l -> !l.startsWith("#") && !l.isBlank()).map(l -> l.split(" ")[2] + "x" + l.split(" ")[3])
+                    .distinct().toList();
+            assertThat(sizes).containsExactly("320x240");
+        }
 
-        System.out.printf("photos: %s%n", summary(metrics));
+        System.out.printf("photos: %s; heic %s%n", summary(metrics), metrics.path("heic"));
         assertThat(metrics.path("imagesRegistered").asInt()).isEqualTo(8);
         // The masks were not taken for photos, and SfM dropped the keypoints under their black quarter.
         JsonNode maskCounts = metrics.path("sfm").path("masks");
@@ -136,6 +156,24 @@ class PhotoToSplatEndToEndTest extends ApiTestBase {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(m, "png", out);
         return out.toByteArray();
+    }
+
+    @Test
+    void aHeicWhoseImageDataIsDamagedFailsTheJobNamingIt() throws Exception {
+        assumeTrue(dev.forge3d.runtime.image.heif.HeifDecoder.find(1).isPresent(),
+                "libheif's tools are not installed (apt-get install libheif-examples): skipping the damaged-HEIC test");
+        drainQueue();
+        // A whole container (the API accepts it) whose HEVC data is garbage: only the decoder can tell.
+        byte[] heic = TestImages.heif("portrait-irot.heic");
+        int mdat = new String(heic, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("mdat");
+        java.util.Arrays.fill(heic, mdat + 16, heic.length, (byte) 0x5A);
+        Multipart m = new Multipart().field("type", "photos-to-splat").file("images", "IMG_0042.HEIC", "image/heic", heic);
+        new SyntheticPhotos(320, 240, 11).views(3).forEach((name, png) -> m.file("images", name, "image/png", png));
+        String id = create(m);
+        JsonNode job = await(id, j -> terminal(j), Duration.ofMinutes(2));
+        assertThat(job.path("state").asString()).isEqualTo("FAILED");
+        assertThat(job.path("error").path("detail").asString()).contains("IMG_0042.HEIC cannot be decoded as HEIC/HEIF",
+                "heif-", "send it as JPEG");
     }
 
     @Test

@@ -145,6 +145,8 @@ public final class SfmStage implements Stage {
         summary.put("pairSelection", sfmOptions.pairs().toString());
         result.images().stream().findFirst().ifPresent(im -> summary.put("photoResolution",
                 im.small().getWidth() + "x" + im.small().getHeight()));
+        // Matches that stayed on their pixel (a turntable's still background), left out of every pair.
+        summary.put("staticMatchesDropped", result.staticMatchesDropped());
         summary.put("meanReprojectionErrorPx", round(result.meanReprojectionErrorPx(), 4));
         summary.put("meanTrackLength", round(result.meanTrackLength(), 3));
         summary.put("selfCalibrated", result.selfCalibrated());
@@ -171,7 +173,10 @@ public final class SfmStage implements Stage {
         for (JobInput in : ctx.inputs()) {
             if (!FeatureMask.isMaskPath(in.name())) continue;
             if (dir == null) dir = Files.createDirectories(ctx.workDir().resolve("sfm-masks"));
-            Path link = dir.resolve(in.path().getFileName().toString());
+            String name = in.path().getFileName().toString();
+            // A HEIC photo reaches SfM as <stem>.png (HeifPhotos): its mask IMG_1.HEIC.png is read as IMG_1.png.
+            name = name.replaceFirst("(?i)\\.hei[cf]\\.png$", ".png");
+            Path link = dir.resolve(name);
             if (!Files.exists(link)) IngestStage.linkOrCopy(in.path(), link);
         }
         return dir;
