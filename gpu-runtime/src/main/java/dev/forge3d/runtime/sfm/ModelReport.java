@@ -30,6 +30,7 @@ public record ModelReport(String lensStart, String initialPair, int initialPairI
         m.put("strongPairs", checks.pairAgreement().strongPairs());
         m.put("contradictedPairs", checks.pairAgreement().contradicted());
         m.put("contradictedPairShare", round(checks.pairAgreement().contradictedShare()));
+        m.put("misplacedPhotos", checks.pairAgreement().misplaced().size());
         List<Map<String, Object>> list = checks.checks().stream().map(c -> {
             Map<String, Object> x = new LinkedHashMap<>();
             x.put("name", c.name());

@@ -56,14 +56,13 @@ final class SfmFailureReason {
                     f, thresholds.minFocalRatio(), thresholds.maxFocalRatio()) + figures, names);
         }
         if (c.failed(ModelValidator.PAIRS)) {
-            var worst = c.pairAgreement().worst().get(0);
+            List<String> misplaced = c.pairAgreement().misplaced().stream().map(names::get).toList();
             return new SfmException(String.format(Locale.ROOT,
-                    "the photos do not fit one consistent model: every photo could be placed, but the placement "
-                    + "contradicts %d of %d strongly matching photo pairs (e.g. %s and %s share %d matches that it "
-                    + "cannot explain). This happens when a symmetric object or a repeated pattern looks the same "
-                    + "from different sides; add photos between the sides, or put the object on a textured, "
-                    + "non-repeating surface", c.pairAgreement().contradicted(), c.pairAgreement().strongPairs(),
-                    names.get(worst.imageA()), names.get(worst.imageB()), worst.inliers()) + figures, names);
+                    "the photos do not fit one consistent model: %d photos (%s) were placed where the photo they "
+                    + "match best says they cannot be. This happens when a symmetric object or a repeated pattern "
+                    + "looks the same from different sides; add photos between the sides, or put the object on a "
+                    + "textured, non-repeating surface", misplaced.size(),
+                    String.join(", ", misplaced.size() > 10 ? misplaced.subList(0, 10) : misplaced)) + figures, misplaced);
         }
         return new SfmException("no reconstruction passed the checks" + figures, names);
     }

@@ -28,17 +28,17 @@ public final class ModelValidator {
      * @param minFocalRatio              self-calibrated focal length over the longer image side, lower bound
      *                                   (0.3 is wider than a 13 mm-equivalent phone ultra-wide lens)
      * @param maxFocalRatio              upper bound (5 is a 180 mm-equivalent telephoto lens)
-     * @param maxContradictedShare       of the inlier matches of the strong verified pairs (both photos placed, at
-     *                                   least {@code minPairInliers}), the share in pairs that the model explains
-     *                                   less than half of ({@link PairAgreement})
+     * @param maxMisplacedFraction       photos whose strongest verified pair the model contradicts (explains less
+     *                                   than half of its matches, {@link PairAgreement}), over the placed photos;
+     *                                   one such photo is always tolerated (its strongest pair may itself be wrong)
      * @param minPairInliers             inliers that make a verified pair strong enough to contradict the model
      * @param pairThresholdPx            epipolar error (pixels) under which the model explains a match
      */
     public record Thresholds(double minRegisteredFraction, double minMedianTriangulationDeg, double minCameraSpread,
                              int minMedianPointsPerImage, double minFocalRatio, double maxFocalRatio,
-                             double maxContradictedShare, int minPairInliers, double pairThresholdPx) {
+                             double maxMisplacedFraction, int minPairInliers, double pairThresholdPx) {
         public static Thresholds defaults() {
-            return new Thresholds(0.5, 2.0, 0.02, 30, 0.3, 5.0, 0.01, 60, 4.0);
+            return new Thresholds(0.5, 2.0, 0.02, 30, 0.3, 5.0, 0.02, 60, 4.0);
         }
     }
 
@@ -65,7 +65,7 @@ public final class ModelValidator {
     public static final String SPREAD = "cameraSpread";
     public static final String POINTS_PER_IMAGE = "medianPointsPerImage";
     public static final String FOCAL = "focalLength";
-    public static final String PAIRS = "contradictedPairs";
+    public static final String PAIRS = "misplacedPhotos";
 
     private final Thresholds thresholds;
 
@@ -114,10 +114,12 @@ public final class ModelValidator {
         }
         PairAgreement.Summary agreement = PairAgreement.measure(s, pairs, t.pairThresholdPx(), t.minPairInliers());
         if (agreement.strongPairs() > 0) {
-            checks.add(new Check(PAIRS, agreement.contradictedShare(), t.maxContradictedShare(),
-                    agreement.contradictedShare() <= t.maxContradictedShare(),
-                    String.format(Locale.ROOT, "the model contradicts %d of %d strong photo pairs (%.1f %% of their matches)",
-                            agreement.contradicted(), agreement.strongPairs(), 100 * agreement.contradictedShare())));
+            int allowed = Math.max(1, (int) Math.floor(t.maxMisplacedFraction() * reg));
+            int misplaced = agreement.misplaced().size();
+            checks.add(new Check(PAIRS, misplaced, allowed, misplaced <= allowed, String.format(Locale.ROOT,
+                    "%d placed photos contradicted by their strongest pair; the model contradicts %d of %d strong "
+                    + "photo pairs (%.1f %% of their matches)", misplaced, agreement.contradicted(),
+                    agreement.strongPairs(), 100 * agreement.contradictedShare())));
         }
         return new ModelChecks(reg, n, angle, spread, medianPoints, minPoints, minF, maxF, agreement, List.copyOf(checks));
     }

@@ -16,7 +16,9 @@ import java.util.List;
  * matched to its own far side, a repeated texture), every photo still gets placed with a small reprojection error,
  * because the matches that contradict the chain are simply dropped as outliers. The contradiction stays visible in
  * the verified pairs: a right model explains nearly all of the matches of nearly every strong pair, a folded one
- * leaves strong pairs it cannot explain at all.
+ * leaves strong pairs it cannot explain at all. A right model may still contradict a few weaker pairs that were
+ * themselves wrong (a symmetric object's two sides matched to each other), but not the pair a photo shares the most
+ * matches with: a photo whose strongest pair the model contradicts is taken as misplaced.
  */
 public final class PairAgreement {
 
@@ -28,8 +30,10 @@ public final class PairAgreement {
      * @param contradicted  those of them of which the model explains less than half of the matches
      * @param contradictedShare contradicted pairs' inliers over all strong pairs' inliers (0 when none are strong)
      * @param worst         the contradicted pairs, most inliers first
+     * @param misplaced     photos (ascending) whose strongest strong pair is contradicted
      */
-    public record Summary(int strongPairs, int contradicted, double contradictedShare, List<Pair> worst) { }
+    public record Summary(int strongPairs, int contradicted, double contradictedShare, List<Pair> worst,
+                          List<Integer> misplaced) { }
 
     private PairAgreement() { }
 
@@ -37,19 +41,31 @@ public final class PairAgreement {
         List<Pair> contradicted = new ArrayList<>();
         int strong = 0;
         long strongInliers = 0, contradictedInliers = 0;
+        int n = s.imageCount();
+        int[] bestInliers = new int[n];
+        boolean[] bestContradicted = new boolean[n];
         for (TwoViewGeometry g : pairs) {
             if (g.inliers() < minInliers || !s.registered[g.imageA()] || !s.registered[g.imageB()]) continue;
             double agreement = agreement(s, g, thresholdPx);
+            boolean against = agreement < 0.5;
             strong++;
             strongInliers += g.inliers();
-            if (agreement < 0.5) {
+            if (against) {
                 contradicted.add(new Pair(g.imageA(), g.imageB(), g.inliers(), agreement));
                 contradictedInliers += g.inliers();
+            }
+            for (int image : new int[] {g.imageA(), g.imageB()}) {
+                if (g.inliers() > bestInliers[image]) {
+                    bestInliers[image] = g.inliers();
+                    bestContradicted[image] = against;
+                }
             }
         }
         contradicted.sort(Comparator.comparingInt(Pair::inliers).reversed());
         double share = strongInliers == 0 ? 0 : (double) contradictedInliers / strongInliers;
-        return new Summary(strong, contradicted.size(), share, List.copyOf(contradicted));
+        List<Integer> misplaced = new ArrayList<>();
+        for (int i = 0; i < n; i++) if (bestContradicted[i]) misplaced.add(i);
+        return new Summary(strong, contradicted.size(), share, List.copyOf(contradicted), List.copyOf(misplaced));
     }
 
     /** Share of the pair's matches whose Sampson error under the model's essential matrix is below the threshold. */

@@ -124,8 +124,8 @@ public final class ValidatedReconstruction {
                 c.homographyParallax(), c.medianAngleDeg(), a.checks() == null ? "too few points" : a.checks().checks());
         if (a.checks() != null) {
             var agreement = a.checks().pairAgreement();
-            System.err.printf(java.util.Locale.ROOT, "pair agreement: %d strong pairs, %d contradicted (%.2f %% of inliers)%n",
-                    agreement.strongPairs(), agreement.contradicted(), 100 * agreement.contradictedShare());
+            System.err.printf(java.util.Locale.ROOT, "pair agreement: %d strong pairs, %d contradicted (%.2f %% of inliers), misplaced photos %s%n",
+                    agreement.strongPairs(), agreement.contradicted(), 100 * agreement.contradictedShare(), agreement.misplaced());
             agreement.worst().stream().limit(20).forEach(p -> System.err.printf(java.util.Locale.ROOT,
                     "  contradicted %d-%d: %d inliers, %.2f explained%n", p.imageA(), p.imageB(), p.inliers(), p.agreement()));
         }

@@ -168,7 +168,7 @@ class ModelValidatorTest {
     }
 
     @Test
-    void aCameraPlacedOnTheWrongSideContradictsItsPairsAndFailsTheModel() {
+    void aCameraPlacedOnTheWrongSideContradictsItsPairs() {
         // The folded model of a symmetric object: photo 7 put where a photo of the far side would be, every other
         // check still happy (its points are the same, the reprojection is not looked at here).
         SceneState s = scene(8, 60, 5, 200, 900);
@@ -179,6 +179,29 @@ class ModelValidatorTest {
         assertThat(c.pairAgreement().contradicted()).isEqualTo(7);
         assertThat(c.pairAgreement().worst()).allSatisfy(p -> assertThat(p.imageB()).isEqualTo(7));
         assertThat(c.pairAgreement().contradictedShare()).isCloseTo(7 / 28.0, org.assertj.core.data.Offset.offset(1e-9));
+        // Every photo's strongest pair (all have 200 matches: the first one counts) is with photo 0 or 1 ... except
+        // photo 0's, which is with 1; photo 7's is with 0 and contradicted: one misplaced photo is tolerated.
+        assertThat(c.pairAgreement().misplaced()).containsExactly(7);
+        assertThat(c.passed()).isTrue();
+    }
+
+    @Test
+    void twoPhotosContradictedByTheirStrongestPairsFailTheModel() {
+        SceneState s = scene(8, 60, 5, 200, 900);
+        s.poses[6] = lookingAtOrigin(Math.toRadians(20 + 180), 5);
+        s.poses[7] = lookingAtOrigin(Math.toRadians(100), 5);
+        // Each photo's strongest pairs are with its neighbours (more matches than the rest).
+        List<TwoViewGeometry> pairs = new ArrayList<>();
+        for (TwoViewGeometry g : allPairs(8, 200)) {
+            boolean neighbours = g.imageB() == g.imageA() + 1;
+            pairs.add(neighbours ? g : new TwoViewGeometry(g.imageA(), g.imageB(),
+                    java.util.Arrays.copyOf(g.matches(), 2 * 150), null));
+        }
+
+        ModelValidator.ModelChecks c = validator.check(s, pairs);
+
+        // 5-6 and 6-7 are contradicted: 6 (strongest pair 5-6, the first of its two) and 7 (6-7); 5 keeps 4-5.
+        assertThat(c.pairAgreement().misplaced()).containsExactly(6, 7);
         assertThat(c.failed().stream().map(ModelValidator.Check::name)).containsExactly(ModelValidator.PAIRS);
     }
 
