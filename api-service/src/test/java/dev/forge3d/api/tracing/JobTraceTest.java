@@ -47,11 +47,8 @@ class JobTraceTest extends ApiTestBase {
 
     private void stopWorker() throws InterruptedException {
         if (worker == null) return;
-        worker.close();
+        worker.close(); // ends the node's long poll at the API too (WorkerCloseDuringPollTest)
         worker = null;
-        // close() abandons the node's long poll, but the API answers it only after its waitSeconds (1 s): until
-        // then it could still claim a job the next test class creates, so let it run out.
-        Thread.sleep(1_500);
     }
 
     @Test
