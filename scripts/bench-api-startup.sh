@@ -4,8 +4,10 @@
 # cache from a training run (docker/api-aot-training.sh), all started through the image's entry point
 # (docker/forge3d). Then, against one PostgreSQL (started here, from PostgreSQL's Debian/Ubuntu package):
 #   - the API on the jlink'd runtime with the cache serves requests (create a job, read it back);
-#   - start-up time, launch to /actuator/health/readiness = 200, with and without the cache, RUNS each, interleaved
-#     (one untimed start first applies the migrations).
+#   - start-up time, launch to /actuator/health/readiness = 200, RUNS each, interleaved (one untimed start first
+#     applies the migrations): the image's way (jlink'd runtime + AOT cache); the jlink'd runtime without the cache
+#     (FORGE3D_AOT_CACHE=0, which has no class-data sharing at all); the full JDK with its default CDS archive and no
+#     AOT cache (what the image was before).
 #   scripts/bench-api-startup.sh [runs=5] [port=18282]
 # Needs: the API jar (built if missing), PostgreSQL's server binaries (apt-get install postgresql), curl.
 set -euo pipefail
@@ -56,12 +58,14 @@ as_pg "$pg_bin/pg_ctl" -D "$pg/db" -l "$pg/db/server.log" -w \
   -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$pg/db" start >/dev/null
 
 KEY="bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
-# Starts the API as the image does; AOT=1|0; sets $ready_ms (launch to readiness) and $api_pid.
+# Starts the API as the image does; MODE aot|nocache|jdk; sets $ready_ms (launch to readiness) and $api_pid.
 start_api() {
-  local aot="$1" log="$2" t0 t1
+  local mode="$1" log="$2" t0 t1 aot=1 java_bin="$W/runtime/bin"
+  [ "$mode" = aot ] || aot=0
+  [ "$mode" = jdk ] && java_bin="$JAVA_HOME/bin"
   if curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then echo "port $PORT is in use" >&2; exit 1; fi
   t0=$(date +%s%N)
-  PATH="$W/runtime/bin:$PATH" FORGE3D_APP_DIR="$W/app" FORGE3D_AOT="$aot" FORGE3D_API_KEY="$KEY" \
+  PATH="$java_bin:$PATH" FORGE3D_APP_DIR="$W/app" FORGE3D_AOT="$aot" FORGE3D_API_KEY="$KEY" \
     SPRING_DATASOURCE_USERNAME=forge3d SPRING_DATASOURCE_PASSWORD= \
     "$ROOT/docker/forge3d" serve --database-url "jdbc:postgresql://127.0.0.1:$PG_PORT/postgres" --port "$PORT" \
     --data-dir "$pg/data" --no-worker >"$log" 2>&1 &
@@ -75,7 +79,7 @@ start_api() {
 }
 stop_api() { kill "$api_pid"; wait "$api_pid" 2>/dev/null || true; api_pid=""; }
 
-start_api 1 "$pg/warm-up.log" # applies the migrations
+start_api aot "$pg/warm-up.log" # applies the migrations
 # The cache is valid for this runtime, these jars and these options: with -XX:AOTMode=on the JVM refuses to start
 # when it cannot use it (as it does, e.g., on the full JDK instead of the jlink'd runtime).
 PATH="$W/runtime/bin:$PATH" FORGE3D_APP_DIR="$W/app" FORGE3D_JAVA_OPTS="-XX:AOTMode=on" "$ROOT/docker/forge3d" --version \
@@ -89,14 +93,13 @@ state=$(curl -sf -H "Authorization: Bearer $KEY" "http://127.0.0.1:$PORT/v1/jobs
 echo "served on the jlink'd runtime with the AOT cache: POST /v1/jobs -> $id, GET -> $state"
 stop_api
 
-with=(); without=()
+aot=(); nocache=(); jdk=()
 for i in $(seq 1 "$RUNS"); do
-  for aot in 1 0; do
-    start_api "$aot" "$pg/run-$i-$aot.log"
+  for mode in aot nocache jdk; do
+    start_api "$mode" "$pg/run-$i-$mode.log"
     stop_api
-    ms=$ready_ms
-    if [ "$aot" = 1 ]; then with+=("$ms"); else without+=("$ms"); fi
-    echo "run $i, AOT cache $([ "$aot" = 1 ] && echo on || echo off): ready in $ms ms (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+    eval "$mode+=(\"\$ready_ms\")"
+    echo "run $i, $mode: ready in $ready_ms ms (load average $(cut -d' ' -f1-3 /proc/loadavg))"
   done
 done
 summary() {
@@ -105,5 +108,6 @@ summary() {
     med = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
     printf "%s: n=%d median %d ms, mean %.0f ms, sd %.0f ms, min %d ms, max %d ms\n", name, NR, med, m, sd, v[1], v[NR] }'
 }
-summary "with the AOT cache   " "${with[@]}"
-summary "without the AOT cache" "${without[@]}"
+summary "jlink'd runtime + AOT cache (the image)       " "${aot[@]}"
+summary "jlink'd runtime, no cache (FORGE3D_AOT_CACHE=0)" "${nocache[@]}"
+summary "full JDK, default CDS, no AOT cache            " "${jdk[@]}"
