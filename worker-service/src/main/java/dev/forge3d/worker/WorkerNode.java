@@ -47,7 +47,7 @@ public final class WorkerNode implements AutoCloseable {
         this.api = new WorkerApiClient(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
                 config.apiBaseUri(), config.token(), config.retryPolicy());
         this.runner = new JobRunner(api, config.pipelines(), new JobRunner.Settings(config.workerId(),
-                config.capabilities(), config.workDir(), config.keepWorkDirs(), config.maxHeartbeatInterval()));
+                config.capabilities(), config.workDir(), config.keepWorkDirs(), config.maxHeartbeatInterval(), config.tracing()));
         this.thread = new Thread(this::loop, "forge3d-worker-" + config.workerId());
         this.thread.setDaemon(true);
     }
