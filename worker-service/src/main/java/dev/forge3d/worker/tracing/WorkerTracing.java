@@ -20,8 +20,8 @@ import java.util.function.Function;
  * carries, from the request that created the job), so a trace shows the worker's stages and not only the API's
  * spans for its calls. Off unless an OTLP endpoint or a traces exporter is configured in the standard OpenTelemetry
  * environment ({@code OTEL_EXPORTER_OTLP_ENDPOINT}, {@code OTEL_EXPORTER_OTLP_TRACES_ENDPOINT},
- * {@code OTEL_TRACES_EXPORTER}); then the SDK's autoconfiguration reads the rest of it (headers, protocol, sampler,
- * {@code OTEL_SERVICE_NAME}, default {@code forge3d-worker}).
+ * {@code OTEL_TRACES_EXPORTER}); then the SDK's autoconfiguration reads the rest of it (headers, protocol: default
+ * {@code http/protobuf}, sampler, {@code OTEL_SERVICE_NAME}: default {@code forge3d-worker}).
  */
 public final class WorkerTracing implements AutoCloseable {
     static final AttributeKey<String> JOB_ID = AttributeKey.stringKey("forge3d.job.id");
@@ -72,8 +72,10 @@ public final class WorkerTracing implements AutoCloseable {
                 || set(env.apply("OTEL_TRACES_EXPORTER")) && !"none".equals(env.apply("OTEL_TRACES_EXPORTER"));
         if (!configured) return none();
         OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
-                // defaults; the OTEL_* environment overrides them
+                // defaults; the OTEL_* environment overrides them. OTLP over HTTP (port 4318) like the API's
+                // exporter: the Java SDK's own default is gRPC.
                 .addPropertiesSupplier(() -> Map.of("otel.service.name", "forge3d-worker",
+                        "otel.exporter.otlp.protocol", "http/protobuf",
                         "otel.metrics.exporter", "none", "otel.logs.exporter", "none"))
                 .build().getOpenTelemetrySdk();
         return new WorkerTracing(sdk, sdk);
