@@ -32,6 +32,7 @@ ENV JAVA_HOME=/opt/java/openjdk \
     PATH=/opt/java/openjdk/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 COPY --from=jre /opt/java/openjdk /opt/java/openjdk
 RUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates fontconfig ffmpeg \
+    libheif-examples libheif-plugin-libde265 \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 forge3d \
  && useradd --system --uid 10001 --gid forge3d --home-dir /var/lib/forge3d --create-home forge3d

@@ -22,6 +22,7 @@ RUN mvn -B -q -pl worker-service -am -DskipTests package \
 
 FROM eclipse-temurin:25-jre-noble
 RUN apt-get update && apt-get install -y --no-install-recommends curl ffmpeg \
+    libheif-examples libheif-plugin-libde265 \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 forge3d \
  && useradd --system --uid 10001 --gid forge3d --home-dir /var/lib/forge3d --create-home forge3d

@@ -54,6 +54,10 @@ def parse_args():
                     help="bounding-sphere diameter of the product as a fraction of the frame width")
     ap.add_argument("--only", type=int, default=-1, help="render only the first N views (timing tests)")
     ap.add_argument("--hold-out-every", type=int, default=8)
+    ap.add_argument("--capture", choices=("orbit", "turntable"), default="orbit",
+                    help="orbit: the camera walks around the product in a still room; turntable: the product turns "
+                         "on a disc in front of a fixed camera (one fixed camera per elevation ring), so the room, "
+                         "the table and the lights stay still in the photos")
     return ap.parse_args(argv)
 
 
@@ -450,7 +454,10 @@ def main():
     # --- table, room, lights
     style = "wood" if a.seed % 2 == 1 else "mosaic"
     tmat = table_material(rng, style)
-    box_obj("table_top", (2.4, 1.8, 0.04), (0, 0, TABLE_HEIGHT - 0.02), tmat)
+    turntable = a.capture == "turntable"
+    # On a turntable the product stands on a disc 8 mm proud of the table (the table top is lowered by as much).
+    drop = 0.008 if turntable else 0.0
+    box_obj("table_top", (2.4, 1.8, 0.04), (0, 0, TABLE_HEIGHT - 0.02 - drop), tmat)
     for sx in (-1, 1):
         for sy in (-1, 1):
             box_obj("leg", (0.06, 0.06, TABLE_HEIGHT - 0.04), (sx * 1.1, sy * 0.8, (TABLE_HEIGHT - 0.04) / 2), tmat)
@@ -467,6 +474,15 @@ def main():
     bpy.ops.object.light_add(type="AREA", location=(0.3, -0.2, 2.6))
     bpy.context.active_object.data.energy = 120
     bpy.context.active_object.data.size = 1.5
+    # Everything but the product (and the turntable's disc) stays still relative to a turntable's camera.
+    still = [ob for ob in scene.objects if ob is not prod]
+    if turntable:
+        drng = random.Random(a.seed * 31 + 5)  # its own generator: orbit scenes render exactly as before
+        disc_r = max(0.08, 0.75 * float(max(bmax[0] - bmin[0], bmax[1] - bmin[1])))
+        disc = add_prim("cylinder", radius=disc_r, depth=drop, vertices=96,
+                        location=((bmin[0] + bmax[0]) / 2, (bmin[1] + bmax[1]) / 2, TABLE_HEIGHT - drop / 2))
+        disc.name = "turntable"
+        disc.data.materials.append(table_material(drng, "mosaic"))
     world = bpy.data.worlds.new("world")
     world.use_nodes = True
     world.node_tree.nodes["Background"].inputs["Color"].default_value = (0.7, 0.72, 0.8, 1)
@@ -529,14 +545,28 @@ def main():
         el = math.radians(elev[ring] + crng.uniform(-2, 2))
         d = dist * crng.uniform(0.95, 1.05)
         tgt = Vector(centre) + Vector([crng.uniform(-0.01, 0.01) * size for _ in range(3)])
+        if turntable:  # a fixed camera: only the turntable's angle varies (the draws above keep orbit scenes as they were)
+            el, d, tgt = math.radians(elev[ring]), dist, Vector(centre)
         pos = tgt + d * Vector((math.cos(el) * math.cos(az), math.cos(el) * math.sin(az), math.sin(el)))
         rot = (tgt - pos).to_track_quat("-Z", "Y").to_matrix().to_4x4()
         c2ws.append(Matrix.Translation(pos) @ rot)
 
     n = a.views if a.only < 0 else min(a.only, a.views)
     t0 = time.time()
+    still_base = {ob.name: ob.matrix_world.copy() for ob in still}
+
+    def place_still(i):
+        """Turntable: the room moves rigidly with the camera, so that it looks exactly the same in every photo of a
+        ring (the ring's first photo sees it where it was built): a fixed camera, a turning product."""
+        if not turntable:
+            return
+        follow = c2ws[i] @ c2ws[i % 3].inverted()
+        for ob in still:
+            ob.matrix_world = follow @ still_base[ob.name]
+
     for i in range(n):
         cam.matrix_world = c2ws[i]
+        place_still(i)
         r.filepath = os.path.join(out, "images", "v%03d.png" % i)
         bpy.ops.render.render(write_still=True)
     photo_s = (time.time() - t0) / max(1, n)
@@ -612,7 +642,7 @@ def main():
     write_ply(os.path.join(out, "gt/object.ply"), v[used], remap[keep])
 
     info = {
-        "name": a.scene, "kind": kind, "seed": a.seed,
+        "name": a.scene, "kind": kind, "seed": a.seed, "capture": a.capture,
         "units": "metres (Blender units)", "upAxis": "+Z", "frame": "Blender world: right-handed, +Z up",
         "object": {
             "mesh": "gt/object.ply", "closedMesh": "gt/object_closed.ply",

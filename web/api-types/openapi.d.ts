@@ -19,8 +19,12 @@ export interface paths {
          * @description `multipart/form-data` for photos (`type=photos-to-splat`, repeated `images` file parts, one `archive`
          *     zip, or one `video`; further form fields become job options), or JSON for jobs without uploads
          *     (`{"type":"text-to-3d","prompt":"..."}`; further fields become job options). Photos are streamed to the
-         *     blob store; each must be a JPEG or PNG that decodes. A zip may hold images and pose files
-         *     (`.json`, `.txt`, `.bin`); entries with `..` or absolute paths are refused.
+         *     blob store; each must be a JPEG or PNG that decodes, or a HEIC/HEIF (HEVC-coded, as iPhones save them) whose
+         *     container is whole: its primary image's size is read from the boxes (the API does not decode HEVC), a
+         *     cut or damaged container is a 400 `corrupt-image`, a declared size over the pixel limit a 413, and the
+         *     worker decodes it (libheif), failing the job with the photo's name if its image data is damaged. AVIF,
+         *     WebP, TIFF, GIF and BMP are a 415 naming the format. A zip may hold images (`.jpg`, `.jpeg`, `.png`,
+         *     `.heic`, `.heif`) and pose files (`.json`, `.txt`, `.bin`); entries with `..` or absolute paths are refused.
          */
         post: operations["createJob"];
         delete?: never;
@@ -676,7 +680,7 @@ export interface components {
          */
         CreateJobForm: {
             type: components["schemas"]["JobType"];
-            /** @description JPEG or PNG photos, one file part each. */
+            /** @description JPEG, PNG or HEIC/HEIF photos, one file part each (recognised by content, not name). */
             images?: string[];
             /** @description A zip of photos (and optional pose files) instead of `images`. */
             archive?: string;

@@ -103,6 +103,15 @@ class DockerfilesTest {
         assertThat(stages).as(name + ": multi-stage (a build stage)").contains("build");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"worker.Dockerfile", "worker-cuda.Dockerfile"})
+    void workerImagesInstallTheVideoAndHeicDecoders(String name) throws IOException {
+        // FFmpeg for video input; libheif's tools and (from libheif 1.16, Ubuntu 24.04 has 1.17) its HEVC plugin.
+        assertThat(parse(ROOT.resolve("docker").resolve(name))).anyMatch(i -> i.keyword().equals("RUN")
+                && i.args().contains("apt-get install") && i.args().contains(" ffmpeg ")
+                && i.args().contains(" libheif-examples ") && i.args().contains(" libheif-plugin-libde265 "));
+    }
+
     @Test
     void theApiImageShipsSpringBootLayersOfJars() throws IOException {
         List<Instruction> api = parse(ROOT.resolve("docker/api.Dockerfile"));

@@ -15,7 +15,8 @@ import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * Accepts only JPEG and PNG photos that decode completely. Decoding (subsampled, so memory stays small) is the
+ * Accepts JPEG and PNG photos that decode completely, and HEIC photos whose container is whole (the API has no HEVC
+ * decoder: {@link HeifContainer} checks the boxes and reads the primary image's size; the worker decodes). Decoding (subsampled, so memory stays small) is the
  * only reliable way to catch a truncated or damaged file; the JPEG decoder reports a truncated file as a warning
  * ("Premature end of JPEG file", "Corrupt JPEG data"), which counts as corrupt here.
  */
@@ -40,11 +41,12 @@ final class ImageCheck {
         String other = otherImageFormat(magic);
         if (mediaType == null && other != null) {
             throw new ApiException(ProblemType.UNSUPPORTED_MEDIA_TYPE, displayName + " is a " + other
-                    + " image; this service reads JPEG and PNG photos (export or convert it to JPEG)");
+                    + " image; this service reads JPEG, PNG and HEIC photos (export or convert it to JPEG)");
         }
         if (mediaType == null) {
-            throw new ApiException(ProblemType.NOT_AN_IMAGE, displayName + " is not a JPEG or PNG image");
+            throw new ApiException(ProblemType.NOT_AN_IMAGE, displayName + " is not a JPEG, PNG or HEIC image");
         }
+        if (mediaType.equals(HEIC)) return verifyHeif(displayName, in, maxPixels);
         try (ImageInputStream iis = ImageIO.createImageInputStream(in)) {
             Iterator<ImageReader> readers = ImageIO.getImageReadersByMIMEType(mediaType);
             if (!readers.hasNext()) throw new IllegalStateException("no ImageIO reader for " + mediaType);
@@ -86,7 +88,33 @@ final class ImageCheck {
         }
     }
 
-    /** The name of an image format that is recognised but not read (phones' HEIC, WebP, TIFF, ...), or null. */
+    /** HEIC: the container must be whole, its primary image HEVC-coded and within the pixel limit. */
+    private static Checked verifyHeif(String displayName, InputStream in, long maxPixels) throws IOException {
+        HeifContainer.Primary p;
+        try {
+            p = HeifContainer.read(in);
+        } catch (HeifContainer.Malformed e) {
+            throw corrupt(displayName, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            // as for JPEG and PNG: a stream that cannot be read to its end is not a photo to accept
+            throw corrupt(displayName, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        }
+        switch (p.itemType()) {
+            case "hvc1", "grid", "iden", "iovl" -> { } // HEVC, or derived from HEVC tiles: what libheif decodes
+            case "av01" -> throw new ApiException(ProblemType.UNSUPPORTED_MEDIA_TYPE, displayName
+                    + " is an AVIF image; this service reads JPEG, PNG and HEIC photos (export or convert it to JPEG)");
+            default -> throw new ApiException(ProblemType.UNSUPPORTED_MEDIA_TYPE, displayName
+                    + " is a HEIF file whose image is coded as '" + p.itemType().strip()
+                    + "'; this service reads HEVC-coded HEIC (export or convert it to JPEG)");
+        }
+        if ((long) p.width() * p.height() > maxPixels) {
+            throw new ApiException(ProblemType.PAYLOAD_TOO_LARGE, displayName + " is " + p.width() + "x" + p.height()
+                    + " pixels; the limit is " + maxPixels + " pixels");
+        }
+        return new Checked(HEIC, p.width(), p.height());
+    }
+
+    /** The name of a recognised image format (HEIC, or one not read here: AVIF, WebP, TIFF, ...), or null. */
     static String otherImageFormat(byte[] m) {
         if (m.length >= 12 && m[4] == 'f' && m[5] == 't' && m[6] == 'y' && m[7] == 'p') {
             String brand = new String(m, 8, 4, java.nio.charset.StandardCharsets.US_ASCII);
@@ -109,7 +137,17 @@ final class ImageCheck {
         return null;
     }
 
+    static final String HEIC = "image/heic";
+
+    /** The media type of a photo this service reads, by its first bytes, or null. */
     static String sniff(byte[] magic) {
+        if (magic.length >= 12 && magic[4] == 'f' && magic[5] == 't' && magic[6] == 'y' && magic[7] == 'p') {
+            String brand = new String(magic, 8, 4, java.nio.charset.StandardCharsets.US_ASCII);
+            return switch (brand) {
+                case "heic", "heix", "hevc", "hevx", "heim", "heis", "mif1", "msf1" -> HEIC;
+                default -> null;
+            };
+        }
         if (magic.length >= 3 && (magic[0] & 0xff) == 0xFF && (magic[1] & 0xff) == 0xD8 && (magic[2] & 0xff) == 0xFF) {
             return "image/jpeg";
         }

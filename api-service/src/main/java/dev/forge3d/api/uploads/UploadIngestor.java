@@ -161,7 +161,7 @@ public class UploadIngestor {
                 Files.deleteIfExists(spooled);
             }
             if (stored.size() == before) {
-                throw new ApiException(ProblemType.MISSING_IMAGES, display + " holds no JPEG or PNG images");
+                throw new ApiException(ProblemType.MISSING_IMAGES, display + " holds no JPEG, PNG or HEIC images");
             }
         }
 
@@ -197,7 +197,7 @@ public class UploadIngestor {
                 case SIDECAR -> store(names.other(path), Entry.mediaType(path), () -> Files.newInputStream(tmp));
                 case NOTE -> { } // counted by the caller, never stored
                 case UNSUPPORTED -> throw new ApiException(ProblemType.UNSUPPORTED_ARCHIVE_ENTRY, "the archive holds "
-                        + abbreviate(path) + ": only .jpg/.jpeg/.png photos, pose files (" + Entry.SIDECARS
+                        + abbreviate(path) + ": only .jpg/.jpeg/.png/.heic/.heif photos, pose files (" + Entry.SIDECARS
                         + ") and .txt/.json/.md notes (skipped) are accepted");
             }
         }
@@ -245,7 +245,10 @@ public class UploadIngestor {
         static Entry of(String path) {
             String base = path.substring(path.lastIndexOf('/') + 1);
             String lower = base.toLowerCase(Locale.ROOT);
-            if (lower.endsWith(".jpg") || lower.endsWith(".jpeg") || lower.endsWith(".png")) return IMAGE;
+            if (lower.endsWith(".jpg") || lower.endsWith(".jpeg") || lower.endsWith(".png") || lower.endsWith(".heic")
+                    || lower.endsWith(".heif")) {
+                return IMAGE;
+            }
             if (SIDECARS.contains(base)) return SIDECAR;
             if (lower.endsWith(".txt") || lower.endsWith(".json") || lower.endsWith(".md")) return NOTE;
             return UNSUPPORTED;

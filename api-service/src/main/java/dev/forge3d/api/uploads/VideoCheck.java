@@ -27,7 +27,7 @@ final class VideoCheck {
             String image = ImageCheck.otherImageFormat(m);
             if (image != null) {
                 throw new ApiException(ProblemType.UNSUPPORTED_MEDIA_TYPE, displayName + " is a " + image
-                        + " image, not a video; photos go in 'images' parts (JPEG or PNG)");
+                        + " image, not a video; photos go in 'images' parts (JPEG, PNG or HEIC)");
             }
             return brand.equals("qt  ") ? new Container("video/quicktime", "mov") : new Container("video/mp4", "mp4");
         }

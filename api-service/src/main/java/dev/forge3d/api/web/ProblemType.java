@@ -19,7 +19,7 @@ public enum ProblemType {
     INVALID_PARAMETER("invalid-parameter", "Invalid parameter", HttpStatus.BAD_REQUEST),
     UNKNOWN_JOB_TYPE("unknown-job-type", "Unknown job type", HttpStatus.BAD_REQUEST),
     MISSING_IMAGES("missing-images", "No images uploaded", HttpStatus.BAD_REQUEST),
-    NOT_AN_IMAGE("not-an-image", "File is not a JPEG or PNG image", HttpStatus.BAD_REQUEST),
+    NOT_AN_IMAGE("not-an-image", "File is not a JPEG, PNG or HEIC image", HttpStatus.BAD_REQUEST),
     CORRUPT_IMAGE("corrupt-image", "Image is corrupt or truncated", HttpStatus.BAD_REQUEST),
     DUPLICATE_INPUT("duplicate-input", "Two inputs have the same name", HttpStatus.BAD_REQUEST),
     INVALID_ARCHIVE("invalid-archive", "Archive is not a readable zip", HttpStatus.BAD_REQUEST),

@@ -72,11 +72,22 @@ class PhotoToSplatEndToEndTest extends ApiTestBase {
     }
 
     @Test
-    void photosBecomeASplatWithEveryArtifact() throws Exception {
+    void photosBecomeASplatWithEveryArtifact(@TempDir Path tmp) throws Exception {
         drainQueue();
         SyntheticPhotos scene = new SyntheticPhotos(320, 240, 11);
         Multipart m = new Multipart().field("type", "photos-to-splat").field("preset", "preview").field("iterations", "150");
-        scene.views(8).forEach((name, png) -> m.file("images", name, "image/png", png));
+        // Where libheif's tools are installed, every other view is a HEIC as an iPhone writes a turned photo (pixels
+        // stored turned, irot and EXIF orientation 6): the job must decode it and turn it upright exactly once.
+        boolean heic = HeicEncoder.available() && dev.forge3d.runtime.image.heif.HeifDecoder.find(1).isPresent();
+        if (!heic) System.out.println("libheif's tools (apt-get install libheif-examples) are not installed: all views sent as PNG");
+        for (int i = 0; i < 8; i++) {
+            if (heic && i % 2 == 1) {
+                m.file("images", SyntheticPhotos.name(i) + ".HEIC", "image/heic",
+                        HeicEncoder.asIPhoneHeic(scene.render(SyntheticPhotos.camera(i, 8)), 26, tmp));
+            } else {
+                m.file("images", SyntheticPhotos.name(i) + ".png", "image/png", scene.png(i, 8));
+            }
+        }
         String id = create(m);
 
         JsonNode job = await(id, j -> terminal(j), Duration.ofMinutes(4));
@@ -98,8 +109,16 @@ class PhotoToSplatEndToEndTest extends ApiTestBase {
         BufferedImage preview = ImageIO.read(new ByteArrayInputStream(download(id, "preview.png")));
         assertThat(preview.getWidth()).isEqualTo(320);
         assertThat(new String(download(id, "cameras/images.txt"))).contains("view_00.png", "view_07.png");
+        if (heic) {
+            assertThat(metrics.path("heic").path("photos").asInt()).isEqualTo(4);
+            // every photo upright once, landscape as rendered (a HEIC turned twice would be 240x320)
+            List<String> sizes = new String(download(id, "cameras/cameras.txt")).lines()
+                    .filter(l -> !l.startsWith("#") && !l.isBlank()).map(l -> l.split(" ")[2] + "x" + l.split(" ")[3])
+                    .distinct().toList();
+            assertThat(sizes).containsExactly("320x240");
+        }
 
-        System.out.printf("photos: %s%n", summary(metrics));
+        System.out.printf("photos: %s; heic %s%n", summary(metrics), metrics.path("heic"));
         assertThat(metrics.path("imagesRegistered").asInt()).isEqualTo(8);
         assertThat(metrics.path("posesSupplied").asBoolean()).isFalse();
         assertThat(metrics.path("meanReprojectionErrorPx").asDouble()).isBetween(0.0, 1.0);
@@ -112,6 +131,24 @@ class PhotoToSplatEndToEndTest extends ApiTestBase {
             assertThat(metrics.path("stages").path(stage).path("seconds").asDouble()).as(stage).isPositive();
         }
         assertThat(job.path("metrics").path("psnr").asDouble()).isEqualTo(metrics.path("psnr").asDouble());
+    }
+
+    @Test
+    void aHeicWhoseImageDataIsDamagedFailsTheJobNamingIt() throws Exception {
+        assumeTrue(dev.forge3d.runtime.image.heif.HeifDecoder.find(1).isPresent(),
+                "libheif's tools are not installed (apt-get install libheif-examples): skipping the damaged-HEIC test");
+        drainQueue();
+        // A whole container (the API accepts it) whose HEVC data is garbage: only the decoder can tell.
+        byte[] heic = TestImages.heif("portrait-irot.heic");
+        int mdat = new String(heic, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("mdat");
+        java.util.Arrays.fill(heic, mdat + 16, heic.length, (byte) 0x5A);
+        Multipart m = new Multipart().field("type", "photos-to-splat").file("images", "IMG_0042.HEIC", "image/heic", heic);
+        new SyntheticPhotos(320, 240, 11).views(3).forEach((name, png) -> m.file("images", name, "image/png", png));
+        String id = create(m);
+        JsonNode job = await(id, j -> terminal(j), Duration.ofMinutes(2));
+        assertThat(job.path("state").asString()).isEqualTo("FAILED");
+        assertThat(job.path("error").path("detail").asString()).contains("IMG_0042.HEIC cannot be decoded as HEIC/HEIF",
+                "heif-", "send it as JPEG");
     }
 
     @Test

@@ -348,8 +348,26 @@ class AttackSurfaceTest extends ApiTestBase {
         System.arraycopy("\0\0\0\u0018ftypheic".getBytes(StandardCharsets.ISO_8859_1), 0, heic, 0, 12);
         byte[] webp = new byte[64];
         System.arraycopy("RIFF\0\0\0\0WEBP".getBytes(StandardCharsets.ISO_8859_1), 0, webp, 0, 12);
-        out.add(new Attack("multipart HEIC photo", () -> sendMultipart(new Multipart().field("type", "photos-to-splat")
-                .file("images", "IMG_0001.HEIC", "image/heic", heic)), Set.of(415), "unsupported-media-type", false));
+        // HEIC is read (its container checked here, decoded by the worker); a damaged or oversized one is a 4xx.
+        byte[] goodHeic = TestImages.heif("portrait-irot.heic");
+        byte[] heicBomb = goodHeic.clone();
+        int ispe = new String(heicBomb, StandardCharsets.ISO_8859_1).indexOf("ispe");
+        java.nio.ByteBuffer.wrap(heicBomb, ispe + 8, 8).putInt(100_000).putInt(100_000);
+        Map<String, Object[]> heics = new LinkedHashMap<>();
+        heics.put("HEIC with no image", new Object[] {heic, 400, "corrupt-image"});
+        heics.put("truncated HEIC", new Object[] {TestImages.truncated(goodHeic), 400, "corrupt-image"});
+        heics.put("HEIC cut inside its image data", new Object[] {java.util.Arrays.copyOf(goodHeic, goodHeic.length - 1), 400, "corrupt-image"});
+        heics.put("HEIC bomb (100000x100000 declared)", new Object[] {heicBomb, 413, "payload-too-large"});
+        heics.put("AVIF photo", new Object[] {TestImages.heif("tiny.avif"), 415, "unsupported-media-type"});
+        for (var h : heics.entrySet()) {
+            byte[] body = (byte[]) h.getValue()[0];
+            out.add(new Attack("multipart " + h.getKey(), () -> sendMultipart(new Multipart().field("type", "photos-to-splat")
+                    .file("images", "IMG_0001.HEIC", "image/heic", body)), Set.of((Integer) h.getValue()[1]),
+                    (String) h.getValue()[2], false));
+            out.add(new Attack("zip holding a " + h.getKey(), () -> sendMultipart(new Multipart().field("type", "photos-to-splat")
+                    .file("archive", "photos.zip", "application/zip", TestImages.zip(Map.of("IMG_0001.HEIC", body)))),
+                    Set.of((Integer) h.getValue()[1]), (String) h.getValue()[2], false));
+        }
         out.add(new Attack("multipart WebP photo", () -> sendMultipart(new Multipart().field("type", "photos-to-splat")
                 .file("images", "a.jpg", "image/jpeg", webp)), Set.of(415), "unsupported-media-type", false));
         // Videos: one per job, never with photos, and only a video container in the part.

@@ -41,6 +41,16 @@ public final class TestImages {
         return image("png", 64, 48, seed);
     }
 
+    /** A committed HEIC/AVIF fixture from {@code src/test/resources/heic} (made by scripts/make-heic-fixtures.py). */
+    public static byte[] heif(String name) {
+        try (var in = TestImages.class.getResourceAsStream("/heic/" + name)) {
+            if (in == null) throw new IllegalStateException("no test resource /heic/" + name);
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The first part of a file: a photo cut off mid-transfer. */
     public static byte[] truncated(byte[] data) {
         return Arrays.copyOf(data, data.length / 2);

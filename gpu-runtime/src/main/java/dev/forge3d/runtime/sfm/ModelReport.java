@@ -27,6 +27,9 @@ public record ModelReport(String lensStart, String initialPair, int initialPairI
         m.put("cameraSpread", round(checks.cameraSpread()));
         m.put("medianPointsPerImage", checks.medianPointsPerImage());
         m.put("minPointsPerImage", checks.minPointsPerImage());
+        m.put("strongPairs", checks.pairAgreement().strongPairs());
+        m.put("contradictedPairs", checks.pairAgreement().contradicted());
+        m.put("contradictedPairShare", round(checks.pairAgreement().contradictedShare()));
         List<Map<String, Object>> list = checks.checks().stream().map(c -> {
             Map<String, Object> x = new LinkedHashMap<>();
             x.put("name", c.name());

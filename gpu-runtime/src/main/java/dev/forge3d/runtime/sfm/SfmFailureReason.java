@@ -55,6 +55,16 @@ final class SfmFailureReason {
                     + "plausible %.1f-%.1f): keep the EXIF data in the photos or give the camera intrinsics",
                     f, thresholds.minFocalRatio(), thresholds.maxFocalRatio()) + figures, names);
         }
+        if (c.failed(ModelValidator.PAIRS)) {
+            var worst = c.pairAgreement().worst().get(0);
+            return new SfmException(String.format(Locale.ROOT,
+                    "the photos do not fit one consistent model: every photo could be placed, but the placement "
+                    + "contradicts %d of %d strongly matching photo pairs (e.g. %s and %s share %d matches that it "
+                    + "cannot explain). This happens when a symmetric object or a repeated pattern looks the same "
+                    + "from different sides; add photos between the sides, or put the object on a textured, "
+                    + "non-repeating surface", c.pairAgreement().contradicted(), c.pairAgreement().strongPairs(),
+                    names.get(worst.imageA()), names.get(worst.imageB()), worst.inliers()) + figures, names);
+        }
         return new SfmException("no reconstruction passed the checks" + figures, names);
     }
 

@@ -11,10 +11,12 @@ import java.util.Map;
 
 /**
  * A finished reconstruction: the photos (index i of {@link #images()} is image i of {@link #scene()}), the model,
- * the files that were rejected at ingest, seconds per phase, and how the model was validated.
+ * the files that were rejected at ingest, seconds per phase, how the model was validated, and how many matches were
+ * left out because they stood still between two photos ({@link dev.forge3d.runtime.sfm.matching.StaticMatchFilter}).
  */
 public record SfmResult(List<IngestedImage> images, List<RejectedImage> rejected, SceneState scene,
-                        Map<String, Double> secondsPerPhase, boolean selfCalibrated, ModelReport validation) {
+                        Map<String, Double> secondsPerPhase, boolean selfCalibrated, ModelReport validation,
+                        long staticMatchesDropped) {
 
     public List<String> unregisteredImages() {
         List<String> names = new ArrayList<>();

@@ -16,6 +16,7 @@ import dev.forge3d.runtime.sfm.mapper.ModelValidator;
 import dev.forge3d.runtime.sfm.mapper.ValidatedReconstruction;
 import dev.forge3d.runtime.sfm.mapper.Tracks;
 import dev.forge3d.runtime.sfm.matching.DescriptorMatcher;
+import dev.forge3d.runtime.sfm.matching.StaticMatchFilter;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,7 +77,8 @@ public final class StructureFromMotion {
         debugCpu("features");
 
         long t2 = System.nanoTime();
-        List<TwoViewGeometry> pairs = matchAll(features, verificationLenses, listener);
+        double[] pixelScale = images.stream().mapToDouble(im -> Math.max(im.scaleX(), im.scaleY())).toArray();
+        List<TwoViewGeometry> pairs = matchAll(features, verificationLenses, pixelScale, listener);
         seconds.put("matching", since(t2));
         debugCpu("matching");
         List<String> names = images.stream().map(IngestedImage::name).toList();
@@ -85,6 +87,7 @@ public final class StructureFromMotion {
                     + " photos shares enough matching features (are they of the same object?)", names);
         }
         debugPairs(pairs);
+        if (System.getenv("FORGE3D_SFM_DEBUG") != null) System.err.println("static matches dropped: " + staticMatches.get());
         ModelValidator validator = new ModelValidator(options.validation());
         ValidatedReconstruction.Settings attemptSettings = options.attempts();
         List<ValidatedReconstruction.LensStart> starts = LensStarts.of(images, options.intrinsics(), pairs,
@@ -107,7 +110,8 @@ public final class StructureFromMotion {
                 names.get(initial.pair().imageA()) + " + " + names.get(initial.pair().imageB()), initial.pair().inliers(),
                 initial.medianAngleDeg(), initial.homographyRatio(),
                 (int) outcome.attempts().stream().filter(a -> a.initial() != null).count(), accepted.checks());
-        return new SfmResult(images, ingest.rejected(), accepted.scene(), seconds, selfCalibrated, report);
+        return new SfmResult(images, ingest.rejected(), accepted.scene(), seconds, selfCalibrated, report,
+                staticMatches.get());
     }
 
     /** With FORGE3D_SFM_DEBUG set, prints the homography/epipolar inlier ratios of the verified pairs. */
@@ -137,7 +141,9 @@ public final class StructureFromMotion {
         return runAll(tasks);
     }
 
-    private List<TwoViewGeometry> matchAll(List<ImageFeatures> features, List<LensModel> lenses, ProgressListener listener) {
+    /** @param pixelScale per image, full-resolution pixels per pixel of the image its features were found on */
+    private List<TwoViewGeometry> matchAll(List<ImageFeatures> features, List<LensModel> lenses, double[] pixelScale,
+                                           ProgressListener listener) {
         int n = features.size();
         DescriptorMatcher matcher = new DescriptorMatcher(options.matchRatio());
         IncrementalMapper.Options mo = options.mapper();
@@ -151,7 +157,11 @@ public final class StructureFromMotion {
                 int ia = pair[0], ib = pair[1];
                 tasks.add(() -> {
                     listener.checkCancelled();
-                    int[] m = matcher.match(features.get(ia), features.get(ib));
+                    int[] all = matcher.match(features.get(ia), features.get(ib));
+                    // Background that stood still in front of a fixed camera (turntables) must not vote on the pose.
+                    int[] m = StaticMatchFilter.moving(features.get(ia), features.get(ib), all,
+                            STATIC_SHIFT_PX * Math.max(pixelScale[ia], pixelScale[ib]));
+                    staticMatches.addAndGet((all.length - m.length) / 2);
                     // A verifier per pair, seeded by the pair: RANSAC's random stream must not depend on which
                     // thread happened to verify which pairs before, or results vary from run to run.
                     TwoViewVerifier verifier = new TwoViewVerifier(mo.thresholdPx(), options.minPairInliers(),
@@ -170,6 +180,11 @@ public final class StructureFromMotion {
         for (TwoViewGeometry g : runAll(tasks)) if (g != null) out.add(g);
         return out;
     }
+
+    /** Shift, in pixels of the images features are found on, under which a match counts as not having moved. */
+    static final double STATIC_SHIFT_PX = 1.0;
+
+    private final java.util.concurrent.atomic.AtomicLong staticMatches = new java.util.concurrent.atomic.AtomicLong();
 
     private <T> List<T> runAll(List<Callable<T>> tasks) {
         ExecutorService pool = Executors.newFixedThreadPool(options.threads());

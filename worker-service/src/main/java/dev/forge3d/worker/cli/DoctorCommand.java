@@ -1,5 +1,6 @@
 package dev.forge3d.worker.cli;
 
+import dev.forge3d.runtime.image.heif.HeifDecoder;
 import dev.forge3d.worker.HostProbe;
 import dev.forge3d.runtime.sds.PriorDevice;
 import dev.forge3d.worker.WorkerConfig;
@@ -15,7 +16,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code forge3d doctor}: what this machine offers forge3d (CPU, Vector API, heap, CUDA, the prior's engine and device, working folder). */
+/** {@code forge3d doctor}: what this machine offers forge3d (CPU, Vector API, heap, CUDA, the prior's engine and device, HEIC decoding, working folder). */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         description = "Show what this machine offers forge3d: CPU threads, Vector API width, heap, CUDA, the text-to-3d prior and its engine and device.")
 public final class DoctorCommand implements Callable<Integer> {
@@ -37,6 +38,7 @@ public final class DoctorCommand implements Callable<Integer> {
         row(out, "backend", (cuda.available() ? "cuda" : "cpu") + " (" + rt.availableProcessors() + " threads)");
         row(out, "prior", TextTo3dStage.configuredPrior() + " (text-to-3d; --prior, forge3d.worker.prior or FORGE3D_PRIOR)");
         row(out, "prior dev", priorDevice());
+        row(out, "heic", heic());
         row(out, "work dir", workDir(WorkerConfig.defaultWorkDir()));
         out.flush();
         return 0;
@@ -49,6 +51,12 @@ public final class DoctorCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             return "unavailable: " + e.getMessage();
         }
+    }
+
+    /** Whether HEIC/HEIF photos (iPhones) can be decoded here: libheif's tools on the PATH. */
+    static String heic() {
+        return HeifDecoder.find(1).map(d -> "available (" + d.version() + ")")
+                .orElse("NOT available: " + HeifDecoder.missingReason());
     }
 
     private static void row(PrintWriter out, String key, String value) {

@@ -92,10 +92,14 @@ public final class SfmCommand implements Callable<Integer> {
         }
         result.rejected().forEach(r -> System.out.println("skipped " + r.name() + ": " + r.reason()));
         var check = result.validation();
+        var agreement = check.checks().pairAgreement();
         System.out.printf(Locale.ROOT, "checks passed: median triangulation angle %.2f deg, camera spread %.3f, median %d points"
-                        + " per photo; initial pair %s (%.1f deg, H/E %.2f); focal start: %s; %d reconstruction(s)%n",
+                        + " per photo, %d of %d strong pairs contradicted; initial pair %s (%.1f deg, H/E %.2f); focal start: %s;"
+                        + " %d reconstruction(s); %d still matches dropped%n",
                 check.checks().medianTriangulationDeg(), check.checks().cameraSpread(), check.checks().medianPointsPerImage(),
-                check.initialPair(), check.initialPairMedianAngleDeg(), check.initialPairHomographyRatio(), check.lensStart(), check.attempts());
+                agreement.contradicted(), agreement.strongPairs(),
+                check.initialPair(), check.initialPairMedianAngleDeg(), check.initialPairHomographyRatio(), check.lensStart(),
+                check.attempts(), result.staticMatchesDropped());
         StringBuilder phases = new StringBuilder();
         result.secondsPerPhase().forEach((k, v) -> phases.append(String.format(Locale.ROOT, " %s %.1fs", k, v)));
         System.out.printf(Locale.ROOT, "time %.1fs:%s%n", seconds, phases);

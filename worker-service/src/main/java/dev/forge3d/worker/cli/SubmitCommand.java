@@ -105,12 +105,12 @@ public final class SubmitCommand implements Callable<Integer> {
         try (Stream<Path> s = Files.list(dir)) {
             files = s.filter(Files::isRegularFile).filter(SubmitCommand::isPhoto).sorted().toList();
         }
-        if (files.isEmpty()) throw new IllegalArgumentException("no JPEG or PNG photos in " + dir);
+        if (files.isEmpty()) throw new IllegalArgumentException("no JPEG, PNG or HEIC photos in " + dir);
         return files;
     }
 
     private static boolean isPhoto(Path p) {
         String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png");
+        return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png") || n.endsWith(".heic") || n.endsWith(".heif");
     }
 }

@@ -254,7 +254,7 @@ class UserCommandsTest {
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         Run r = run("submit", "--api", api(), "--key", KEY, "--photos", empty.toString());
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err().strip()).isEqualTo("forge3d submit: no JPEG or PNG photos in " + empty);
+        assertThat(r.err().strip()).isEqualTo("forge3d submit: no JPEG, PNG or HEIC photos in " + empty);
         assertThat(calls).isEmpty();
     }
 
@@ -270,6 +270,12 @@ class UserCommandsTest {
         // the engine and device an exported Stable Diffusion prior would use: the CPU natives of the default build
         assertThat(r.out()).containsPattern("prior dev   PyTorch \\d+\\.\\d+\\.\\d+ \\(CPU natives, .+\\), device cpu\\(\\): the PyTorch natives are the CPU build");
         assertThat(r.out()).doesNotContain("Failed to detect GPU count");
+        // HEIC decoding: whether libheif's tools are here, and what to install when they are not
+        if (dev.forge3d.runtime.image.heif.HeifDecoder.find(1).isPresent()) {
+            assertThat(r.out()).containsPattern("heic        available \\(libheif \\d+\\.\\d+\\.\\d+, heif-(convert|dec)\\)");
+        } else {
+            assertThat(r.out()).contains("heic        NOT available: ", "apt-get install libheif-examples");
+        }
     }
 
     @Test

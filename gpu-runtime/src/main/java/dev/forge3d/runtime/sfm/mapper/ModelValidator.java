@@ -1,6 +1,7 @@
 package dev.forge3d.runtime.sfm.mapper;
 
 import dev.forge3d.runtime.sfm.geometry.LensModel;
+import dev.forge3d.runtime.sfm.geometry.TwoViewGeometry;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,11 +28,17 @@ public final class ModelValidator {
      * @param minFocalRatio              self-calibrated focal length over the longer image side, lower bound
      *                                   (0.3 is wider than a 13 mm-equivalent phone ultra-wide lens)
      * @param maxFocalRatio              upper bound (5 is a 180 mm-equivalent telephoto lens)
+     * @param maxContradictedShare       of the inlier matches of the strong verified pairs (both photos placed, at
+     *                                   least {@code minPairInliers}), the share in pairs that the model explains
+     *                                   less than half of ({@link PairAgreement})
+     * @param minPairInliers             inliers that make a verified pair strong enough to contradict the model
+     * @param pairThresholdPx            epipolar error (pixels) under which the model explains a match
      */
     public record Thresholds(double minRegisteredFraction, double minMedianTriangulationDeg, double minCameraSpread,
-                             int minMedianPointsPerImage, double minFocalRatio, double maxFocalRatio) {
+                             int minMedianPointsPerImage, double minFocalRatio, double maxFocalRatio,
+                             double maxContradictedShare, int minPairInliers, double pairThresholdPx) {
         public static Thresholds defaults() {
-            return new Thresholds(0.5, 2.0, 0.02, 30, 0.3, 5.0);
+            return new Thresholds(0.5, 2.0, 0.02, 30, 0.3, 5.0, 0.01, 60, 4.0);
         }
     }
 
@@ -45,7 +52,7 @@ public final class ModelValidator {
     /** All checks of one model; {@link #passed()} when every one passed. */
     public record ModelChecks(int registered, int images, double medianTriangulationDeg, double cameraSpread,
                               int medianPointsPerImage, int minPointsPerImage, double minFocalRatio,
-                              double maxFocalRatio, List<Check> checks) {
+                              double maxFocalRatio, PairAgreement.Summary pairAgreement, List<Check> checks) {
         public boolean passed() { return checks.stream().allMatch(Check::passed); }
 
         public List<Check> failed() { return checks.stream().filter(c -> !c.passed()).toList(); }
@@ -58,6 +65,7 @@ public final class ModelValidator {
     public static final String SPREAD = "cameraSpread";
     public static final String POINTS_PER_IMAGE = "medianPointsPerImage";
     public static final String FOCAL = "focalLength";
+    public static final String PAIRS = "contradictedPairs";
 
     private final Thresholds thresholds;
 
@@ -67,7 +75,12 @@ public final class ModelValidator {
 
     public Thresholds thresholds() { return thresholds; }
 
+    /** The checks without the verified pairs (no pair agreement check). */
     public ModelChecks check(SceneState s) {
+        return check(s, List.of());
+    }
+
+    public ModelChecks check(SceneState s, List<TwoViewGeometry> pairs) {
         int n = s.imageCount(), reg = s.registeredCount();
         double angle = medianTriangulationDeg(s);
         double spread = cameraSpread(s);
@@ -99,7 +112,14 @@ public final class ModelValidator {
             checks.add(new Check(FOCAL, bad, minF < t.minFocalRatio() ? t.minFocalRatio() : t.maxFocalRatio(), ok,
                     String.format(Locale.ROOT, "focal length %.2f x the longer image side", bad)));
         }
-        return new ModelChecks(reg, n, angle, spread, medianPoints, minPoints, minF, maxF, List.copyOf(checks));
+        PairAgreement.Summary agreement = PairAgreement.measure(s, pairs, t.pairThresholdPx(), t.minPairInliers());
+        if (agreement.strongPairs() > 0) {
+            checks.add(new Check(PAIRS, agreement.contradictedShare(), t.maxContradictedShare(),
+                    agreement.contradictedShare() <= t.maxContradictedShare(),
+                    String.format(Locale.ROOT, "the model contradicts %d of %d strong photo pairs (%.1f %% of their matches)",
+                            agreement.contradicted(), agreement.strongPairs(), 100 * agreement.contradictedShare())));
+        }
+        return new ModelChecks(reg, n, angle, spread, medianPoints, minPoints, minF, maxF, agreement, List.copyOf(checks));
     }
 
     /** Median over the points of the widest angle (degrees) between two of their active rays; 0 without points. */

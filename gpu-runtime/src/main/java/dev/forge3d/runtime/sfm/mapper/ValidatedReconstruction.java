@@ -84,7 +84,7 @@ public final class ValidatedReconstruction {
                 listener.checkCancelled();
                 SceneState scene = new SceneState(features, copyLenses(start.lenses()), tracks);
                 IncrementalMapper mapper = new IncrementalMapper(scene, mapperOptions);
-                ModelValidator.ModelChecks checks = mapper.reconstruct(initial, listener) ? validator.check(scene) : null;
+                ModelValidator.ModelChecks checks = mapper.reconstruct(initial, listener) ? validator.check(scene, pairs) : null;
                 Attempt attempt = new Attempt(start, initial, checks, scene);
                 attempts.add(attempt);
                 debug(attempt);
@@ -122,5 +122,12 @@ public final class ValidatedReconstruction {
         System.err.printf(java.util.Locale.ROOT, "attempt: lenses %s, initial pair %d-%d (%d inliers, H/E %.2f, H parallax %.4f, median angle %.2f deg) -> %s%n",
                 a.start().source(), c.pair().imageA(), c.pair().imageB(), c.pair().inliers(), c.homographyRatio(),
                 c.homographyParallax(), c.medianAngleDeg(), a.checks() == null ? "too few points" : a.checks().checks());
+        if (a.checks() != null) {
+            var agreement = a.checks().pairAgreement();
+            System.err.printf(java.util.Locale.ROOT, "pair agreement: %d strong pairs, %d contradicted (%.2f %% of inliers)%n",
+                    agreement.strongPairs(), agreement.contradicted(), 100 * agreement.contradictedShare());
+            agreement.worst().stream().limit(20).forEach(p -> System.err.printf(java.util.Locale.ROOT,
+                    "  contradicted %d-%d: %d inliers, %.2f explained%n", p.imageA(), p.imageB(), p.inliers(), p.agreement()));
+        }
     }
 }

@@ -64,17 +64,35 @@ class ModelValidatorTest {
             features.add(new ImageFeatures(px, py, new float[0], 128));
             lenses.add(lens);
         }
+        List<TwoViewGeometry> pairs = allPairs(n, points);
+        Tracks tracks = Tracks.build(features.stream().mapToInt(ImageFeatures::size).toArray(), pairs);
+        SceneState s = new SceneState(features, lenses, tracks);
+        for (int i = 0; i < n; i++) { s.poses[i] = poses.get(i); s.registered[i] = true; }
+        for (int t = 0; t < tracks.size(); t++) s.points[t] = xyz[tracks.keypoints[t][0]].clone();
+        return s;
+    }
+
+    /** A camera on the circle of the given radius at angle a (radians) about y, looking at the origin. */
+    private static Se3_F64 lookingAtOrigin(double a, double radius) {
+        double[] c = {radius * Math.sin(a), 0, -radius * Math.cos(a)};
+        double[] z = {-c[0] / radius, 0, -c[2] / radius};
+        double[] x = {z[2], 0, -z[0]}, y = {0, 1, 0};
+        Se3_F64 pose = new Se3_F64();
+        pose.R = new DMatrixRMaj(3, 3, true, x[0], x[1], x[2], y[0], y[1], y[2], z[0], z[1], z[2]);
+        pose.T.setTo(-(x[0] * c[0] + x[1] * c[1] + x[2] * c[2]), -(y[0] * c[0] + y[1] * c[1] + y[2] * c[2]),
+                -(z[0] * c[0] + z[1] * c[1] + z[2] * c[2]));
+        return pose;
+    }
+
+    /** Every photo pair, matching point p of one photo to point p of the other (keypoint index = point index). */
+    private static List<TwoViewGeometry> allPairs(int n, int points) {
         List<TwoViewGeometry> pairs = new ArrayList<>();
         for (int a = 0; a < n; a++) for (int b = a + 1; b < n; b++) {
             int[] m = new int[2 * points];
             for (int p = 0; p < points; p++) { m[2 * p] = p; m[2 * p + 1] = p; }
             pairs.add(new TwoViewGeometry(a, b, m, null));
         }
-        Tracks tracks = Tracks.build(features.stream().mapToInt(ImageFeatures::size).toArray(), pairs);
-        SceneState s = new SceneState(features, lenses, tracks);
-        for (int i = 0; i < n; i++) { s.poses[i] = poses.get(i); s.registered[i] = true; }
-        for (int t = 0; t < tracks.size(); t++) s.points[t] = xyz[tracks.keypoints[t][0]].clone();
-        return s;
+        return pairs;
     }
 
     @Test
@@ -136,5 +154,44 @@ class ModelValidatorTest {
 
         assertThat(c.registered()).isEqualTo(3);
         assertThat(c.failed().stream().map(ModelValidator.Check::name)).containsExactly(ModelValidator.REGISTERED);
+    }
+
+    @Test
+    void aRightModelExplainsEveryVerifiedPair() {
+        SceneState s = scene(8, 60, 5, 200, 900);
+
+        ModelValidator.ModelChecks c = validator.check(s, allPairs(8, 200));
+
+        assertThat(c.pairAgreement().strongPairs()).isEqualTo(28);
+        assertThat(c.pairAgreement().contradicted()).isZero();
+        assertThat(c.passed()).isTrue();
+    }
+
+    @Test
+    void aCameraPlacedOnTheWrongSideContradictsItsPairsAndFailsTheModel() {
+        // The folded model of a symmetric object: photo 7 put where a photo of the far side would be, every other
+        // check still happy (its points are the same, the reprojection is not looked at here).
+        SceneState s = scene(8, 60, 5, 200, 900);
+        s.poses[7] = lookingAtOrigin(Math.toRadians(30 + 180), 5);
+
+        ModelValidator.ModelChecks c = validator.check(s, allPairs(8, 200));
+
+        assertThat(c.pairAgreement().contradicted()).isEqualTo(7);
+        assertThat(c.pairAgreement().worst()).allSatisfy(p -> assertThat(p.imageB()).isEqualTo(7));
+        assertThat(c.pairAgreement().contradictedShare()).isCloseTo(7 / 28.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(c.failed().stream().map(ModelValidator.Check::name)).containsExactly(ModelValidator.PAIRS);
+    }
+
+    @Test
+    void weakPairsAndPairsWithAnUnplacedPhotoDoNotCount() {
+        SceneState s = scene(8, 60, 5, 200, 900);
+        s.registered[7] = false;
+        List<TwoViewGeometry> pairs = new ArrayList<>(allPairs(8, 200));
+        pairs.add(new TwoViewGeometry(0, 1, new int[] {0, 5, 1, 6, 2, 7}, null)); // 3 wrong matches: too weak to judge
+
+        ModelValidator.ModelChecks c = validator.check(s, pairs);
+
+        assertThat(c.pairAgreement().strongPairs()).isEqualTo(21);
+        assertThat(c.pairAgreement().contradicted()).isZero();
     }
 }

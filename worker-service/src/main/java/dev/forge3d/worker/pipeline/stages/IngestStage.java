@@ -1,6 +1,7 @@
 package dev.forge3d.worker.pipeline.stages;
 
 import dev.forge3d.jobs.options.PhotoJobOptions;
+import dev.forge3d.runtime.image.heif.HeifDecoder;
 import dev.forge3d.runtime.image.ingest.AreaResampler;
 import dev.forge3d.runtime.image.ingest.ExifInfo;
 import dev.forge3d.runtime.image.ingest.ImageOrientation;
@@ -103,17 +104,32 @@ public final class IngestStage implements Stage {
         // Gather the photos (wherever they are in the upload) into one flat folder for PhotoIngest.
         Path photos = Files.createDirectories(ctx.workDir().resolve("ingest/originals"));
         int given = 0;
+        List<Path> heif = new ArrayList<>();
         for (JobInput in : ctx.inputs()) {
             if (!IMAGE_EXTENSIONS.contains(extension(in.name()))) continue;
-            Path link = photos.resolve(in.path().getFileName().toString());
+            given++;
+            // By content, not name: a phone's HEIC may arrive named .jpg.
+            if (HeifDecoder.isHeif(in.path())) {
+                heif.add(in.path());
+                continue;
+            }
+            String name = in.path().getFileName().toString();
+            // A JPEG or PNG named .heic (the API checks content, not names): the readers pick by extension.
+            if (extension(name).equals("heic") || extension(name).equals("heif")) name += ".jpg";
+            Path link = photos.resolve(name);
             if (Files.exists(link)) continue; // same base name twice: the API never sends that
             linkOrCopy(in.path(), link);
-            given++;
+        }
+        if (!heif.isEmpty()) {
+            HeifPhotos.Result r = HeifPhotos.decodeAll(heif, photos, ctx.job().capabilities().threads(), ctx.progress());
+            ObjectNode h = ctx.metrics().putObject("heic");
+            h.put("photos", r.decoded());
+            h.put("seconds", SfmStage.round(r.seconds(), 2));
         }
         int fromVideo = framesFromVideos(ctx, options, photos);
         given += fromVideo;
         double decodeFrom = fromVideo > 0 ? 0.5 : 0; // a video's own pass reported 0..0.5
-        if (given == 0) throw new StageFailedException("the upload holds no photos (JPEG or PNG)");
+        if (given == 0) throw new StageFailedException("the upload holds no photos (JPEG, PNG or HEIC)");
 
         ProgressListener listener = ctx.progress();
         ProgressListener decode = new ProgressListener() {

@@ -142,6 +142,8 @@ public final class SfmStage implements Stage {
         summary.put("pairSelection", sfmOptions.pairs().toString());
         result.images().stream().findFirst().ifPresent(im -> summary.put("photoResolution",
                 im.small().getWidth() + "x" + im.small().getHeight()));
+        // Matches that stayed on their pixel (a turntable's still background), left out of every pair.
+        summary.put("staticMatchesDropped", result.staticMatchesDropped());
         summary.put("meanReprojectionErrorPx", round(result.meanReprojectionErrorPx(), 4));
         summary.put("meanTrackLength", round(result.meanTrackLength(), 3));
         summary.put("selfCalibrated", result.selfCalibrated());
