@@ -1,7 +1,9 @@
 # syntax=docker/dockerfile:1
 # forge3d-api: the REST API alone, for PostgreSQL and S3 you run (no worker, no ML library, no embedded database:
-# api-service's jar, checked by ApiJarContentsIT). Build from the repository root:
+# api-service's jar, checked by ApiJarContentsIT), on a jlink'd Java runtime, with a JVM AOT cache made in a
+# training run at build time. Build from the repository root:
 #   docker build -f docker/api.Dockerfile -t forge3d-api:0.1.0 .
+#   docker build -f docker/api.Dockerfile --build-arg FORGE3D_AOT_CACHE=0 ...   (no cache: ~150 MB smaller, slower start)
 
 # Node for the browser viewer that the API serves (web/viewer, built by api-service's Maven build).
 FROM node:22.20.0-bookworm-slim AS node
@@ -22,14 +24,23 @@ COPY launcher/pom.xml launcher/
 COPY deploy/pom.xml deploy/
 RUN mvn -B -q -pl api-service -am dependency:go-offline -DexcludeGroupIds=dev.forge3d || true
 COPY . .
+# The jar extracted in Spring Boot's layers, each holding jars (lib/*.jar and the application's jar, whose manifest
+# lists them): the JVM's AOT cache maps classes only from jars on the class path, not from exploded directories.
+# Then a runtime of only the modules those jars use (jdeps), linked by this stage's JDK.
 RUN FORGE3D_VIEWER_REQUIRED=1 mvn -B -q -pl api-service -am -DskipTests package \
- && java -Djarmode=tools -jar api-service/target/forge3d-api-exec.jar extract --layers --launcher --destination /layers
+ && java -Djarmode=tools -jar api-service/target/forge3d-api-exec.jar extract --layers --destination /layers \
+ && sh docker/jlink-runtime.sh /layers /runtime
 
-FROM eclipse-temurin:25-jre-noble
-RUN apt-get update && apt-get install -y --no-install-recommends curl \
+# What the final image and the AOT cache's training run share: the same runtime, the same jars at the same paths
+# (the cache is valid only for them).
+FROM ubuntu:24.04 AS runtime
+RUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 forge3d \
  && useradd --system --uid 10001 --gid forge3d --home-dir /var/lib/forge3d --create-home forge3d
+COPY --from=build /runtime /opt/java
+ENV JAVA_HOME=/opt/java \
+    PATH=/opt/java/bin:$PATH
 WORKDIR /app
 # Spring Boot's layers, least to most often changed, so an application change ships as a small layer.
 COPY --from=build /layers/dependencies/ ./
@@ -37,6 +48,19 @@ COPY --from=build /layers/spring-boot-loader/ ./
 COPY --from=build /layers/snapshot-dependencies/ ./
 COPY --from=build /layers/application/ ./
 COPY docker/forge3d /usr/local/bin/forge3d
+
+# The training run (JEP 483/514/515): a throw-away PostgreSQL, the API started by the image's own entry point with
+# -XX:AOTCacheOutput, the calls clients and workers make most, stop; the JVM writes the cache as it exits.
+FROM runtime AS aot
+ARG FORGE3D_AOT_CACHE=1
+RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql \
+ && rm -rf /var/lib/apt/lists/*
+COPY docker/api-aot-training.sh /usr/local/bin/api-aot-training
+RUN mkdir /aot && if [ "$FORGE3D_AOT_CACHE" = 1 ]; then sh /usr/local/bin/api-aot-training /aot/api.aot; fi
+
+FROM runtime
+# The cache (absent with FORGE3D_AOT_CACHE=0); the entry point uses it when present.
+COPY --from=aot /aot/ /app/
 ENV FORGE3D_DATA_DIR=/var/lib/forge3d
 USER 10001:10001
 EXPOSE 8080

@@ -273,6 +273,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/worker/lease/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End a waiting long poll early
+         * @description A worker that shuts down while its lease request (`pollId`) waits ends that poll, on whichever API replica it waits (LISTEN/NOTIFY), so the poll answers 204 instead of leasing a job that no one would receive. A poll that claimed a job before the cancel arrived still answers with that lease; the worker hands it back (`fail` with `retryable`). Answers 204 whether or not the poll still waits.
+         */
+        post: operations["cancelLeasePoll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/worker/jobs/{id}/heartbeat": {
         parameters: {
             query?: never;
@@ -993,6 +1013,11 @@ export interface components {
             waitSeconds: number;
             /** @description Requested lease length; clamped to the server's bounds (`forge3d.queue.min/max-lease-seconds`). Default `forge3d.queue.default-lease-seconds` (30). */
             leaseSeconds?: number;
+            /** @description Names this long poll (a fresh value per request), so that the worker can end it early with `POST /v1/worker/lease/cancel` when it shuts down. */
+            pollId?: string;
+        };
+        CancelPollRequest: {
+            pollId: string;
         };
         InputFile: {
             /** @description Relative path, `images/<file>` for photos. */
@@ -1625,6 +1650,31 @@ export interface operations {
                 };
             };
             /** @description Nothing to do within `waitSeconds`. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            "4XX": components["responses"]["Problem"];
+        };
+    };
+    cancelLeasePoll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelPollRequest"];
+            };
+        };
+        responses: {
+            /** @description The poll, if it still waits, ends without a lease. */
             204: {
                 headers: {
                     [name: string]: unknown;

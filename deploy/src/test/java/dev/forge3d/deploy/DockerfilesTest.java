@@ -113,15 +113,74 @@ class DockerfilesTest {
     }
 
     @Test
-    void theApiImageShipsSpringBootLayers() throws IOException {
+    void theApiImageShipsSpringBootLayersOfJars() throws IOException {
         List<Instruction> api = parse(ROOT.resolve("docker/api.Dockerfile"));
+        // Jars (not --launcher's exploded classes): the JVM's AOT cache maps classes only from jars on the class path.
         assertThat(api).anyMatch(i -> i.keyword().equals("RUN") && i.args().contains("-Djarmode=tools")
-                && i.args().contains("extract --layers --launcher"));
+                && i.args().contains("extract --layers --destination /layers") && !i.args().contains("--launcher"));
         List<String> copies = api.stream().filter(i -> i.keyword().equals("COPY") && i.args().contains("/layers/"))
                 .map(Instruction::args).toList();
         assertThat(copies).hasSize(4);
         assertThat(copies.getFirst()).contains("/layers/dependencies/");
         assertThat(copies.getLast()).contains("/layers/application/");
+    }
+
+    /**
+     * The AOT cache is valid only for the JVM and the class path it was trained with: the training stage must be
+     * built FROM the very stage the final image is built from (same jlink'd runtime, same jars, same paths), run the
+     * API through the image's own entry point, and the final image must take the cache from it.
+     */
+    @Test
+    void theApiImagesAotCacheIsTrainedOnTheFinalImagesRuntimeAndJars() throws IOException {
+        List<Instruction> api = parse(ROOT.resolve("docker/api.Dockerfile"));
+        List<Integer> froms = new ArrayList<>();
+        for (int i = 0; i < api.size(); i++) if (api.get(i).keyword().equals("FROM")) froms.add(i);
+        Matcher finalFrom = FROM.matcher("FROM " + api.get(froms.getLast()).args());
+        assertThat(finalFrom.matches()).isTrue();
+        String base = finalFrom.group(1);
+
+        int trainingFrom = -1;
+        for (int f : froms) {
+            Matcher m = FROM.matcher("FROM " + api.get(f).args());
+            assertThat(m.matches()).isTrue();
+            if ("aot".equals(m.group(2))) {
+                trainingFrom = f;
+                assertThat(m.group(1)).as("the training stage's base").isEqualTo(base);
+            }
+        }
+        assertThat(trainingFrom).as("a stage named aot").isNotNegative();
+        int trainingEnd = froms.get(froms.indexOf(trainingFrom) + 1);
+        assertThat(api.subList(trainingFrom, trainingEnd)).as("the training stage adds no jars or runtime of its own")
+                .noneMatch(i -> i.keyword().equals("COPY") && (i.args().contains(".jar") || i.args().contains("/opt/java")));
+        assertThat(api.subList(trainingFrom, trainingEnd)).anyMatch(i -> i.keyword().equals("RUN")
+                && i.args().contains("api-aot-training"));
+        assertThat(api.subList(froms.getLast(), api.size()))
+                .anyMatch(i -> i.keyword().equals("COPY") && i.args().startsWith("--from=aot "));
+
+        // The shared stage holds the jlink'd runtime and the layers.
+        int baseFrom = -1;
+        for (int f : froms) {
+            Matcher m = FROM.matcher("FROM " + api.get(f).args());
+            if (m.matches() && base.equals(m.group(2))) baseFrom = f;
+        }
+        assertThat(baseFrom).as("the final image's base is a stage of this file").isNotNegative();
+        List<Instruction> shared = api.subList(baseFrom, froms.get(froms.indexOf(baseFrom) + 1));
+        assertThat(shared).anyMatch(i -> i.keyword().equals("COPY") && i.args().contains("/runtime /opt/java"));
+        assertThat(shared.stream().filter(i -> i.keyword().equals("COPY") && i.args().contains("/layers/"))).hasSize(4);
+
+        // The training run starts the API through the entry point, which passes the cache to later starts.
+        String training = Files.readString(ROOT.resolve("docker/api-aot-training.sh"));
+        assertThat(training).contains("-XX:AOTCacheOutput=").contains("/usr/local/bin/forge3d").contains("--exit-when-ready");
+        assertThat(Files.readString(ROOT.resolve("docker/forge3d"))).contains("-XX:AOTCache=");
+    }
+
+    @Test
+    void theApiRuntimeIsLinkedSmall() throws IOException {
+        List<Instruction> api = parse(ROOT.resolve("docker/api.Dockerfile"));
+        assertThat(api).anyMatch(i -> i.keyword().equals("RUN") && i.args().contains("docker/jlink-runtime.sh /layers /runtime"));
+        String jlink = Files.readString(ROOT.resolve("docker/jlink-runtime.sh"));
+        assertThat(jlink).contains("--print-module-deps").contains("--strip-debug").contains("--no-header-files")
+                .contains("--no-man-pages").contains("--compress=");
     }
 
     @Test

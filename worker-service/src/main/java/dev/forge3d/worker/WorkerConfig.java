@@ -1,5 +1,6 @@
 package dev.forge3d.worker;
 
+import dev.forge3d.worker.tracing.WorkerTracing;
 import dev.forge3d.worker.client.Capabilities;
 import dev.forge3d.worker.client.RetryPolicy;
 import dev.forge3d.worker.pipeline.PipelineRegistry;
@@ -29,13 +30,16 @@ import java.util.Objects;
  * @param keepWorkDirs     keep each attempt's folders (debugging)
  * @param maxHeartbeatInterval heartbeats go every leaseSeconds/3 or this often, whichever is shorter (default 2 s:
  *                         a cancel request is seen within seconds)
+ * @param tracing          the worker's stage spans (default {@link WorkerTracing#none()}; the worker command uses
+ *                         {@link WorkerTracing#fromEnvironment()})
  */
 public record WorkerConfig(URI apiBaseUri, String token, String workerId, Path workDir, List<String> jobTypes,
                            int leaseWaitSeconds, PipelineRegistry pipelines, Capabilities capabilities,
                            RetryPolicy retryPolicy, Duration shutdownGrace, boolean keepWorkDirs,
-                           Duration maxHeartbeatInterval) {
+                           Duration maxHeartbeatInterval, WorkerTracing tracing) {
 
     public WorkerConfig {
+        if (tracing == null) tracing = WorkerTracing.none();
         Objects.requireNonNull(apiBaseUri, "apiBaseUri");
         String scheme = apiBaseUri.getScheme();
         if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || apiBaseUri.getHost() == null) {
@@ -92,6 +96,7 @@ public record WorkerConfig(URI apiBaseUri, String token, String workerId, Path w
         private Duration shutdownGrace = Duration.ofSeconds(5);
         private boolean keepWorkDirs;
         private Duration maxHeartbeatInterval = Duration.ofSeconds(2);
+        private WorkerTracing tracing = WorkerTracing.none();
 
         private Builder(URI apiBaseUri, String token) {
             this.apiBaseUri = apiBaseUri;
@@ -108,12 +113,13 @@ public record WorkerConfig(URI apiBaseUri, String token, String workerId, Path w
         public Builder shutdownGrace(Duration v) { shutdownGrace = v; return this; }
         public Builder keepWorkDirs(boolean v) { keepWorkDirs = v; return this; }
         public Builder maxHeartbeatInterval(Duration v) { maxHeartbeatInterval = v; return this; }
+        public Builder tracing(WorkerTracing v) { tracing = v; return this; }
 
         public WorkerConfig build() {
             return new WorkerConfig(apiBaseUri, token, workerId == null ? defaultWorkerId() : workerId,
                     workDir == null ? defaultWorkDir() : workDir, jobTypes, leaseWaitSeconds, pipelines,
                     capabilities == null ? HostProbe.capabilities() : capabilities, retryPolicy, shutdownGrace,
-                    keepWorkDirs, maxHeartbeatInterval);
+                    keepWorkDirs, maxHeartbeatInterval, tracing);
         }
     }
 }

@@ -37,6 +37,8 @@ public final class WorkerNode implements AutoCloseable {
     private final AtomicInteger jobsFinished = new AtomicInteger();
     private volatile boolean stopping;
     private volatile boolean inJob;
+    /** The long poll under way, if any (guarded by {@link #lock} for writes). */
+    private volatile LeaseRequest polling;
     private volatile Throwable failure;
     private volatile JobResult lastResult;
 
@@ -45,7 +47,7 @@ public final class WorkerNode implements AutoCloseable {
         this.api = new WorkerApiClient(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
                 config.apiBaseUri(), config.token(), config.retryPolicy());
         this.runner = new JobRunner(api, config.pipelines(), new JobRunner.Settings(config.workerId(),
-                config.capabilities(), config.workDir(), config.keepWorkDirs(), config.maxHeartbeatInterval()));
+                config.capabilities(), config.workDir(), config.keepWorkDirs(), config.maxHeartbeatInterval(), config.tracing()));
         this.thread = new Thread(this::loop, "forge3d-worker-" + config.workerId());
         this.thread.setDaemon(true);
     }
@@ -83,21 +85,28 @@ public final class WorkerNode implements AutoCloseable {
 
     /**
      * Stops leasing; a running job gets {@link WorkerConfig#shutdownGrace()} to finish, after which it is handed
-     * back to the queue (a retryable {@code fail}, so another worker resumes it from its checkpoints). Returns
-     * when the node has stopped, or after a bounded wait.
+     * back to the queue (a retryable {@code fail}, so another worker resumes it from its checkpoints). A long poll
+     * under way is cancelled at the API rather than dropped: the API could still lease a job to a dropped poll, and
+     * that job would sit leased to no one until its lease expired. The poll's answer is read, and a lease in it is
+     * handed back. Returns when the node has stopped, or after a bounded wait.
      */
     @Override
     public void close() {
+        LeaseRequest poll;
         synchronized (lock) {
             stopping = true;
-            if (!inJob) thread.interrupt(); // ends a long poll at once
+            poll = polling;
+            if (!inJob && poll == null) thread.interrupt(); // ends a back-off pause at once
         }
+        if (poll != null) cancelPoll(poll);
         try {
             if (!stopped.await(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
-                log.info("worker {}: handing the running job back", config.workerId());
+                if (inJob) log.info("worker {}: handing the running job back", config.workerId());
                 runner.abandonCurrent();
+                // A poll the API could not cancel (unreachable, or an API without the call) ends by its waitSeconds.
                 if (!stopped.await(60, TimeUnit.SECONDS)) {
-                    log.warn("worker {}: the running job did not stop within 60 s", config.workerId());
+                    log.warn("worker {}: did not stop within 60 s; interrupting it", config.workerId());
+                    thread.interrupt();
                 }
             }
         } catch (InterruptedException e) {
@@ -115,9 +124,14 @@ public final class WorkerNode implements AutoCloseable {
         try {
             while (!stopping) {
                 if (!backoff.isZero() && !pause(backoff)) break;
+                LeaseRequest poll = request.nextPoll();
+                synchronized (lock) {
+                    if (stopping) break;
+                    polling = poll;
+                }
                 Optional<Lease> lease;
                 try {
-                    lease = api.lease(request);
+                    lease = api.lease(poll);
                     backoff = Duration.ZERO;
                 } catch (UnauthorizedException e) {
                     failure = e;
@@ -132,6 +146,10 @@ public final class WorkerNode implements AutoCloseable {
                     backoff = next(backoff);
                     log.warn("worker {}: lease refused ({}); retrying in {} s", config.workerId(), e.getMessage(), backoff.toSeconds());
                     continue;
+                } finally {
+                    synchronized (lock) {
+                        polling = null;
+                    }
                 }
                 if (lease.isEmpty()) continue;
                 if (!enterJob()) {
@@ -162,6 +180,15 @@ public final class WorkerNode implements AutoCloseable {
             if (stopping) return false;
             inJob = true;
             return true;
+        }
+    }
+
+    private void cancelPoll(LeaseRequest poll) {
+        try {
+            api.cancelPoll(poll.pollId());
+        } catch (ApiException e) {
+            log.info("worker {}: could not end the long poll early ({}); it ends within {} s",
+                    config.workerId(), e.getMessage(), poll.waitSeconds());
         }
     }
 

@@ -50,6 +50,8 @@ public final class ServeCommand implements Callable<Integer> {
     List<String> springArgs = new ArrayList<>();
 
     public static int run(String[] args) {
+        // The images, compose and Kubernetes name the command (`serve --host 0.0.0.0 ...`), as `forge3d serve` does.
+        if (args.length > 0 && args[0].equals("serve")) args = java.util.Arrays.copyOfRange(args, 1, args.length);
         CommandLine cl = new CommandLine(new ServeCommand());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("forge3d serve: " + reason(e));

@@ -24,12 +24,15 @@ public class QueueListener implements SmartLifecycle {
     private final DataSourceProperties ds;
     private final QueueSignal signal;
     private final QueueProperties props;
+    private final PollCancellations cancellations;
     private volatile boolean running;
     private volatile Connection connection;
     private Thread thread;
 
-    public QueueListener(DataSourceProperties ds, QueueSignal signal, QueueProperties props) {
+    public QueueListener(DataSourceProperties ds, QueueSignal signal, QueueProperties props,
+            PollCancellations cancellations) {
         this.ds = ds;
+        this.cancellations = cancellations;
         this.signal = signal;
         this.props = props;
     }
@@ -56,7 +59,9 @@ public class QueueListener implements SmartLifecycle {
                 PGConnection pg = c.unwrap(PGConnection.class);
                 while (running) {
                     PGNotification[] ns = pg.getNotifications(1000);
-                    if (ns != null && ns.length > 0) signal.signalAll();
+                    if (ns == null || ns.length == 0) continue;
+                    for (PGNotification n : ns) cancellations.recordIfCancel(n.getParameter());
+                    signal.signalAll();
                 }
             } catch (Exception e) {
                 if (!running) return;

@@ -16,6 +16,7 @@ import dev.forge3d.api.jobs.JobTypes;
 import dev.forge3d.api.queue.JobChanged;
 import dev.forge3d.api.queue.JobQueue;
 import dev.forge3d.api.queue.Lease;
+import dev.forge3d.api.queue.PollCancellations;
 import dev.forge3d.api.queue.QueueProperties;
 import dev.forge3d.api.queue.QueueSignal;
 import dev.forge3d.api.web.ApiException;
@@ -66,10 +67,13 @@ public class WorkerController {
     private final ObjectMapper mapper;
     private final WorkerRegistry registry;
     private final JobMetrics jobMetrics;
+    private final PollCancellations cancellations;
 
     public WorkerController(JobQueue queue, QueueSignal signal, QueueProperties props, ArtifactStore artifacts,
             CheckpointStore checkpoints, BlobStore blobs, JdbcClient jdbc, WorkerProperties workerProps,
-            ApplicationEventPublisher events, ObjectMapper mapper, WorkerRegistry registry, JobMetrics jobMetrics) {
+            ApplicationEventPublisher events, ObjectMapper mapper, WorkerRegistry registry, JobMetrics jobMetrics,
+            PollCancellations cancellations) {
+        this.cancellations = cancellations;
         this.queue = queue;
         this.signal = signal;
         this.props = props;
@@ -98,6 +102,7 @@ public class WorkerController {
         long pollMillis = props.pollInterval().toMillis();
         while (true) {
             long seen = signal.generation();
+            if (cancellations.isCancelled(req.pollId())) return ResponseEntity.noContent().build();
             Optional<LeaseResponse> lease = claim(types, req, leaseSeconds);
             if (lease.isPresent()) return ResponseEntity.ok(lease.get());
             long remainingMillis = (deadline - System.nanoTime()) / 1_000_000;
@@ -106,7 +111,27 @@ public class WorkerController {
         }
     }
 
+    /**
+     * Ends the long poll {@code pollId} early, on whichever replica it waits (a worker shutting down): it answers 204
+     * at its next look instead of leasing a job. A poll that already claimed one still answers with that lease.
+     */
+    @PostMapping("/v1/worker/lease/cancel")
+    ResponseEntity<Void> cancelPoll(@RequestBody CancelPollRequest req) {
+        checkPollId(req.pollId(), true);
+        cancellations.cancel(req.pollId());
+        return ResponseEntity.noContent().build();
+    }
+
+    private static void checkPollId(String pollId, boolean required) {
+        if (pollId == null && !required) return;
+        if (pollId == null || pollId.isBlank() || pollId.length() > 100 || !WorkerText.printable(pollId)) {
+            throw new ApiException(ProblemType.INVALID_PARAMETER,
+                    "pollId must be 1 to 100 printable characters" + (required ? " (required)" : ""));
+        }
+    }
+
     private List<String> checkLeaseRequest(LeaseRequest req) {
+        checkPollId(req.pollId(), false);
         if (req.workerId() == null || req.workerId().isBlank() || req.workerId().length() > 200
                 || !WorkerText.printable(req.workerId())) {
             throw new ApiException(ProblemType.INVALID_PARAMETER,

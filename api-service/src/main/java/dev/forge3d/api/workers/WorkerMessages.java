@@ -13,9 +13,15 @@ public final class WorkerMessages {
     public record Capabilities(String backend, Integer threads, Long memoryBytes, String gpuName,
             Long gpuMemoryBytes) {}
 
-    /** {@code leaseSeconds} is optional (server default); it is clamped to the server's bounds. */
+    /**
+     * {@code leaseSeconds} is optional (server default); it is clamped to the server's bounds. {@code pollId}
+     * (optional) names this long poll so that the worker can end it early ({@link CancelPollRequest}).
+     */
     public record LeaseRequest(String workerId, Capabilities capabilities, List<String> jobTypes,
-            Integer waitSeconds, Integer leaseSeconds) {}
+            Integer waitSeconds, Integer leaseSeconds, String pollId) {}
+
+    /** Ends the long poll {@code pollId} (a worker shutting down): it answers 204 instead of leasing a job. */
+    public record CancelPollRequest(String pollId) {}
 
     /**
      * {@code params} and {@code inputs} are JSON text as PostgreSQL returns it from the claim (valid JSON by

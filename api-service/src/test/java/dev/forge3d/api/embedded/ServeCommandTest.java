@@ -21,6 +21,14 @@ class ServeCommandTest {
     }
 
     @Test
+    void theCommandNameMayLeadAsTheImagesPassIt() {
+        // docker/api.Dockerfile's CMD, compose and the Kubernetes Deployment start the API jar with `serve ...`.
+        assertThat(ServeCommand.run(new String[] {"serve", "--help"})).isZero();
+        assertThat(ServeCommand.run(new String[] {"serve", "--port", "eighty"})).isEqualTo(1);
+        assertThat(ServeCommand.run(new String[] {"--port", "8080", "serve"})).isEqualTo(1);
+    }
+
+    @Test
     void aRunningDatabaseOnTheDataDirIsReportedAtOnce() throws Exception {
         Path pg = Files.createDirectories(dir.resolve("postgres"));
         // This JVM's own pid stands in for a PostgreSQL that is still running on the directory.

@@ -9,6 +9,12 @@ import dev.forge3d.api.support.ApiTestBase;
 import dev.forge3d.worker.WorkerConfig;
 import dev.forge3d.worker.WorkerNode;
 import dev.forge3d.worker.pipeline.PipelineRegistry;
+import dev.forge3d.worker.tracing.WorkerTracing;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +38,10 @@ class JobTraceTest extends ApiTestBase {
     private final ListAppender<ILoggingEvent> captured = new ListAppender<>();
     private final Logger forge3d = (Logger) LoggerFactory.getLogger("dev.forge3d");
     private WorkerNode worker;
+    // The worker's own spans (WorkerTracing), exported to memory by a real SDK.
+    private final InMemorySpanExporter workerSpans = InMemorySpanExporter.create();
+    private final OpenTelemetrySdk workerOtel = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
+            .addSpanProcessor(SimpleSpanProcessor.create(workerSpans)).build()).build();
 
     @BeforeEach
     void capture() {
@@ -43,15 +53,13 @@ class JobTraceTest extends ApiTestBase {
     void stop() throws InterruptedException {
         stopWorker();
         forge3d.detachAppender(captured);
+        workerOtel.close();
     }
 
     private void stopWorker() throws InterruptedException {
         if (worker == null) return;
-        worker.close();
+        worker.close(); // ends the node's long poll at the API too (WorkerCloseDuringPollTest)
         worker = null;
-        // close() abandons the node's long poll, but the API answers it only after its waitSeconds (1 s): until
-        // then it could still claim a job the next test class creates, so let it run out.
-        Thread.sleep(1_500);
     }
 
     @Test
@@ -80,7 +88,8 @@ class JobTraceTest extends ApiTestBase {
         Path workDir = Files.createTempDirectory("forge3d-trace-worker-");
         worker = WorkerNode.start(WorkerConfig.builder(URI.create("http://127.0.0.1:" + port), WORKER_TOKEN)
                 .workerId("trace-worker").workDir(workDir).leaseWaitSeconds(1)
-                .pipelines(PipelineRegistry.diagnostic()).shutdownGrace(Duration.ofMillis(200)).build());
+                .pipelines(PipelineRegistry.diagnostic()).shutdownGrace(Duration.ofMillis(200))
+                .tracing(WorkerTracing.of(workerOtel)).build());
         assertThat(awaitEnd(jobId, key)).isEqualTo("SUCCEEDED");
         assertThat(awaitEnd(otherId, key)).isEqualTo("SUCCEEDED");
         stopWorker(); // every line of both jobs is written
@@ -95,6 +104,22 @@ class JobTraceTest extends ApiTestBase {
                     assertThat(e.getFormattedMessage()).contains("completed");
                     assertThat(e.getMDCPropertyMap()).containsEntry("traceId", traceId);
                 });
+        // The worker's stages are spans of their own in the job's trace, children of the create request's span.
+        String createSpanId = traceParent.substring(36, 52);
+        List<SpanData> stages = workerSpans.getFinishedSpanItems().stream()
+                .filter(sp -> jobId.equals(sp.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("forge3d.job.id"))))
+                .toList();
+        assertThat(stages).as("the worker's spans for job %s", jobId).isNotEmpty()
+                .allSatisfy(sp -> {
+                    assertThat(sp.getName()).startsWith("stage ");
+                    assertThat(sp.getTraceId()).isEqualTo(traceId);
+                    assertThat(sp.getParentSpanId()).isEqualTo(createSpanId);
+                    assertThat(sp.getEndEpochNanos()).isGreaterThan(sp.getStartEpochNanos());
+                });
+        assertThat(stages).extracting(SpanData::getName).contains("stage diagnostic");
+        assertThat(workerSpans.getFinishedSpanItems()).filteredOn(sp -> sp.getTraceId().equals(otherTraceId))
+                .isNotEmpty().noneMatch(sp -> sp.getTraceId().equals(traceId));
+
         // The other job's lines carry the other job's trace.
         assertThat(linesAbout(otherId, "dev.forge3d.worker")).isNotEmpty()
                 .allSatisfy(e -> assertThat(e.getMDCPropertyMap()).containsEntry("traceId", otherTraceId));

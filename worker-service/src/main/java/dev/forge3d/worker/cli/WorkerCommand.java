@@ -1,5 +1,6 @@
 package dev.forge3d.worker.cli;
 
+import dev.forge3d.worker.tracing.WorkerTracing;
 
 import dev.forge3d.worker.WorkerConfig;
 import dev.forge3d.worker.WorkerNode;
@@ -81,6 +82,8 @@ public final class WorkerCommand implements Callable<Integer> {
                 .pipelines(PhotoToSplat.registry(limits(), prior == null ? dev.forge3d.worker.pipeline.stages.TextTo3dStage.configuredPrior() : prior))
                 .capabilities(dev.forge3d.worker.HostProbe.capabilities(dev.forge3d.runtime.splat.raster.RasterBackend.parse(backend)));
         if (jobTypes != null) b.jobTypes(jobTypes);
+        WorkerTracing tracing = WorkerTracing.fromEnvironment(); // OTEL_EXPORTER_OTLP_ENDPOINT etc.
+        b.tracing(tracing);
         WorkerConfig config = b.build();
         WorkerNode node = WorkerNode.start(config);
         Thread hook = new Thread(node::close, "forge3d-worker-shutdown");
@@ -91,6 +94,7 @@ public final class WorkerCommand implements Callable<Integer> {
         } catch (IllegalStateException shuttingDown) {
             // the hook is running: it is what stopped the node
         }
+        tracing.close(); // exports the spans still queued
         if (node.failure().isPresent()) {
             Throwable f = node.failure().get();
             throw new IllegalStateException(f.getMessage() == null ? f.toString() : f.getMessage());

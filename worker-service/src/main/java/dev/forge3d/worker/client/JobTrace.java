@@ -37,7 +37,7 @@ public final class JobTrace implements AutoCloseable {
     }
 
     /** Version 00 traceparent syntax (the API writes only that); anything else is ignored, never sent back. */
-    static boolean valid(String s) {
+    public static boolean valid(String s) {
         if (s == null || s.length() != 55) return false;
         for (int i = 0; i < 55; i++) {
             char c = s.charAt(i);

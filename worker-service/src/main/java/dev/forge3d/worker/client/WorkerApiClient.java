@@ -34,6 +34,8 @@ public final class WorkerApiClient {
     private static final Duration TRANSFER_TIMEOUT = Duration.ofHours(2);
 
     private final ApiHttp http;
+    /** For calls made while shutting down: one try, no back-off. */
+    private final ApiHttp once;
     private final RetryPolicy retry;
 
     public WorkerApiClient(URI apiBaseUri, String workerToken) {
@@ -42,6 +44,7 @@ public final class WorkerApiClient {
 
     public WorkerApiClient(HttpClient httpClient, URI apiBaseUri, String workerToken, RetryPolicy retry) {
         this.http = new ApiHttp(httpClient, apiBaseUri, workerToken, retry, true);
+        this.once = new ApiHttp(httpClient, apiBaseUri, workerToken, RetryPolicy.NONE, true);
         this.retry = retry;
     }
 
@@ -56,6 +59,16 @@ public final class WorkerApiClient {
             return Optional.empty();
         }
         return Optional.of(http.readJson(r, Lease.class));
+    }
+
+    /**
+     * Ends the long poll {@code pollId} early (this worker is shutting down): the API answers it 204 instead of
+     * leasing a job. A poll that already claimed a job still answers with the lease, which the caller hands back.
+     */
+    public void cancelPoll(String pollId) {
+        ApiHttp.discard(once.send("cancel poll " + pollId, () -> once.request("/v1/worker/lease/cancel", Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(ApiHttp.jsonBody(Map.of("pollId", pollId))).build()));
     }
 
     public HeartbeatResponse heartbeat(String jobId, HeartbeatRequest request) {

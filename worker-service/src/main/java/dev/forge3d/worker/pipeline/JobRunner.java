@@ -11,6 +11,7 @@ import dev.forge3d.worker.client.HeartbeatRequest;
 import dev.forge3d.worker.client.HeartbeatResponse;
 import dev.forge3d.worker.client.InputFile;
 import dev.forge3d.worker.client.JobTrace;
+import dev.forge3d.worker.tracing.WorkerTracing;
 import dev.forge3d.worker.client.Lease;
 import dev.forge3d.worker.client.Sha256;
 import dev.forge3d.worker.client.StaleLeaseException;
@@ -66,7 +67,7 @@ public final class JobRunner implements AutoCloseable {
      *                             shorter, so that a cancel request is seen within a few seconds
      */
     public record Settings(String workerId, Capabilities capabilities, Path workRoot, boolean keepWorkDirs,
-                           Duration maxHeartbeatInterval) { }
+                           Duration maxHeartbeatInterval, WorkerTracing tracing) { }
 
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -159,7 +160,9 @@ public final class JobRunner implements AutoCloseable {
             JobDescriptor descriptor = new JobDescriptor(lease.jobId(), lease.type(), lease.attempt(),
                     new JobParams(lease.params()), settings.workerId(), settings.capabilities());
             PipelineExecutor.run(pipeline, descriptor, inputs, dirs, new ApiCheckpoints(job), progress, 1,
-                    job::shouldStop, metrics);
+                    job::shouldStop, metrics,
+                    settings.tracing().job(JobTrace.valid(lease.traceParent()) ? lease.traceParent() : null,
+                            lease.jobId(), lease.attempt()));
 
             progress.begin(pipeline.steps().size() + 1);
             Path metricsFile = dirs.outputs().resolve(METRICS);

@@ -3,6 +3,8 @@ package dev.forge3d.worker.pipeline;
 import dev.forge3d.runtime.progress.CancelledException;
 import dev.forge3d.runtime.progress.ProgressListener;
 import dev.forge3d.worker.client.ApiException;
+import dev.forge3d.worker.tracing.WorkerTracing.JobSpans;
+import dev.forge3d.worker.tracing.WorkerTracing.StageSpan;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.util.List;
@@ -29,6 +31,13 @@ public final class PipelineExecutor {
     public static void run(Pipeline pipeline, JobDescriptor job, List<JobInput> inputs, JobDirectories dirs,
                            Checkpoints checkpoints, OverallProgress progress, int firstPhase,
                            BooleanSupplier cancel, ObjectNode metrics) {
+        run(pipeline, job, inputs, dirs, checkpoints, progress, firstPhase, cancel, metrics, JobSpans.NONE);
+    }
+
+    /** As above, with a span for each stage ({@code spans}: the job's trace, see WorkerTracing). */
+    public static void run(Pipeline pipeline, JobDescriptor job, List<JobInput> inputs, JobDirectories dirs,
+                           Checkpoints checkpoints, OverallProgress progress, int firstPhase,
+                           BooleanSupplier cancel, ObjectNode metrics, JobSpans spans) {
         Map<String, Object> shared = new ConcurrentHashMap<>();
         ObjectNode stageTimes = metrics.putObject("stages");
         ProgressListener listener = progress.listener(cancel);
@@ -39,28 +48,44 @@ public final class PipelineExecutor {
             progress.begin(firstPhase + i);
             StageContext ctx = new StageContext(job, inputs, dirs, listener, checkpoints, shared, metrics);
             long t0 = System.nanoTime();
+            StageSpan span = spans.start(stage.name());
             try {
                 stage.run(ctx);
-            } catch (CancelledException | StageFailedException e) {
-                throw e;
-            } catch (ApiException e) {
-                // a checkpoint call inside the stage: the runner decides (lost lease, API unreachable)
-                if (cancel.getAsBoolean()) throw new CancelledException();
-                throw e;
-            } catch (OutOfMemoryError e) {
-                throw new StageFailedException("stage '" + stage.name() + "' ran out of memory (max heap "
-                        + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB)", true, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CancelledException();
-            } catch (Exception | StackOverflowError e) {
-                if (cancel.getAsBoolean()) throw new CancelledException();
-                throw new StageFailedException("stage '" + stage.name() + "' failed: " + describe(e), false, e);
+            } catch (Throwable e) {
+                span.failed(e);
+                span.close();
+                throw rethrown(stage, e, cancel);
             }
+            span.close();
             double seconds = (System.nanoTime() - t0) / 1e9;
             stageTimes.putObject(stage.name()).put("seconds", Math.round(seconds * 1000) / 1000.0);
         }
         listener.checkCancelled();
+    }
+
+    /** What a stage's exception becomes for the runner: cancelled, a failure with a reason, or the API's error. */
+    private static RuntimeException rethrown(Stage stage, Throwable thrown, BooleanSupplier cancel) {
+        try {
+            throw thrown;
+        } catch (CancelledException | StageFailedException e) {
+            return e;
+        } catch (ApiException e) {
+            // a checkpoint call inside the stage: the runner decides (lost lease, API unreachable)
+            return cancel.getAsBoolean() ? new CancelledException() : e;
+        } catch (OutOfMemoryError e) {
+            return new StageFailedException("stage '" + stage.name() + "' ran out of memory (max heap "
+                    + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB)", true, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new CancelledException();
+        } catch (Exception | StackOverflowError e) {
+            if (cancel.getAsBoolean()) return new CancelledException();
+            return new StageFailedException("stage '" + stage.name() + "' failed: " + describe(e), false, e);
+        } catch (Error e) {
+            throw e; // as before: other errors are not a stage's failure
+        } catch (Throwable e) {
+            return new StageFailedException("stage '" + stage.name() + "' failed: " + describe(e), false, e);
+        }
     }
 
     static String describe(Throwable e) {

@@ -69,7 +69,11 @@ class WorkerApiClientTest {
         assertThat(lease.params().path("prompt").asString()).isEqualTo("a torus");
         assertThat(server.leaseRequests().getFirst().toString())
                 .isEqualTo("{\"workerId\":\"w-1\",\"capabilities\":{\"backend\":\"cpu\",\"threads\":2,\"memoryBytes\":1073741824,"
-                        + "\"gpuName\":null,\"gpuMemoryBytes\":0},\"jobTypes\":[\"photos-to-splat\",\"text-to-3d\"],\"waitSeconds\":1}");
+                        + "\"gpuName\":null,\"gpuMemoryBytes\":0},\"jobTypes\":[\"photos-to-splat\",\"text-to-3d\"],\"waitSeconds\":1,"
+                        + "\"pollId\":\"" + server.leaseRequests().getFirst().path("pollId").asString() + "\"}");
+        // Each long poll has an id of its own, by which the worker can end it early (cancelPoll).
+        assertThat(server.leaseRequests().getFirst().path("pollId").asString())
+                .matches("[0-9a-f-]{36}").isNotEqualTo(request(1).nextPoll().pollId());
     }
 
     @Test

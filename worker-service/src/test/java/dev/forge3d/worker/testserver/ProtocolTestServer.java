@@ -93,6 +93,7 @@ public final class ProtocolTestServer implements AutoCloseable {
     private final List<String> queue = Collections.synchronizedList(new ArrayList<>());
     private final List<String> calls = new CopyOnWriteArrayList<>();
     private final List<JsonNode> leaseRequests = new CopyOnWriteArrayList<>();
+    private final java.util.Set<String> cancelledPolls = ConcurrentHashMap.newKeySet();
     private final AtomicInteger failNextLeases = new AtomicInteger();
     private volatile int failLeaseStatus = 503;
 
@@ -177,6 +178,13 @@ public final class ProtocolTestServer implements AutoCloseable {
             return problem(ex, 401, "https://forge3d.dev/problems/unauthorized", "worker token missing or wrong");
         }
         if (method.equals("POST") && path.equals("/v1/worker/lease")) return lease(ex);
+        if (method.equals("POST") && path.equals("/v1/worker/lease/cancel")) {
+            cancelledPolls.add(JSON.readTree(ex.getRequestBody()).path("pollId").asString());
+            synchronized (queue) {
+                queue.notifyAll();
+            }
+            return empty(ex, 204);
+        }
         String prefix = "/v1/worker/jobs/";
         if (!path.startsWith(prefix)) return problem(ex, 404, "https://forge3d.dev/problems/not-found", path);
         String rest = path.substring(prefix.length());
@@ -274,8 +282,9 @@ public final class ProtocolTestServer implements AutoCloseable {
         req.path("jobTypes").forEach(t -> types.add(t.asString()));
         long deadline = System.nanoTime() + Math.min(30, req.path("waitSeconds").asInt(0)) * 1_000_000_000L;
         Job job = null;
+        String pollId = req.path("pollId").asString("");
         synchronized (queue) {
-            while (job == null) {
+            while (job == null && !cancelledPolls.contains(pollId)) {
                 for (String id : queue) {
                     Job j = jobs.get(id);
                     if (types.contains(j.type)) {
