@@ -47,7 +47,7 @@ public final class ProductAssets {
         public static final int DEFAULT_TEXTURE = 2048;
 
         public static Options defaults(boolean keepScale) {
-            return new Options(Crop.AUTO, DEFAULT_TRIANGLES, DEFAULT_RESOLUTION, keepScale, Double.NaN, 640, DEFAULT_TEXTURE);
+            return new Options(Crop.AUTO, DEFAULT_TRIANGLES, Integer.getInteger("forge3d.mesh.resolution", DEFAULT_RESOLUTION), keepScale, Double.NaN, 640, DEFAULT_TEXTURE);
         }
 
         public Options withCrop(Crop c) {
@@ -320,7 +320,7 @@ public final class ProductAssets {
 
     private static TsdfVolume fuse(double[] lo, double[] hi, double voxel, Similarity upright, List<DepthMaps.DepthMap> depth,
                                    ProgressListener progress) {
-        TsdfVolume v = new TsdfVolume(lo, hi, voxel, 4 * voxel, upright.inverse());
+        TsdfVolume v = new TsdfVolume(lo, hi, voxel, Double.parseDouble(System.getProperty("forge3d.mesh.trunc", "4")) * voxel, upright.inverse());
         for (DepthMaps.DepthMap d : depth) {
             progress.checkCancelled();
             v.integrate(d);

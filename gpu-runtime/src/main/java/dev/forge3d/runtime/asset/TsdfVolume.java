@@ -22,6 +22,7 @@ public final class TsdfVolume {
     final double voxel, truncation;
     private final Similarity sceneFromUpright;
     final float[] tsdf;
+    static final double FRONT_LIMIT = Double.parseDouble(System.getProperty("forge3d.mesh.frontLimit", "0"));
     final short[] weight;
 
     public TsdfVolume(double[] min, double[] max, double voxel, double truncation, Similarity sceneFromUpright) {
@@ -58,6 +59,7 @@ public final class TsdfVolume {
         int w = map.width(), h = map.height();
         float[] depth = map.depth();
         float mu = (float) truncation;
+        float front = FRONT_LIMIT > 0 ? (float) (FRONT_LIMIT * truncation) : Float.MAX_VALUE;
         IntStream.range(0, nz).parallel().forEach(k -> {
             for (int j = 0; j < ny; j++) {
                 double py = min[1] + j * voxel, pz = min[2] + k * voxel, px0 = min[0];
@@ -74,7 +76,7 @@ public final class TsdfVolume {
                     float d = depth[(int) v * w + (int) u];
                     if (Float.isNaN(d)) continue;
                     float sdf = (float) (d - z);
-                    if (sdf < -mu) continue;
+                    if (sdf < -mu || sdf > front) continue;
                     int idx = row + i;
                     int wt = weight[idx];
                     if (wt == Short.MAX_VALUE) continue;
