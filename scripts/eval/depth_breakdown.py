@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Per-pixel error of depth maps rendered from a splat (as `forge3d mesh` renders them for fusion, dumped with
--Dforge3d.mesh.dumpDepth=DIR): each pixel inside the object's true silhouette is back-projected with its mean depth
-(sum w z / alpha) and its median depth (where transmittance falls to 1/2), and its signed distance to the closed
-ground-truth surface is measured (+ outside). Also split by the depth spread along the ray (std / depth).
+"""Per-pixel error of the depth maps that `forge3d mesh` fuses (dumped by running it with
+-Dforge3d.mesh.dumpDepth=DIR, e.g. JAVA_TOOL_OPTIONS): each pixel fully inside the object's true silhouette is
+back-projected with its depth (sum w z / alpha, the alpha-blended mean) and its signed distance to the closed
+ground-truth surface is measured (+ outside the object, - inside).
 
   python3 scripts/eval/depth_breakdown.py DUMP_DIR SCENE_DIR
 """
@@ -20,7 +20,7 @@ def read_dump(path):
     fx, fy, cx, cy = raw[2:6]
     r = raw[6:15].astype(float).reshape(3, 3)
     t = raw[15:18].astype(float)
-    px = raw[18:].reshape(h, w, 4)
+    px = raw[18:].reshape(h, w, 2)
     return w, h, (fx, fy, cx, cy), r, t, px
 
 
@@ -40,28 +40,20 @@ def main():
             mask = mask[..., 0]
         fy_, fx_ = mask.shape[0] // h, mask.shape[1] // w
         m = mask.reshape(h, fy_, w, fx_).min(axis=(1, 3)) > 0.5  # fully inside the silhouette
-        alpha, acc, med, sq = px[..., 0], px[..., 1], px[..., 2], px[..., 3]
+        alpha, acc = px[..., 0], px[..., 1]
         ok = m & (alpha >= 0.5)
         ys, xs = np.nonzero(ok)
-        mean = acc[ok] / alpha[ok]
-        std = np.sqrt(np.maximum(0, sq[ok] / alpha[ok] - mean ** 2))
+        z = acc[ok] / alpha[ok]
         rays = np.stack([(xs + 0.5 - cx) / fx, (ys + 0.5 - cy) / fy, np.ones(len(xs))], 1)
         centre = -r.T @ t
-        for label, z in (("mean", mean), ("median", np.where(med[ok] > 0, med[ok], mean))):
-            pts = (rays * z[:, None]) @ r + centre  # x_world = R^T x_cam + C
-            d = signed_distance(pts, C, cp, ctri)
-            rows.append((name, label, d, std / mean, m.sum(), ok.sum()))
-    for label in ("mean", "median"):
-        d = np.concatenate([x[2] for x in rows if x[1] == label])
-        rel = np.concatenate([x[3] for x in rows if x[1] == label])
-        print("%-6s pixels %d: |d|<tau %.3f  median %+.2f mm  mean|d| %.2f mm  outside>tau %.3f inside>tau %.3f" % (
-            label, len(d), (np.abs(d) < tau).mean(), np.median(d) * 1e3, np.abs(d).mean() * 1e3, (d > tau).mean(), (d < -tau).mean()))
-        for lo, hi in ((0, 0.002), (0.002, 0.005), (0.005, 0.01), (0.01, 0.02), (0.02, 1)):
-            s = (rel >= lo) & (rel < hi)
-            if s.any():
-                print("   spread %5.3f..%-5.3f share %.3f  |d|<tau %.3f  median %+.2f mm  out>tau %.3f in>tau %.3f" % (
-                    lo, hi, s.mean(), (np.abs(d[s]) < tau).mean(), np.median(d[s]) * 1e3, (d[s] > tau).mean(), (d[s] < -tau).mean()))
-    cov = sum(x[5] for x in rows if x[1] == "mean") / max(1, sum(x[4] for x in rows if x[1] == "mean"))
+        pts = (rays * z[:, None]) @ r + centre  # x_world = R^T x_cam + C
+        rows.append((name, signed_distance(pts, C, cp, ctri), m.sum(), ok.sum()))
+    d = np.concatenate([x[1] for x in rows])
+    print("depth pixels %d in %d views: |d|<tau %.3f  median %+.2f mm  mean|d| %.2f mm  outside>tau %.3f inside>tau %.3f" % (
+        len(d), len(rows), (np.abs(d) < tau).mean(), np.median(d) * 1e3, np.abs(d).mean() * 1e3, (d > tau).mean(), (d < -tau).mean()))
+    for q in (10, 25, 50, 75, 90):
+        print("  p%d %+.2f mm" % (q, np.percentile(d, q) * 1e3))
+    cov = sum(x[3] for x in rows) / max(1, sum(x[2] for x in rows))
     print("silhouette pixels with alpha >= 0.5: %.3f" % cov)
 
 

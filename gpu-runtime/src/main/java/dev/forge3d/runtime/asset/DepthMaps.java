@@ -41,66 +41,44 @@ public final class DepthMaps {
     public static List<DepthMap> render(GaussianModel model, List<Camera> cameras, Rasterizer raster, int maxSide,
                                         Runnable checkCancelled) {
         List<DepthMap> out = new ArrayList<>();
-        RasterSettings settings = RasterSettings.black().withSurfaceDepth();
-        String mode = System.getProperty("forge3d.mesh.depth", "mean");
-        double maxSpread = Double.parseDouble(System.getProperty("forge3d.mesh.maxSpread", "0"));
-        double up = Double.parseDouble(System.getProperty("forge3d.mesh.depthUpscale", "1"));
+        RasterSettings settings = RasterSettings.black();
         for (Camera full : cameras) {
             checkCancelled.run();
             double factor = Math.max(1.0, Math.max(full.width(), full.height()) / (double) maxSide);
-            if (up > 1) factor = 1 / up;
-            Camera cam = factor != 1 ? full.downscaled(factor) : full;
+            Camera cam = factor > 1 ? full.downscaled(factor) : full;
             RenderResult r = raster.forward(model, cam, settings);
-            float[] alpha = r.alpha(), acc = r.depth(), med = r.medianDepth(), sq = r.depthSquared();
+            float[] alpha = r.alpha(), acc = r.depth();
             int w = cam.width(), h = cam.height();
             float[] d = new float[w * h];
-            for (int i = 0; i < d.length; i++) {
-                if (alpha[i] < MIN_ALPHA) { d[i] = Float.NaN; continue; }
-                float mean = acc[i] / alpha[i];
-                d[i] = mode.equals("median") && med != null && med[i] > 0 ? med[i] : mean;
-                if (maxSpread > 0 && sq != null) {
-                    double var = sq[i] / alpha[i] - (double) mean * mean;
-                    if (var > maxSpread * maxSpread * mean * mean) d[i] = Float.NaN;
-                }
-            }
-            float[] kept = dropDiscontinuities(d, w, h);
-            for (int e = 0; e < Integer.getInteger("forge3d.mesh.edgeDrop", 0); e++) kept = grow(kept, d, w, h);
-            out.add(new DepthMap(cam, kept));
-            String dump = System.getProperty("forge3d.mesh.dumpDepth");
-            if (dump != null) dump(java.nio.file.Path.of(dump, full.name() + ".f32"), cam, alpha, acc, med, sq);
+            for (int i = 0; i < d.length; i++) d[i] = alpha[i] >= MIN_ALPHA ? acc[i] / alpha[i] : Float.NaN;
+            out.add(new DepthMap(cam, dropDiscontinuities(d, w, h)));
+            String dump = System.getProperty(DUMP_PROPERTY);
+            if (dump != null) dump(java.nio.file.Path.of(dump, full.name() + ".f32"), cam, alpha, acc);
         }
         return out;
     }
 
-    /** Debugging aid: header (w, h, fx, fy, cx, cy, r[9], t[3]) then per pixel alpha, sum w z, median z, sum w z^2. */
-    private static void dump(java.nio.file.Path file, Camera cam, float[] alpha, float[] acc, float[] med, float[] sq) {
+    /**
+     * A profiling aid, off unless the JVM runs with {@code -Dforge3d.mesh.dumpDepth=DIR}: every rendered depth map as
+     * {@code DIR/<camera>.f32}, read by {@code scripts/eval/depth_breakdown.py} to measure it against the ground truth.
+     */
+    public static final String DUMP_PROPERTY = "forge3d.mesh.dumpDepth";
+
+    /** Little-endian floats: w, h, fx, fy, cx, cy, world-to-camera r[9] and t[3], then per pixel alpha and sum w z. */
+    private static void dump(java.nio.file.Path file, Camera cam, float[] alpha, float[] acc) {
         int w = cam.width(), h = cam.height();
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * (18 + 4 * w * h)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * (18 + 2 * w * h)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         var k = cam.intrinsics();
         b.putFloat(w).putFloat(h).putFloat((float) k.fx()).putFloat((float) k.fy()).putFloat((float) k.cx()).putFloat((float) k.cy());
         for (double v : cam.pose().r()) b.putFloat((float) v);
         for (double v : cam.pose().t()) b.putFloat((float) v);
-        for (int i = 0; i < w * h; i++) b.putFloat(alpha[i]).putFloat(acc[i]).putFloat(med == null ? 0 : med[i]).putFloat(sq == null ? 0 : sq[i]);
+        for (int i = 0; i < w * h; i++) b.putFloat(alpha[i]).putFloat(acc[i]);
         try {
             java.nio.file.Files.createDirectories(file.getParent());
             java.nio.file.Files.write(file, b.array());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    /** Drops every pixel next to one dropped (NaN in {@code d}) that had a depth before ({@code original}). */
-    static float[] grow(float[] d, float[] original, int w, int h) {
-        float[] out = d.clone();
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int i = y * w + x;
-                if (Float.isNaN(d[i])) continue;
-                if (x > 0 && Float.isNaN(d[i - 1]) || x + 1 < w && Float.isNaN(d[i + 1])
-                        || y > 0 && Float.isNaN(d[i - w]) || y + 1 < h && Float.isNaN(d[i + w])) out[i] = Float.NaN;
-            }
-        }
-        return out;
     }
 
     static float[] dropDiscontinuities(float[] d, int w, int h) {

@@ -27,16 +27,6 @@ public interface RenderResult {
     /** Alpha-weighted camera-space depth per pixel, {@code sum w_i z_i} (divide by alpha for the expected surface depth). */
     float[] depth();
 
-    /**
-     * Median depth per pixel: the depth of the Gaussian at which the transmittance falls to 1/2 (the surface a ray
-     * meets first, as 2DGS and RaDe-GS take it), 0 where it never does. Null unless the render was asked for it
-     * ({@link RasterSettings#surfaceDepth()}) and the backend computes it.
-     */
-    default float[] medianDepth() { return null; }
-
-    /** Alpha-weighted squared depth per pixel, {@code sum w_i z_i^2} (with {@link #depth()} the spread of depth along the ray); null as {@link #medianDepth()}. */
-    default float[] depthSquared() { return null; }
-
     /** Per Gaussian: screen radius in pixels of its 3-sigma footprint, 0 when culled (size() entries). */
     int[] radii();
 

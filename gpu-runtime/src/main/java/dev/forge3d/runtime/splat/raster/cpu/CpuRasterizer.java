@@ -93,10 +93,6 @@ public final class CpuRasterizer implements Rasterizer {
         int n = model.size();
         ViewParams vp = new ViewParams(camera);
         projected.ensure(n);
-        if (settings.surfaceDepth()) {
-            vp.surface = true;
-            projected.ensureSurface(n);
-        }
         long t0 = System.nanoTime();
         parallel(n, 2048, i -> Projection.forward(model, i, vp, projected, scratch.get()));
         long t1 = System.nanoTime();
@@ -112,10 +108,6 @@ public final class CpuRasterizer implements Rasterizer {
         f.finalT = new float[plane];
         f.lastContrib = new int[plane];
         f.background = settings.background();
-        if (settings.surfaceDepth()) {
-            f.medianDepth = new float[plane];
-            f.depthSq = new float[plane];
-        }
         int nTiles = vp.tilesX * vp.tilesY;
         parallel(nTiles, 1, t -> blenders.get().forward(t, vp, projected, bins, f));
         stageNanos[0] = t1 - t0;

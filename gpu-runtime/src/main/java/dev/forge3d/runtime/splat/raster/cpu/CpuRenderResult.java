@@ -34,8 +34,6 @@ final class CpuRenderResult implements RenderResult {
     @Override public float[] alpha() { return frame.alpha; }
     @Override public float[] depth() { return frame.depth; }
     @Override public int[] radii() { return radii; }
-    @Override public float[] medianDepth() { return frame.medianDepth; }
-    @Override public float[] depthSquared() { return frame.depthSq; }
 
     /** Gaussians that survived culling. */
     public int visible() { return visible; }

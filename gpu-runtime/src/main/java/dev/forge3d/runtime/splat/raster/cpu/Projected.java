@@ -16,16 +16,6 @@ final class Projected {
     int[] radius;
     short[] rectX0, rectY0, rectX1, rectY1; // tile rectangle, [x0, x1) x [y0, y1)
     int[] slotOffset;          // first per-(Gaussian, tile) slot of this Gaussian (Gaussian-major)
-    /**
-     * Only for surface renders, 11 per Gaussian: the inverse 3D covariance Q in camera space (xx xy xz yy yz zz),
-     * Q times the camera-space mean (3), the largest scale and mean^T Q mean: where a ray meets the Gaussian, see
-     * {@link Projection#rayDepth}.
-     */
-    float[] surface = new float[0];
-
-    void ensureSurface(int n) {
-        if (surface.length < Projection.SURFACE_STRIDE * n) surface = new float[Projection.SURFACE_STRIDE * Math.max(n, capacity)];
-    }
 
     void ensure(int n) {
         if (n <= capacity) return;

@@ -113,53 +113,7 @@ final class Projection {
         out.rectX0[i] = (short) x0; out.rectY0[i] = (short) y0;
         out.rectX1[i] = (short) x1; out.rectY1[i] = (short) y1;
         out.radius[i] = radius;
-        if (vp.surface) {
-            // inverse covariance in camera space: (W R S^-1)(W R S^-1)^T, and that times the camera-space mean
-            double ix = 1 / Math.max(sx, 1e-8), iy = 1 / Math.max(sy, 1e-8), iz = 1 / Math.max(sz, 1e-8);
-            double n00 = (r[0] * r00 + r[1] * r10 + r[2] * r20) * ix, n01 = (r[0] * r01 + r[1] * r11 + r[2] * r21) * iy, n02 = (r[0] * r02 + r[1] * r12 + r[2] * r22) * iz;
-            double n10 = (r[3] * r00 + r[4] * r10 + r[5] * r20) * ix, n11 = (r[3] * r01 + r[4] * r11 + r[5] * r21) * iy, n12 = (r[3] * r02 + r[4] * r12 + r[5] * r22) * iz;
-            double n20 = (r[6] * r00 + r[7] * r10 + r[8] * r20) * ix, n21 = (r[6] * r01 + r[7] * r11 + r[8] * r21) * iy, n22 = (r[6] * r02 + r[7] * r12 + r[8] * r22) * iz;
-            double q00 = n00 * n00 + n01 * n01 + n02 * n02, q01 = n00 * n10 + n01 * n11 + n02 * n12, q02 = n00 * n20 + n01 * n21 + n02 * n22;
-            double q11 = n10 * n10 + n11 * n11 + n12 * n12, q12 = n10 * n20 + n11 * n21 + n12 * n22, q22 = n20 * n20 + n21 * n21 + n22 * n22;
-            float[] sf = out.surface;
-            int o10 = SURFACE_STRIDE * i;
-            sf[o10] = (float) q00; sf[o10 + 1] = (float) q01; sf[o10 + 2] = (float) q02;
-            sf[o10 + 3] = (float) q11; sf[o10 + 4] = (float) q12; sf[o10 + 5] = (float) q22;
-            sf[o10 + 6] = (float) (q00 * x + q01 * y + q02 * z);
-            sf[o10 + 7] = (float) (q01 * x + q11 * y + q12 * z);
-            sf[o10 + 8] = (float) (q02 * x + q12 * y + q22 * z);
-            sf[o10 + 9] = (float) Math.max(sx, Math.max(sy, sz));
-            sf[o10 + 10] = (float) ((q00 * x + q01 * y + q02 * z) * x + (q01 * x + q11 * y + q12 * z) * y + (q02 * x + q12 * y + q22 * z) * z);
-        }
     }
-
-    /**
-     * Camera-space depth at which the ray through normalised image point (x, y) enters Gaussian {@code g}'s
-     * half-opacity ellipsoid: the points where {@code opacity * exp(-m^2 / 2) = 1/2}, m the Mahalanobis distance,
-     * the same level at which the Gaussian's image footprint reaches alpha 1/2, so that the depth agrees with the
-     * silhouettes the splat was trained to. Along d = (x, y, 1), m^2(t) = a t^2 - 2 b t + c with a = d^T Q d,
-     * b = d^T Q mu, c = mu^T Q mu (Q the inverse covariance): the nearer root for that level, or the densest point
-     * b / a when the ray passes outside the ellipsoid; kept within 3 largest scales of the centre's depth.
-     */
-    static float rayDepth(Projected pr, int g, double x, double y) {
-        float[] sf = pr.surface;
-        int o10 = SURFACE_STRIDE * g;
-        double a = sf[o10] * x * x + 2 * sf[o10 + 1] * x * y + 2 * sf[o10 + 2] * x + sf[o10 + 3] * y * y + 2 * sf[o10 + 4] * y + sf[o10 + 5];
-        double b = sf[o10 + 6] * x + sf[o10 + 7] * y + sf[o10 + 8];
-        double zc = pr.depth[g], lim = 3 * sf[o10 + 9];
-        if (!(a > 0)) return (float) zc;
-        double t = b / a;
-        double level = ISO_LEVEL ? 2 * Math.log(2 * pr.opacity[g]) : 0;
-        if (level > 0) {
-            double m2 = sf[o10 + 10] - b * t; // c - b^2 / a
-            if (level > m2) t -= Math.sqrt((level - m2) / a);
-        }
-        if (!Double.isFinite(t)) return (float) zc;
-        return (float) Math.min(zc + lim, Math.max(zc - lim, t));
-    }
-
-    static final int SURFACE_STRIDE = 11;
-    static final boolean ISO_LEVEL = !Boolean.getBoolean("forge3d.mesh.densestPoint");
 
     /**
      * Chain rule from the screen-space gradients of Gaussian {@code i} (2D mean, conic, opacity, colour, depth) to

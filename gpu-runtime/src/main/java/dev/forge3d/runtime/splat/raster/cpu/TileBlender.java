@@ -30,10 +30,6 @@ final class TileBlender {
     private final float[] tT = new float[N];
     private final float[] cR = new float[N], cG = new float[N], cB = new float[N], cD = new float[N];
     private final float[] lastF = new float[N];
-    private final float[] cM = new float[N], cQ = new float[N]; // median depth, sum w z^2 (surface statistics)
-    private boolean surface;
-    private static final float CROSS_T = Float.parseFloat(System.getProperty("forge3d.mesh.crossT", "0.5"));
-    private static final boolean RAY_DEPTH = !Boolean.getBoolean("forge3d.mesh.centreDepth");
     private final float[] alive = new float[N]; // 1 while the pixel still accumulates, 0 once done
     private final float[] sR = new float[N], sG = new float[N], sB = new float[N], sD = new float[N], sA = new float[N];
     private final float[] acc = new float[8 * GRAD_STRIDE];
@@ -50,7 +46,6 @@ final class TileBlender {
     static final class Frame {
         int width, height;
         float[] rgb, alpha, depth, finalT;
-        float[] medianDepth, depthSq; // only when the render asks for the surface statistics
         int[] lastContrib;
         float[] background;
     }
@@ -86,9 +81,8 @@ final class TileBlender {
         int x0 = tx * T, y0 = ty * T;
         int tw = Math.min(T, vp.width - x0), th = Math.min(T, vp.height - y0);
         int pixels = tw * th;
-        surface = f.medianDepth != null;
         for (int p = 0; p < N; p++) {
-            tT[p] = 1f; cR[p] = 0; cG[p] = 0; cB[p] = 0; cD[p] = 0; lastF[p] = 0; cM[p] = 0; cQ[p] = 0;
+            tT[p] = 1f; cR[p] = 0; cG[p] = 0; cB[p] = 0; cD[p] = 0; lastF[p] = 0;
             alive[p] = (p >> 4) >= th || (p & 15) >= tw ? 0f : 1f; // pixels outside the image never blend
         }
         int doneCount = 0;
@@ -109,7 +103,7 @@ final class TileBlender {
                 float dy = v - (py + 0.5f);
                 float cdy2 = C * dy * dy, bdy = B * dy;
                 for (int h = h0; h <= h1; h++) {
-                    doneCount += forwardRow((py - y0) * T + h * L, u - (x0 + h * L), A, cdy2, bdy, o, r, gg, b, z, rel, g + 1);
+                    doneCount += forwardRow((py - y0) * T + h * L, u - (x0 + h * L), A, cdy2, bdy, o, r, gg, b, z, rel);
                 }
             }
         }
@@ -125,13 +119,6 @@ final class TileBlender {
                 f.rgb[2 * plane + pix] = cB[p] + t * bg[2];
                 f.alpha[pix] = 1 - t;
                 f.depth[pix] = cD[p];
-                if (surface) {
-                    int g = (int) cM[p] - 1;
-                    f.medianDepth[pix] = g < 0 ? 0 : RAY_DEPTH
-                            ? Projection.rayDepth(pr, g, (x0 + lx + 0.5 - vp.cx) / vp.fx, (y0 + ly + 0.5 - vp.cy) / vp.fy)
-                            : pr.depth[g];
-                    f.depthSq[pix] = cQ[p];
-                }
                 f.finalT[pix] = t;
                 f.lastContrib[pix] = (int) lastF[p];
             }
@@ -139,7 +126,7 @@ final class TileBlender {
     }
 
     /** Blends one Gaussian into 8 pixels of a row (tile index p); returns how many of them just saturated. */
-    private int forwardRow(int p, float dx0, float A, float cdy2, float bdy, float o, float r, float gg, float b, float z, float rel, int gid) {
+    private int forwardRow(int p, float dx0, float A, float cdy2, float bdy, float o, float r, float gg, float b, float z, float rel) {
         forwardRows++;
         FloatVector dx = FloatVector.broadcast(S, dx0).sub(LANE_CENTRE);
         FloatVector power = power(dx, A, cdy2, bdy);
@@ -164,12 +151,6 @@ final class TileBlender {
         FloatVector.fromArray(S, cG, p).add(w.mul(gg)).intoArray(cG, p);
         FloatVector.fromArray(S, cB, p).add(w.mul(b)).intoArray(cB, p);
         FloatVector.fromArray(S, cD, p).add(w.mul(z)).intoArray(cD, p);
-        if (surface) {
-            FloatVector.fromArray(S, cQ, p).add(w.mul(z * z)).intoArray(cQ, p);
-            VectorMask<Float> crossed = contrib.and(t.compare(VectorOperators.GT, CROSS_T)).and(testT.compare(VectorOperators.LE, CROSS_T));
-            // the Gaussian (index + 1, exact in a float below 2^24) at which the ray's transmittance falls to 1/2
-            if (crossed.anyTrue()) FloatVector.fromArray(S, cM, p).blend((float) gid, crossed).intoArray(cM, p);
-        }
         t.blend(testT, contrib).intoArray(tT, p);
         FloatVector.fromArray(S, lastF, p).blend(rel, contrib).intoArray(lastF, p);
         return stopped;

@@ -11,8 +11,6 @@ final class ViewParams {
     final double fx, fy, cx, cy;
     final int width, height, tilesX, tilesY;
     final double limX, limY;
-    /** Also the per-Gaussian numbers of the ray-surface depth ({@link Projected#surface}). */
-    boolean surface;
 
     ViewParams(Camera camera) {
         r = camera.pose().rotation();
