@@ -52,8 +52,33 @@ public final class DepthMaps {
             float[] d = new float[w * h];
             for (int i = 0; i < d.length; i++) d[i] = alpha[i] >= MIN_ALPHA ? acc[i] / alpha[i] : Float.NaN;
             out.add(new DepthMap(cam, dropDiscontinuities(d, w, h)));
+            String dump = System.getProperty(DUMP_PROPERTY);
+            if (dump != null) dump(java.nio.file.Path.of(dump, full.name() + ".f32"), cam, alpha, acc);
         }
         return out;
+    }
+
+    /**
+     * A profiling aid, off unless the JVM runs with {@code -Dforge3d.mesh.dumpDepth=DIR}: every rendered depth map as
+     * {@code DIR/<camera>.f32}, read by {@code scripts/eval/depth_breakdown.py} to measure it against the ground truth.
+     */
+    public static final String DUMP_PROPERTY = "forge3d.mesh.dumpDepth";
+
+    /** Little-endian floats: w, h, fx, fy, cx, cy, world-to-camera r[9] and t[3], then per pixel alpha and sum w z. */
+    private static void dump(java.nio.file.Path file, Camera cam, float[] alpha, float[] acc) {
+        int w = cam.width(), h = cam.height();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * (18 + 2 * w * h)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        var k = cam.intrinsics();
+        b.putFloat(w).putFloat(h).putFloat((float) k.fx()).putFloat((float) k.fy()).putFloat((float) k.cx()).putFloat((float) k.cy());
+        for (double v : cam.pose().r()) b.putFloat((float) v);
+        for (double v : cam.pose().t()) b.putFloat((float) v);
+        for (int i = 0; i < w * h; i++) b.putFloat(alpha[i]).putFloat(acc[i]);
+        try {
+            java.nio.file.Files.createDirectories(file.getParent());
+            java.nio.file.Files.write(file, b.array());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static float[] dropDiscontinuities(float[] d, int w, int h) {

@@ -23,6 +23,8 @@ public final class TsdfVolume {
     private final Similarity sceneFromUpright;
     final float[] tsdf;
     final short[] weight;
+    /** Per voxel: views whose depth map has a depth where it projects, and those of them that see it behind that depth. */
+    final short[] seen, behind;
 
     public TsdfVolume(double[] min, double[] max, double voxel, double truncation, Similarity sceneFromUpright) {
         this.min = min.clone();
@@ -36,6 +38,8 @@ public final class TsdfVolume {
         if (n > 64_000_000L) throw new IllegalArgumentException("TSDF volume too large: " + nx + "x" + ny + "x" + nz);
         tsdf = new float[(int) n];
         weight = new short[(int) n];
+        seen = new short[(int) n];
+        behind = new short[(int) n];
     }
 
     int index(int i, int j, int k) { return i + nx * (j + ny * k); }
@@ -74,8 +78,12 @@ public final class TsdfVolume {
                     float d = depth[(int) v * w + (int) u];
                     if (Float.isNaN(d)) continue;
                     float sdf = (float) (d - z);
-                    if (sdf < -mu) continue;
                     int idx = row + i;
+                    if (seen[idx] < Short.MAX_VALUE) {
+                        seen[idx]++;
+                        if (sdf < -mu) behind[idx]++;
+                    }
+                    if (sdf < -mu) continue;
                     int wt = weight[idx];
                     if (wt == Short.MAX_VALUE) continue;
                     float value = Math.min(1f, sdf / mu);
@@ -84,6 +92,23 @@ public final class TsdfVolume {
                 }
             }
         });
+    }
+
+    /**
+     * Makes solid every voxel that is not on the observed surface (unobserved, or observed in front of it) but that
+     * at least {@code minShare} of the views with a depth there see behind their surface, and at least 3 do. A splat's
+     * walls are not perfectly opaque at grazing angles: such views see through them, carve the object's interior
+     * and leave a hollow shell, an inner surface the mesh would otherwise keep; the other views all put the interior
+     * behind the surface they see.
+     */
+    public void fillInterior(double minShare) {
+        for (int idx = 0; idx < tsdf.length; idx++) {
+            if (weight[idx] > 0 && tsdf[idx] <= 0 || seen[idx] < 3) continue;
+            if (behind[idx] >= minShare * seen[idx] && (weight[idx] == 0 || tsdf[idx] >= 0.999f)) {
+                tsdf[idx] = -1;
+                weight[idx] = (short) Math.max(1, weight[idx]);
+            }
+        }
     }
 
     /**
