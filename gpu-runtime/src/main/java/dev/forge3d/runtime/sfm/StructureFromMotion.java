@@ -156,37 +156,51 @@ public final class StructureFromMotion {
         int n = features.size();
         DescriptorMatcher matcher = new DescriptorMatcher(options.matchRatio());
         IncrementalMapper.Options mo = options.mapper();
-        List<Callable<TwoViewGeometry>> tasks = new ArrayList<>();
         List<int[]> pairs = options.pairs().pairs(features, options.mapper().seed());
-        int total = pairs.size();
+        int total = 2 * pairs.size(); // descriptor matching, then verification
         AtomicInteger done = new AtomicInteger();
         long start = System.nanoTime();
+        Runnable tick = () -> {
+            int d = done.incrementAndGet();
+            double el = since(start);
+            listener.onProgress(Progress.of("sfm.matching", (double) d / total, el / d * (total - d),
+                    (d + 1) / 2 + "/" + pairs.size() + " pairs"));
+        };
+        List<Callable<int[]>> matching = new ArrayList<>();
         for (int[] pair : pairs) {
-            {
-                int ia = pair[0], ib = pair[1];
-                tasks.add(() -> {
-                    listener.checkCancelled();
-                    int[] all = matcher.match(features.get(ia), features.get(ib));
-                    // Background that stood still in front of a fixed camera (turntables) must not vote on the pose.
-                    int[] m = StaticMatchFilter.moving(features.get(ia), features.get(ib), all,
-                            STATIC_SHIFT_PX * Math.max(pixelScale[ia], pixelScale[ib]));
-                    staticMatches.addAndGet((all.length - m.length) / 2);
-                    // A verifier per pair, seeded by the pair: RANSAC's random stream must not depend on which
-                    // thread happened to verify which pairs before, or results vary from run to run.
-                    TwoViewVerifier verifier = new TwoViewVerifier(mo.thresholdPx(), options.minPairInliers(),
-                            mo.ransacIterations(), mo.seed() * 1_000_003L + (long) ia * n + ib);
-                    TwoViewGeometry g = verifier.verify(ia, ib, features.get(ia), features.get(ib), m,
-                            lenses.get(ia), lenses.get(ib));
-                    int d = done.incrementAndGet();
-                    double el = since(start);
-                    listener.onProgress(Progress.of("sfm.matching", (double) d / total, el / d * (total - d),
-                            d + "/" + total + " pairs"));
-                    return g;
-                });
-            }
+            matching.add(() -> {
+                listener.checkCancelled();
+                int[] m = matcher.match(features.get(pair[0]), features.get(pair[1]));
+                tick.run();
+                return m;
+            });
+        }
+        List<int[]> matches = runAll(matching);
+        // Background that stood still in front of a fixed camera (turntables) must not vote on any pose.
+        double[] shift = pairs.stream().mapToDouble(p -> STATIC_SHIFT_PX * Math.max(pixelScale[p[0]], pixelScale[p[1]]))
+                .toArray();
+        boolean[][] still = StaticMatchFilter.stillKeypoints(features, pairs, matches, shift, options.minPairInliers());
+        List<Callable<TwoViewGeometry>> verification = new ArrayList<>();
+        for (int p = 0; p < pairs.size(); p++) {
+            int ia = pairs.get(p)[0], ib = pairs.get(p)[1];
+            int[] all = matches.get(p);
+            double maxShift = shift[p];
+            verification.add(() -> {
+                listener.checkCancelled();
+                int[] m = StaticMatchFilter.moving(features.get(ia), features.get(ib), all, maxShift, still[ia], still[ib]);
+                staticMatches.addAndGet((all.length - m.length) / 2);
+                // A verifier per pair, seeded by the pair: RANSAC's random stream must not depend on which
+                // thread happened to verify which pairs before, or results vary from run to run.
+                TwoViewVerifier verifier = new TwoViewVerifier(mo.thresholdPx(), options.minPairInliers(),
+                        mo.ransacIterations(), mo.seed() * 1_000_003L + (long) ia * n + ib);
+                TwoViewGeometry g = verifier.verify(ia, ib, features.get(ia), features.get(ib), m,
+                        lenses.get(ia), lenses.get(ib));
+                tick.run();
+                return g;
+            });
         }
         List<TwoViewGeometry> out = new ArrayList<>();
-        for (TwoViewGeometry g : runAll(tasks)) if (g != null) out.add(g);
+        for (TwoViewGeometry g : runAll(verification)) if (g != null) out.add(g);
         return out;
     }
 
