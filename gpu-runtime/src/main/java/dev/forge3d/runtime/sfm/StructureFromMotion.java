@@ -91,8 +91,8 @@ public final class StructureFromMotion {
         debugCpu("matching");
         List<String> names = images.stream().map(IngestedImage::name).toList();
         if (pairs.isEmpty()) {
-            throw new SfmException("no overlapping photos: no pair of the " + images.size()
-                    + " photos shares enough matching features (are they of the same object?)", names);
+            throw withStillBackdropHint(new SfmException("no overlapping photos: no pair of the " + images.size()
+                    + " photos shares enough matching features (are they of the same object?)", names));
         }
         debugPairs(pairs);
         if (System.getenv("FORGE3D_SFM_DEBUG") != null) System.err.println("static matches dropped: " + staticMatches.get());
@@ -109,8 +109,8 @@ public final class StructureFromMotion {
         seconds.put("mapping", since(t3));
         debugCpu("mapping");
         if (outcome.accepted() == null) {
-            throw SfmFailureReason.explain(outcome, pairs, names, validator.thresholds(), attemptSettings,
-                    2 * options.mapper().minPnpInliers());
+            throw withStillBackdropHint(SfmFailureReason.explain(outcome, pairs, names, validator.thresholds(),
+                    attemptSettings, 2 * options.mapper().minPnpInliers()));
         }
         ValidatedReconstruction.Attempt accepted = outcome.accepted();
         var initial = accepted.initial();
@@ -179,6 +179,9 @@ public final class StructureFromMotion {
         // Background that stood still in front of a fixed camera (turntables) must not vote on any pose.
         double[] shift = pairs.stream().mapToDouble(p -> STATIC_SHIFT_PX * Math.max(pixelScale[p[0]], pixelScale[p[1]]))
                 .toArray();
+        // -Dforge3d.sfm.keepStillMatches=true turns the filter off, to measure what it does.
+        boolean keepStill = Boolean.getBoolean("forge3d.sfm.keepStillMatches");
+        if (keepStill) java.util.Arrays.fill(shift, -1);
         boolean[][] still = StaticMatchFilter.stillKeypoints(features, pairs, matches, shift, options.minPairInliers());
         List<Callable<TwoViewGeometry>> verification = new ArrayList<>();
         for (int p = 0; p < pairs.size(); p++) {
@@ -189,6 +192,7 @@ public final class StructureFromMotion {
                 listener.checkCancelled();
                 int[] m = StaticMatchFilter.moving(features.get(ia), features.get(ib), all, maxShift, still[ia], still[ib]);
                 staticMatches.addAndGet((all.length - m.length) / 2);
+                allMatches.addAndGet(all.length / 2);
                 // A verifier per pair, seeded by the pair: RANSAC's random stream must not depend on which
                 // thread happened to verify which pairs before, or results vary from run to run.
                 TwoViewVerifier verifier = new TwoViewVerifier(mo.thresholdPx(), options.minPairInliers(),
@@ -208,6 +212,21 @@ public final class StructureFromMotion {
     static final double STATIC_SHIFT_PX = 1.0;
 
     private final java.util.concurrent.atomic.AtomicLong staticMatches = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong allMatches = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * A failure on a set whose backdrop stood still (a turntable) says so: only the turning product could place the
+     * photos, and what helps is different from a handheld set's advice.
+     */
+    private SfmException withStillBackdropHint(SfmException e) {
+        long still = staticMatches.get(), all = allMatches.get();
+        if (all == 0 || still < 0.3 * all) return e;
+        return new SfmException(e.getMessage() + String.format(java.util.Locale.ROOT,
+                ". Note: %d of the %d matches (%.0f %%) were on a backdrop that stood still while the subject moved "
+                + "(a turntable in front of a fixed camera) and were left out, so only the subject itself could place "
+                + "the photos: let it fill more of the frame, give it (or the turntable) more visible texture, or "
+                + "photograph it by walking around it", still, all, 100.0 * still / all), e.images());
+    }
 
     private <T> List<T> runAll(List<Callable<T>> tasks) {
         ExecutorService pool = Executors.newFixedThreadPool(options.threads());
