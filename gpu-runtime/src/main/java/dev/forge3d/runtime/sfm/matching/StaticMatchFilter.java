@@ -77,7 +77,9 @@ public final class StaticMatchFilter {
         return moving(a, b, matches, maxShiftPx, null, null);
     }
 
+    /** Whether the match stayed within {@code maxShiftPx}; never when the limit is negative (filter off). */
     private static boolean stayed(ImageFeatures a, ImageFeatures b, int ka, int kb, double maxShiftPx) {
+        if (maxShiftPx < 0) return false;
         double dx = a.x()[ka] - b.x()[kb], dy = a.y()[ka] - b.y()[kb];
         return dx * dx + dy * dy <= maxShiftPx * maxShiftPx;
     }

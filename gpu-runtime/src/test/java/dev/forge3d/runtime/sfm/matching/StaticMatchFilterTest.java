@@ -24,6 +24,7 @@ class StaticMatchFilterTest {
 
         assertThat(StaticMatchFilter.moving(a, b, m, 1.0)).containsExactly(1, 1, 2, 2, 0, 1);
         assertThat(StaticMatchFilter.moving(a, b, m, 2.0)).containsExactly(1, 1, 0, 1);
+        assertThat(StaticMatchFilter.moving(a, b, m, -1)).isSameAs(m); // filter off
     }
 
     @Test
