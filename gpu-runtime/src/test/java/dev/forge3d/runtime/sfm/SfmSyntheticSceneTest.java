@@ -175,9 +175,10 @@ class SfmSyntheticSceneTest {
 
         assertThat(r.staticMatchesDropped()).isGreaterThan(15 * 200);
         assertThat(r.scene().registeredCount()).isEqualTo(6);
-        // Half the features are gone with the backdrop: 0.19 degrees measured, against 0.1 for the whole views.
+        // Half the features are gone with the backdrop (and the keypoints that stood still leave every pair of their
+        // photo): 0.32 degrees measured, against 0.1 for the whole views.
         PoseEvaluation.Report e = PoseEvaluation.evaluate(estimated(r), truth);
-        assertThat(e.medianRotationDeg()).isLessThan(0.3);
+        assertThat(e.medianRotationDeg()).isLessThan(0.6);
         assertThat(e.medianCentreFraction()).isLessThan(0.005);
     }
 
