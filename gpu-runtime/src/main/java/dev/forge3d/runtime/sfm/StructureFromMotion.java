@@ -176,6 +176,8 @@ public final class StructureFromMotion {
             });
         }
         List<int[]> matches = runAll(matching);
+        staticMatches.set(0); // counts of this run only
+        allMatches.set(0);
         // Background that stood still in front of a fixed camera (turntables) must not vote on any pose.
         double[] shift = pairs.stream().mapToDouble(p -> STATIC_SHIFT_PX * Math.max(pixelScale[p[0]], pixelScale[p[1]]))
                 .toArray();
