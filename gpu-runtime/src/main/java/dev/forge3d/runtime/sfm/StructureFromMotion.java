@@ -95,6 +95,12 @@ public final class StructureFromMotion {
                     + " photos shares enough matching features (are they of the same object?)", names));
         }
         debugPairs(pairs);
+        if (System.getenv("FORGE3D_SFM_DEBUG") != null) {
+            int[] kp = features.stream().mapToInt(ImageFeatures::size).sorted().toArray();
+            int[] inl = pairs.stream().mapToInt(TwoViewGeometry::inliers).sorted().toArray();
+            System.err.printf(java.util.Locale.ROOT, "keypoints per photo median %d; verified inliers per pair median %d, total %d%n",
+                    kp[kp.length / 2], inl[inl.length / 2], java.util.Arrays.stream(inl).asLongStream().sum());
+        }
         if (System.getenv("FORGE3D_SFM_DEBUG") != null) System.err.println("static matches dropped: " + staticMatches.get());
         ModelValidator validator = new ModelValidator(options.validation());
         ValidatedReconstruction.Settings attemptSettings = options.attempts();
