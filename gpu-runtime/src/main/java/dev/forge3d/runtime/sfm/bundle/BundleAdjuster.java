@@ -36,12 +36,39 @@ public final class BundleAdjuster {
 
     /** @return the RMS reprojection error in pixels after optimisation */
     public static double adjust(SceneState s, Settings settings, int fixedView) {
+        return adjust(s, settings, fixedView, null);
+    }
+
+    /**
+     * Local bundle adjustment (COLMAP's, after each new image): only the poses of the {@code free} images and the
+     * points they see move; every other registered image that sees those points takes part with its pose held, so
+     * the gauge stays where the global model put it. Intrinsics are held too.
+     */
+    public static void adjustLocal(SceneState s, int maxIterations, double robustLossPx, boolean[] free) {
+        adjust(s, new Settings(maxIterations, robustLossPx, false, false, 1e-8), -1, free);
+    }
+
+    private static double adjust(SceneState s, Settings settings, int fixedView, boolean[] free) {
         int n = s.imageCount();
+        List<Integer> pointTracks = new ArrayList<>();
+        boolean[] involved = new boolean[n];
+        for (int t = 0; t < s.points.length; t++) {
+            if (s.points[t] == null) continue;
+            if (free != null) {
+                boolean local = false;
+                for (int k = 0; k < s.tracks.images[t].length && !local; k++) {
+                    local = s.active(t, k) && free[s.tracks.images[t][k]];
+                }
+                if (!local) continue;
+            }
+            pointTracks.add(t);
+            for (int k = 0; k < s.tracks.images[t].length; k++) if (s.active(t, k)) involved[s.tracks.images[t][k]] = true;
+        }
         int[] viewOf = new int[n];
         List<Integer> views = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             viewOf[i] = -1;
-            if (s.registered[i]) { viewOf[i] = views.size(); views.add(i); }
+            if (s.registered[i] && (free == null || involved[i])) { viewOf[i] = views.size(); views.add(i); }
         }
         Map<LensModel, Integer> cameraIndex = new IdentityHashMap<>();
         List<LensModel> cameras = new ArrayList<>();
@@ -49,8 +76,6 @@ public final class BundleAdjuster {
             LensModel l = s.lenses.get(i);
             if (!cameraIndex.containsKey(l)) { cameraIndex.put(l, cameras.size()); cameras.add(l); }
         }
-        List<Integer> pointTracks = new ArrayList<>();
-        for (int t = 0; t < s.points.length; t++) if (s.points[t] != null) pointTracks.add(t);
 
         SceneStructureMetric structure = new SceneStructureMetric(false);
         structure.initialize(cameras.size(), views.size(), pointTracks.size());
@@ -65,7 +90,8 @@ public final class BundleAdjuster {
         }
         for (int v = 0; v < views.size(); v++) {
             int img = views.get(v);
-            structure.setView(v, cameraIndex.get(s.lenses.get(img)), img == fixedView, s.poses[img].copy());
+            boolean held = free == null ? img == fixedView : !free[img];
+            structure.setView(v, cameraIndex.get(s.lenses.get(img)), held, s.poses[img].copy());
         }
         SceneObservations obs = new SceneObservations();
         obs.initialize(views.size());

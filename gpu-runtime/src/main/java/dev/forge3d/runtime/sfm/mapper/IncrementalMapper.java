@@ -102,9 +102,13 @@ public final class IncrementalMapper {
             int reg = s.registeredCount();
             // A few iterations after every image keep the model consistent; a longer global refinement runs each
             // time the model has grown by a quarter since the last one (COLMAP's schedule, simplified).
-            boolean global = reg >= 1.25 * lastGlobalSize;
-            adjust(global ? 20 : 6, reg >= 3);
-            if (global) lastGlobalSize = reg;
+            boolean global = reg >= 1.25 * lastGlobalSize || reg < LOCAL_FROM_IMAGES;
+            if (global) {
+                adjust(20, reg >= 3);
+                lastGlobalSize = reg;
+            } else {
+                adjustAround(lastRegistered);
+            }
             filterOutliers(options.thresholdPx());
             triangulateAll();
             report(listener, start);
@@ -130,6 +134,42 @@ public final class IncrementalMapper {
         l.onProgress(new Progress("sfm.mapping", frac, frac > 0 ? el / frac * (1 - frac) : Double.NaN,
                 s.registeredCount() + "/" + s.imageCount() + " images, " + s.pointCount() + " points",
                 java.util.Map.of("registered", (double) s.registeredCount(), "points", (double) s.pointCount())));
+    }
+
+    /** Below this many placed images every refinement is global; above, images in between are refined locally. */
+    static final int LOCAL_FROM_IMAGES = 10;
+    /** Images refined in a local bundle adjustment: the new one and those sharing most points with it. */
+    static final int LOCAL_IMAGES = 6;
+    private int lastRegistered = -1;
+
+    /**
+     * Local refinement after image {@code img} was placed (COLMAP's local bundle adjustment): it and the
+     * {@link #LOCAL_IMAGES} - 1 placed images that share most points with it move, with the points they see.
+     */
+    private void adjustAround(int img) {
+        int n = s.imageCount();
+        int[] shared = new int[n];
+        for (int t = 0; t < s.points.length; t++) {
+            if (s.points[t] == null) continue;
+            int[] imgs = s.tracks.images[t];
+            int k0 = indexOf(imgs, img);
+            if (k0 < 0 || !s.active(t, k0)) continue;
+            for (int k = 0; k < imgs.length; k++) if (imgs[k] != img && s.active(t, k)) shared[imgs[k]]++;
+        }
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        Arrays.sort(order, Comparator.comparingInt(i -> -shared[i]));
+        boolean[] free = new boolean[n];
+        free[img] = true;
+        int count = 1;
+        for (int i : order) {
+            if (count >= LOCAL_IMAGES || shared[i] == 0) break;
+            if (i == img || !s.registered[i] || i == fixedView) continue;
+            free[i] = true;
+            count++;
+        }
+        baRuns++;
+        BundleAdjuster.adjustLocal(s, 25, 1.0, free);
     }
 
     private void adjust(int iterations, boolean refineIntrinsics) {
@@ -182,6 +222,7 @@ public final class IncrementalMapper {
         if (refine.fitModel(inliers, pose, refined)) pose = refined;
         s.poses[img] = pose;
         s.registered[img] = true;
+        lastRegistered = img;
         // Observations in this image that disagree with its pose are outliers of their tracks.
         double th2 = options.thresholdPx() * options.thresholdPx();
         for (int kp = 0; kp < trackOf.length; kp++) {
