@@ -180,6 +180,7 @@ public final class Trainer implements AutoCloseable {
             PhotometricLoss.Value lv = loss.evaluate(res.rgb(), view.image().data(), w, h, grad);
             grads.reset(model.size());
             rasterizer.backward(res, ImageGradient.ofRgb(grad), grads);
+            if (cfg.flattenWeight > 0) FlatteningLoss.addGradient(model, cfg.flattenWeight, extent, grads);
 
             boolean densifying = densifying();
             if (densifying) state.stats.add(grads, res.radii(), w, h);
