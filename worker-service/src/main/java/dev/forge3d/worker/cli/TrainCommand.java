@@ -201,8 +201,8 @@ public final class TrainCommand implements Callable<Integer> {
         m.put("seconds", r.seconds());
         m.put("iterations_per_second", r.iterations() / Math.max(1e-9, r.seconds()));
         m.put("threads", cfg.threads);
-        m.put("flattenWeight", cfg.flattenWeight);
-        m.put("opacitySparsityWeight", cfg.opacitySparsityWeight);
+        m.put("flatten_weight", cfg.flattenWeight);
+        m.put("opacity_sparsity_weight", cfg.opacitySparsityWeight);
         m.put("backend", backend.selected());
         m.put("dataset", ds.name());
         m.put("width", ds.train().get(0).image().width());
