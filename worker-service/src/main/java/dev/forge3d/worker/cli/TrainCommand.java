@@ -68,6 +68,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--init-around-cameras", description = "Without SfM points: start the random cube where the cameras look, sized by their distance (what photo jobs with poses do), instead of NeRF-synthetic's +-1.3 around the origin.")
     boolean initAroundCameras;
 
+    @Option(names = "--flatten", defaultValue = "0", description = "Weight of the flattening regulariser (mean smallest scale / scene extent; PGSR-style surface-aligned discs, for meshing); 0 = off (default: ${DEFAULT-VALUE}).")
+    double flatten;
+
+    @Option(names = "--opacity-sparsity", defaultValue = "0", description = "Weight of the L1 opacity regulariser (mean opacity; removes fog the photos do not need); 0 = off (default: ${DEFAULT-VALUE}).")
+    double opacitySparsity;
+
     @Option(names = "--background", defaultValue = "white", description = "white, black or r,g,b in 0..1 (default: ${DEFAULT-VALUE}).")
     String background;
 
@@ -124,6 +130,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (threads != null) cfg.threads = threads;
         cfg.initPoints = initPoints;
         cfg.initAroundCameras = initAroundCameras;
+        cfg.flattenWeight = flatten;
+        cfg.opacitySparsityWeight = opacitySparsity;
         cfg.background = parseBackground(background);
         cfg.evalAtSeconds = new ArrayList<>(evalAt);
         cfg.checkpointEvery = checkpointEvery;
@@ -193,6 +201,8 @@ public final class TrainCommand implements Callable<Integer> {
         m.put("seconds", r.seconds());
         m.put("iterations_per_second", r.iterations() / Math.max(1e-9, r.seconds()));
         m.put("threads", cfg.threads);
+        m.put("flatten_weight", cfg.flattenWeight);
+        m.put("opacity_sparsity_weight", cfg.opacitySparsityWeight);
         m.put("backend", backend.selected());
         m.put("dataset", ds.name());
         m.put("width", ds.train().get(0).image().width());

@@ -31,6 +31,13 @@ public final class TrainConfig {
     public static final double INIT_EXTENT_PER_DISTANCE = 1.3 / 4.03;
     public float[] background = {1, 1, 1};
     public double lambdaDssim = 0.2;
+    /**
+     * Weight of {@link FlatteningLoss} (PGSR uses 100 on scenes of unit extent): 0 = off (3DGS). Flat Gaussians put
+     * the rendered depth on the surface, which meshing needs; see docs/trainer.md for what it costs in PSNR.
+     */
+    public double flattenWeight = 0;
+    /** Weight of {@link OpacitySparsityLoss} (mean opacity): 0 = off (3DGS). */
+    public double opacitySparsityWeight = 0;
 
     public double lrPositionInit = 1.6e-4, lrPositionFinal = 1.6e-6;
     public double lrFeatureDc = 0.0025, lrFeatureRest = 0.0025 / 20;
@@ -59,6 +66,8 @@ public final class TrainConfig {
         if (maxSeconds < 0) throw new IllegalArgumentException("--max-seconds must be >= 0");
         if (iterations == 0 && maxSeconds == 0) throw new IllegalArgumentException("give --iterations or --max-seconds");
         if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1");
+        if (!(flattenWeight >= 0) || Double.isInfinite(flattenWeight)) throw new IllegalArgumentException("--flatten must be a finite number >= 0");
+        if (!(opacitySparsityWeight >= 0) || Double.isInfinite(opacitySparsityWeight)) throw new IllegalArgumentException("--opacity-sparsity must be a finite number >= 0");
         if (initPoints < 1) throw new IllegalArgumentException("--init-points must be >= 1");
         if (maxShDegree < 0 || maxShDegree > 3) throw new IllegalArgumentException("SH degree must be 0..3");
     }

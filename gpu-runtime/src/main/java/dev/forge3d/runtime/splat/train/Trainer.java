@@ -180,6 +180,8 @@ public final class Trainer implements AutoCloseable {
             PhotometricLoss.Value lv = loss.evaluate(res.rgb(), view.image().data(), w, h, grad);
             grads.reset(model.size());
             rasterizer.backward(res, ImageGradient.ofRgb(grad), grads);
+            if (cfg.flattenWeight > 0) FlatteningLoss.addGradient(model, cfg.flattenWeight, extent, grads);
+            if (cfg.opacitySparsityWeight > 0) OpacitySparsityLoss.addGradient(model, cfg.opacitySparsityWeight, grads);
 
             boolean densifying = densifying();
             if (densifying) state.stats.add(grads, res.radii(), w, h);
