@@ -3,11 +3,11 @@ package dev.forge3d.runtime.sds;
 import dev.forge3d.runtime.image.ImageIo;
 import dev.forge3d.runtime.image.RgbImage;
 import dev.forge3d.runtime.mesh.GlbWriter;
-import dev.forge3d.runtime.mesh.MeshExtractor;
 import dev.forge3d.runtime.mesh.TriangleMesh;
 import dev.forge3d.runtime.progress.Progress;
 import dev.forge3d.runtime.progress.ProgressListener;
 import dev.forge3d.runtime.sds.judge.Judgement;
+import dev.forge3d.runtime.sds.surface.OuterSurface;
 import dev.forge3d.runtime.sds.judge.ShapeColourJudge;
 import dev.forge3d.runtime.sds.selfcheck.DiffusionClassifier;
 import dev.forge3d.runtime.sds.selfcheck.Readings;
@@ -118,7 +118,8 @@ public final class TextTo3d {
         GaussianModel model = best.model();
         listener.checkCancelled();
         listener.onProgress(Progress.of(EXPORT_STAGE, 0, Double.NaN, "mesh"));
-        TriangleMesh mesh = MeshExtractor.extract(model, new MeshExtractor.Options(96, 0.5f, 20_000));
+        OuterSurface.Result surface = OuterSurface.extract(model, OuterSurface.Options.defaults(), threads);
+        TriangleMesh mesh = surface.mesh();
         try {
             GlbWriter.write(mesh, outDir.resolve(GLB));
         } catch (IOException e) {
@@ -153,6 +154,9 @@ public final class TextTo3d {
         m.put("viewsPerIteration", cfg.viewsPerIteration);
         m.put("meshVertices", mesh.vertexCount());
         m.put("meshTriangles", mesh.triangleCount());
+        // what the outer-surface cleaning removed: solid pieces seen, floater and filled-cavity grid samples
+        m.put("meshCleaning", Map.of("hullPieces", surface.hullPieces(), "floaterSamples", surface.floaterSamples(),
+                "filledCavitySamples", surface.filledCavitySamples()));
         Map<String, Object> q = new LinkedHashMap<>();
         q.put("judgedShape", j.shape().word());
         q.put("judgedColour", j.colour() == null ? null : j.colour().word());
