@@ -118,7 +118,7 @@ public final class TextTo3d {
         GaussianModel model = best.model();
         listener.checkCancelled();
         listener.onProgress(Progress.of(EXPORT_STAGE, 0, Double.NaN, "mesh"));
-        OuterSurface.Result surface = OuterSurface.extract(model, OuterSurface.Options.defaults(), threads);
+        OuterSurface.Result surface = OuterSurface.extract(model, OuterSurface.Options.defaults(), prior.background(), threads);
         TriangleMesh mesh = surface.mesh();
         try {
             GlbWriter.write(mesh, outDir.resolve(GLB));
@@ -156,7 +156,7 @@ public final class TextTo3d {
         m.put("meshTriangles", mesh.triangleCount());
         // what the outer-surface cleaning removed: solid pieces seen, floater and filled-cavity grid samples
         m.put("meshCleaning", Map.of("hullPieces", surface.hullPieces(), "floaterSamples", surface.floaterSamples(),
-                "filledCavitySamples", surface.filledCavitySamples()));
+                "filledCavitySamples", surface.filledCavitySamples(), "whiteContrast", surface.whiteContrast()));
         Map<String, Object> q = new LinkedHashMap<>();
         q.put("judgedShape", j.shape().word());
         q.put("judgedColour", j.colour() == null ? null : j.colour().word());

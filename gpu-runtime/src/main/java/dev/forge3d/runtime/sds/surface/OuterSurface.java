@@ -6,6 +6,7 @@ import dev.forge3d.runtime.mesh.MeshDecimator;
 import dev.forge3d.runtime.mesh.ScalarGrid;
 import dev.forge3d.runtime.mesh.Srgb;
 import dev.forge3d.runtime.mesh.TriangleMesh;
+import dev.forge3d.runtime.sds.BackgroundPolicy;
 import dev.forge3d.runtime.sds.OrbitCamera;
 import dev.forge3d.runtime.splat.GaussianModel;
 import dev.forge3d.runtime.splat.raster.RasterSettings;
@@ -24,11 +25,15 @@ import java.util.stream.IntStream;
  *
  * <ol>
  *   <li>The Gaussians are rendered from {@link Options#views} orbit views spread evenly over the sphere (a Fibonacci
- *       lattice, elevations within ±80 degrees), on black, giving each pixel's accumulated opacity.</li>
- *   <li>Each sample of a cubic grid around the object takes the smallest opacity it projects to over all views
- *       (outside a view's image counts as 0): the visual hull as a field, so marching cubes at
- *       {@link Options#alphaLevel} gives a smooth surface. A hair or a floater survives only where every view sees
- *       something; a hole that some view looks through (a torus's) stays open.</li>
+ *       lattice, elevations within ±80 degrees), on black, giving each pixel's accumulated opacity and colour. For a
+ *       prior that only saw a white backdrop ({@link BackgroundPolicy#WHITE}) a pixel counts only as far as it
+ *       differs from white: SDS leaves near-white Gaussians wherever the prior expects backdrop (seen filling a
+ *       torus's hole and floating above it, opaque but invisible on white), and the prior never judged them.</li>
+ *   <li>Each sample of a cubic grid around the object takes the {@link #SEE_THROUGH_VIEWS}-th smallest such opacity it
+ *       projects to over all views (outside a view's image counts as 0): the visual hull as a field, so marching
+ *       cubes at {@link Options#alphaLevel} gives a smooth surface. A hair or a floater survives only where nearly
+ *       every view sees something; a hole that a few views look through (a torus's) stays open, while one pale
+ *       highlight in one view does not cut a tunnel through the object.</li>
  *   <li>The solid ({@code field >= level}) keeps only its largest 6-connected piece (floaters go) and its cavities
  *       are filled (no interior shells), then marching cubes and quadric vertex-clustering decimation to
  *       {@link Options#maxTriangles}.</li>
@@ -58,36 +63,41 @@ public final class OuterSurface {
         public static Options defaults() { return new Options(48, 128, 96, 0.5f, 20_000); }
     }
 
-    /** The mesh and what the cleaning removed (figures for {@code metrics.json}). */
-    public record Result(TriangleMesh mesh, int hullPieces, int floaterSamples, int filledCavitySamples) { }
+    /**
+     * The mesh and what the cleaning removed (figures for {@code metrics.json}); {@code whiteContrast}: whether the
+     * hull counted pixels by their contrast to a white backdrop (false: plain opacity, for other backdrops and for
+     * pale objects).
+     */
+    public record Result(TriangleMesh mesh, int hullPieces, int floaterSamples, int filledCavitySamples, boolean whiteContrast) { }
+
+    /** A sample is empty when at least this many views see (nearly) nothing where it projects. */
+    static final int SEE_THROUGH_VIEWS = 3;
+    /** Against a white backdrop, a pixel's colour must differ from white by this much (largest channel) to count fully. */
+    static final float WHITE_CONTRAST = 0.25f;
 
     private OuterSurface() { }
 
-    public static Result extract(GaussianModel model, Options opt, int threads) {
+    public static Result extract(GaussianModel model, Options opt, BackgroundPolicy backdrop, int threads) {
         if (model.size() == 0) throw new IllegalStateException("no Gaussians to mesh");
         double[] box = bounds(model);
         double size = box[3];
         int res = opt.resolution();
         double spacing = size / (res - 1);
-        List<View> views = render(model, cameras(box, opt), threads);
+        List<View> views = render(model, cameras(box, opt), backdrop, threads);
         ScalarGrid grid = new ScalarGrid(res, res, res, box[0], box[1], box[2], spacing, false);
         float[] field = grid.values();
-        IntStream.range(0, res).parallel().forEach(k -> {
-            double[] p = new double[3];
-            for (int j = 0; j < res; j++) for (int i = 0; i < res; i++) {
-                p[0] = box[0] + i * spacing; p[1] = box[1] + j * spacing; p[2] = box[2] + k * spacing;
-                float m = 1;
-                for (View v : views) {
-                    m = Math.min(m, v.alphaAt(p));
-                    if (m < 1e-3f) break;
-                }
-                field[grid.index(i, j, k)] = m;
+        boolean contrast = backdrop == BackgroundPolicy.WHITE;
+        float[] hull = hullField(views, box, spacing, res, contrast);
+        if (contrast) {
+            // A near-white object is itself pale against white: where the contrast hull keeps under half of the plain
+            // one, the object (not a backdrop-coloured fill) is pale, and the plain opacity is the better outline.
+            float[] plain = hullField(views, box, spacing, res, false);
+            if (solidSamples(hull, opt.alphaLevel()) < 0.5 * solidSamples(plain, opt.alphaLevel())) {
+                hull = plain;
+                contrast = false;
             }
-        });
-        // The grid's border is outside: the surface closes even where a view's image clipped the object.
-        for (int k = 0; k < res; k++) for (int j = 0; j < res; j++) for (int i = 0; i < res; i++) {
-            if (i == 0 || j == 0 || k == 0 || i == res - 1 || j == res - 1 || k == res - 1) field[grid.index(i, j, k)] = 0;
         }
+        System.arraycopy(hull, 0, field, 0, field.length);
         SolidCleaner.Cleaned cleaned = SolidCleaner.clean(field, res, opt.alphaLevel());
         TriangleMesh raw = MarchingCubes.extract(grid, opt.alphaLevel());
         if (raw.triangleCount() == 0) {
@@ -96,15 +106,51 @@ public final class OuterSurface {
         }
         TriangleMesh decimated = MeshDecimator.decimate(raw, opt.maxTriangles());
         TriangleMesh coloured = new TriangleMesh(decimated.positions(), colours(decimated, views, spacing), decimated.indices());
-        return new Result(coloured, cleaned.pieces(), cleaned.removedSamples(), cleaned.filledSamples());
+        return new Result(coloured, cleaned.pieces(), cleaned.removedSamples(), cleaned.filledSamples(), contrast);
     }
 
-    /** One rendered view: camera, accumulated opacity, colour on black and opacity-weighted depth. */
-    record View(Camera camera, float[] alpha, float[] rgb, float[] depth, double[] centre) {
+    /**
+     * Per grid sample, the {@link #SEE_THROUGH_VIEWS}-th smallest opacity it projects to (contrast-weighted or plain);
+     * the grid's border is 0, so that the surface closes even where a view's image clipped the object.
+     */
+    private static float[] hullField(List<View> views, double[] box, double spacing, int res, boolean contrast) {
+        float[] field = new float[res * res * res];
+        IntStream.range(1, res - 1).parallel().forEach(k -> {
+            double[] p = new double[3];
+            float[] low = new float[SEE_THROUGH_VIEWS];   // the smallest values, ascending
+            for (int j = 1; j < res - 1; j++) for (int i = 1; i < res - 1; i++) {
+                p[0] = box[0] + i * spacing; p[1] = box[1] + j * spacing; p[2] = box[2] + k * spacing;
+                java.util.Arrays.fill(low, 1);
+                for (View v : views) {
+                    float a = v.opacityAt(p, contrast);
+                    if (a >= low[SEE_THROUGH_VIEWS - 1]) continue;
+                    int at = SEE_THROUGH_VIEWS - 1;
+                    while (at > 0 && low[at - 1] > a) { low[at] = low[at - 1]; at--; }
+                    low[at] = a;
+                    if (low[SEE_THROUGH_VIEWS - 1] < 1e-3f) break;
+                }
+                field[i + res * (j + res * k)] = low[SEE_THROUGH_VIEWS - 1];
+            }
+        });
+        return field;
+    }
+
+    private static int solidSamples(float[] field, float level) {
+        int n = 0;
+        for (float v : field) if (v >= level) n++;
+        return n;
+    }
+
+    /**
+     * One rendered view: camera, accumulated opacity, colour on black and opacity-weighted depth, and the opacity that
+     * counts for the hull ({@code alpha}, or against a white backdrop alpha scaled by the colour's contrast to white).
+     */
+    record View(Camera camera, float[] alpha, float[] rgb, float[] depth, float[] opacity, double[] centre) {
         int width() { return camera.width(); }
 
-        /** Opacity at the projection of {@code p}, bilinear; 0 outside the image or behind the camera. */
-        float alphaAt(double[] p) {
+        /** Hull opacity at the projection of {@code p}, bilinear; 0 outside the image or behind the camera. */
+        float opacityAt(double[] p, boolean contrast) {
+            float[] opacity = contrast ? this.opacity : alpha;
             double[] c = camera.pose().apply(p);
             if (c[2] <= 1e-6) return 0;
             var k = camera.intrinsics();
@@ -114,7 +160,7 @@ public final class OuterSurface {
             int x = Math.min((int) u, w - 2), y = Math.min((int) v, h - 2);
             double tx = u - x, ty = v - y;
             int i = y * w + x;
-            return (float) ((1 - ty) * ((1 - tx) * alpha[i] + tx * alpha[i + 1]) + ty * ((1 - tx) * alpha[i + w] + tx * alpha[i + w + 1]));
+            return (float) ((1 - ty) * ((1 - tx) * opacity[i] + tx * opacity[i + 1]) + ty * ((1 - tx) * opacity[i + w] + tx * opacity[i + w + 1]));
         }
     }
 
@@ -171,12 +217,21 @@ public final class OuterSurface {
         return new Camera(c.name(), c.intrinsics(), new dev.forge3d.runtime.camera.Pose(r, t));
     }
 
-    private static List<View> render(GaussianModel model, List<Camera> cameras, int threads) {
+    private static List<View> render(GaussianModel model, List<Camera> cameras, BackgroundPolicy backdrop, int threads) {
         List<View> out = new ArrayList<>();
         try (CpuRasterizer raster = new CpuRasterizer(Math.max(1, threads))) {
             for (Camera cam : cameras) {
                 RenderResult r = raster.forward(model, cam, RasterSettings.black());
-                out.add(new View(cam, r.alpha().clone(), r.rgb().clone(), r.depth().clone(), cam.pose().centre()));
+                float[] alpha = r.alpha().clone(), rgb = r.rgb().clone(), opacity = alpha.clone();
+                if (backdrop == BackgroundPolicy.WHITE) {
+                    int n = alpha.length;
+                    for (int i = 0; i < n; i++) {
+                        // on black the render holds alpha * colour: alpha * (1 - colour) is what shows against white
+                        float diff = Math.max(alpha[i] - rgb[i], Math.max(alpha[i] - rgb[n + i], alpha[i] - rgb[2 * n + i]));
+                        opacity[i] = alpha[i] * Math.min(1, Math.max(0, diff) / Math.max(1e-6f, alpha[i]) / WHITE_CONTRAST);
+                    }
+                }
+                out.add(new View(cam, alpha, rgb, r.depth().clone(), opacity, cam.pose().centre()));
             }
         }
         return out;

@@ -4,6 +4,7 @@ import dev.forge3d.runtime.mesh.GlbWriter;
 import dev.forge3d.runtime.mesh.MeshExtractor;
 import dev.forge3d.runtime.mesh.Srgb;
 import dev.forge3d.runtime.mesh.TriangleMesh;
+import dev.forge3d.runtime.sds.BackgroundPolicy;
 import dev.forge3d.runtime.splat.GaussianModel;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +44,10 @@ class OuterSurfaceTest {
      * plus hairs (thin faint Gaussians sticking out) and one small opaque floater outside.
      */
     private static GaussianModel cloud(ToDoubleFunction<double[]> sdf, float r, float g, float b, long seed) {
+        return model(solid(sdf, seed), r, g, b);
+    }
+
+    private static List<float[]> solid(ToDoubleFunction<double[]> sdf, long seed) {
         Random rnd = new Random(seed);
         List<float[]> gs = new ArrayList<>();
         while (gs.size() < 5000) {
@@ -60,11 +65,17 @@ class OuterSurfaceTest {
             gs.add(new float[] {(float) (0.03 * rnd.nextGaussian()), (float) (0.95 + 0.03 * rnd.nextGaussian()),
                 (float) (0.95 + 0.03 * rnd.nextGaussian()), 0.03f, 0.9f});
         }
+        return gs;
+    }
+
+    /** Gaussians {x, y, z, scale, opacity} in one colour, or in their own colour where a 6th to 8th value gives one. */
+    private static GaussianModel model(List<float[]> gs, float r, float g, float b) {
         GaussianModel m = new GaussianModel(gs.size());
         float[] q = {1, 0, 0, 0};
         for (int i = 0; i < gs.size(); i++) {
             float[] x = gs.get(i);
-            m.set(i, x[0], x[1], x[2], x[3], x[3], x[3], q, x[4], r, g, b);
+            if (x.length > 5) m.set(i, x[0], x[1], x[2], x[3], x[3], x[3], q, x[4], x[5], x[6], x[7]);
+            else m.set(i, x[0], x[1], x[2], x[3], x[3], x[3], q, x[4], r, g, b);
         }
         return m;
     }
@@ -73,19 +84,31 @@ class OuterSurfaceTest {
 
     @Test
     void torusHasOneOuterSurfaceWithItsHoleOpen() {
-        GaussianModel model = cloud(OuterSurfaceTest::torus, 0.9f, 0.5f, 0.1f, 1);
-        TriangleMesh mesh = OuterSurface.extract(model, FAST, 2).mesh();
+        List<float[]> gs = solid(OuterSurfaceTest::torus, 1);
+        // What SDS against a white backdrop leaves: the hole filled with opaque near-white Gaussians, invisible on white
+        Random rnd = new Random(5);
+        for (int i = 0; i < 300; i++) {
+            double a = 2 * Math.PI * rnd.nextDouble(), rr = 0.12 * Math.sqrt(rnd.nextDouble());
+            gs.add(new float[] {(float) (rr * Math.cos(a)), (float) (0.2 * rnd.nextDouble() - 0.1), (float) (rr * Math.sin(a)), 0.04f, 0.9f,
+                0.97f, 0.97f, 0.96f});
+        }
+        GaussianModel model = model(gs, 0.9f, 0.5f, 0.1f);
+        TriangleMesh mesh = OuterSurface.extract(model, FAST, BackgroundPolicy.WHITE, 2).mesh();
 
         assertThat(components(mesh)).isEqualTo(1);
         double spacing = 2.2 / 63;   // about the grid's sample spacing
         assertThat(wellInside(mesh, OuterSurfaceTest::torus, 2 * spacing)).isZero();
-        // on the surface: no vertex far outside either (hairs and the floater are gone)
-        assertThat(maxOutside(mesh, OuterSurfaceTest::torus)).isLessThan(0.08);
+        // near the surface: hairs and the floater are gone (a visual hull bulges a little in the saddle inside the ring,
+        // which only a few views see past)
+        assertThat(maxOutside(mesh, OuterSurfaceTest::torus)).isLessThan(0.15);
         // the hole: a ray down the axis, and one half way to the tube, pass through
         assertThat(hits(mesh, new double[] {0, 2, 0})).isZero();
         assertThat(hits(mesh, new double[] {0.15, 2, 0})).isZero();
         // and the ring is there: a ray through the tube's centre crosses the surface twice
         assertThat(hits(mesh, new double[] {R + 0.013, 2, 0.007})).isEqualTo(2);
+        // A prior that saw coloured backdrops (RANDOM) did see the white fill: there it is part of the object.
+        TriangleMesh filled = OuterSurface.extract(model, FAST, BackgroundPolicy.RANDOM, 2).mesh();
+        assertThat(hits(filled, new double[] {0, 2, 0})).isEqualTo(2);
 
         // The density iso-surface of the same cloud (the old export) stays inside the object and carries islands.
         TriangleMesh old = densityMesh(model);
@@ -96,7 +119,7 @@ class OuterSurfaceTest {
     void cubeIsOneClosedBoxWithLinearColours() throws Exception {
         float red = 0.8f, green = 0.1f, blue = 0.15f;
         GaussianModel model = cloud(OuterSurfaceTest::cube, red, green, blue, 2);
-        OuterSurface.Result r = OuterSurface.extract(model, FAST, 2);
+        OuterSurface.Result r = OuterSurface.extract(model, FAST, BackgroundPolicy.WHITE, 2);
         TriangleMesh mesh = r.mesh();
 
         assertThat(components(mesh)).isEqualTo(1);
@@ -128,6 +151,16 @@ class OuterSurfaceTest {
         assertThat(bb.getInt(0)).isEqualTo(0x46546C67);   // "glTF"
         String json = new String(glb, 20, bb.getInt(12), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(json).contains("COLOR_0");
+    }
+
+    @Test
+    void aPaleObjectKeepsItsOutlineAgainstTheWhiteBackdrop() {
+        OuterSurface.Result r = OuterSurface.extract(cloud(OuterSurfaceTest::cube, 0.95f, 0.95f, 0.93f, 3), FAST, BackgroundPolicy.WHITE, 2);
+        assertThat(r.whiteContrast()).as("the pale object falls back to plain opacity").isFalse();
+        assertThat(components(r.mesh())).isEqualTo(1);
+        assertThat(Math.abs(r.mesh().signedVolume())).isBetween(0.85, 1.15);
+        // a coloured one is outlined by its contrast
+        assertThat(OuterSurface.extract(cloud(OuterSurfaceTest::cube, 0.2f, 0.3f, 0.9f, 3), FAST, BackgroundPolicy.WHITE, 2).whiteContrast()).isTrue();
     }
 
     private static TriangleMesh densityMesh(GaussianModel model) {
