@@ -80,7 +80,7 @@ class OuterSurfaceTest {
         return m;
     }
 
-    private static final OuterSurface.Options FAST = new OuterSurface.Options(32, 96, 64, 0.5f, 8_000);
+    private static final OuterSurface.Options FAST = new OuterSurface.Options(32, 80, 48, 0.5f, 6_000);
 
     @Test
     void torusHasOneOuterSurfaceWithItsHoleOpen() {
@@ -96,7 +96,7 @@ class OuterSurfaceTest {
         TriangleMesh mesh = OuterSurface.extract(model, FAST, BackgroundPolicy.WHITE, 2).mesh();
 
         assertThat(components(mesh)).isEqualTo(1);
-        double spacing = 2.2 / 63;   // about the grid's sample spacing
+        double spacing = 2.2 / 47;   // about the grid's sample spacing
         assertThat(wellInside(mesh, OuterSurfaceTest::torus, 2 * spacing)).isZero();
         // near the surface: hairs and the floater are gone (a visual hull bulges a little in the saddle inside the ring,
         // which only a few views see past)
@@ -123,9 +123,10 @@ class OuterSurfaceTest {
         TriangleMesh mesh = r.mesh();
 
         assertThat(components(mesh)).isEqualTo(1);
-        assertThat(r.hullPieces()).isGreaterThanOrEqualTo(1);
-        assertThat(wellInside(mesh, OuterSurfaceTest::cube, 2 * 2.2 / 63)).isZero();
-        assertThat(maxOutside(mesh, OuterSurfaceTest::cube)).isLessThan(0.08);
+        assertThat(r.hullPieces()).as("the floater is a piece of its own, removed").isGreaterThanOrEqualTo(2);
+        assertThat(r.floaterSamples()).isPositive();
+        assertThat(wellInside(mesh, OuterSurfaceTest::cube, 2 * 2.2 / 47)).isZero();
+        assertThat(maxOutside(mesh, OuterSurfaceTest::cube)).isLessThan(0.1);   // a finite set of views leaves slivers along the edges
         assertThat(mesh.triangleCount()).isLessThanOrEqualTo(FAST.maxTriangles());
         // closed: edges shared by exactly two triangles but a few that the vertex-clustering decimator pinches
         // (under 0.1 %), and the enclosed volume is the cube's (within 15 %)
@@ -164,7 +165,7 @@ class OuterSurfaceTest {
     }
 
     private static TriangleMesh densityMesh(GaussianModel model) {
-        return MeshExtractor.extract(model, new MeshExtractor.Options(64, 0.5f, 8_000));
+        return MeshExtractor.extract(model, new MeshExtractor.Options(48, 0.5f, 6_000));
     }
 
     /** Vertices deeper than {@code depth} inside the solid. */
