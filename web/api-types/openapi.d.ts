@@ -794,7 +794,7 @@ export interface components {
              */
             seed: number;
             /**
-             * @description text-to-3d option; SDS iterations per attempt (0 together with `maxSeconds` leaves only the time budget).
+             * @description text-to-3d option; SDS iterations per attempt (also with `maxSeconds`, which caps the run and does not stretch the schedule; 0 together with `maxSeconds` leaves only the time budget).
              * @default 2000
              */
             iterations: number;

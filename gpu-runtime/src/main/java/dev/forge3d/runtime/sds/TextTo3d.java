@@ -8,6 +8,7 @@ import dev.forge3d.runtime.mesh.TriangleMesh;
 import dev.forge3d.runtime.progress.Progress;
 import dev.forge3d.runtime.progress.ProgressListener;
 import dev.forge3d.runtime.sds.judge.Judgement;
+import dev.forge3d.runtime.sds.surface.OuterSurface;
 import dev.forge3d.runtime.sds.judge.ShapeColourJudge;
 import dev.forge3d.runtime.sds.selfcheck.DiffusionClassifier;
 import dev.forge3d.runtime.sds.selfcheck.Readings;
@@ -118,7 +119,22 @@ public final class TextTo3d {
         GaussianModel model = best.model();
         listener.checkCancelled();
         listener.onProgress(Progress.of(EXPORT_STAGE, 0, Double.NaN, "mesh"));
-        TriangleMesh mesh = MeshExtractor.extract(model, new MeshExtractor.Options(96, 0.5f, 20_000));
+        TriangleMesh mesh;
+        Map<String, Object> cleaning = new LinkedHashMap<>();
+        try {
+            OuterSurface.Result surface = OuterSurface.extract(model, OuterSurface.Options.defaults(), prior.background(), threads);
+            mesh = surface.mesh();
+            // what the outer-surface cleaning removed: solid pieces seen, floater and filled-cavity grid samples
+            cleaning.put("hullPieces", surface.hullPieces());
+            cleaning.put("floaterSamples", surface.floaterSamples());
+            cleaning.put("filledCavitySamples", surface.filledCavitySamples());
+            cleaning.put("whiteContrast", surface.whiteContrast());
+        } catch (IllegalStateException e) {
+            // Nothing is opaque from enough views (a faint, barely trained model): the density iso-surface, as before,
+            // rather than no asset; it throws in turn when even that is empty.
+            mesh = MeshExtractor.extract(model, new MeshExtractor.Options(96, 0.5f, 20_000));
+            cleaning.put("fallback", "density iso-surface: " + e.getMessage());
+        }
         try {
             GlbWriter.write(mesh, outDir.resolve(GLB));
         } catch (IOException e) {
@@ -153,6 +169,7 @@ public final class TextTo3d {
         m.put("viewsPerIteration", cfg.viewsPerIteration);
         m.put("meshVertices", mesh.vertexCount());
         m.put("meshTriangles", mesh.triangleCount());
+        m.put("meshCleaning", cleaning);
         Map<String, Object> q = new LinkedHashMap<>();
         q.put("judgedShape", j.shape().word());
         q.put("judgedColour", j.colour() == null ? null : j.colour().word());

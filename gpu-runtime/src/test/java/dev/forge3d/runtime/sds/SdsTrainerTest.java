@@ -178,6 +178,17 @@ class SdsTrainerTest {
     }
 
     @Test
+    void aLongerTimeBudgetRunsTheSameConvergedSchedule() {
+        // More time never stretches the schedule: with iterations set (the default 2000, also beside a time budget) and
+        // time to spare, the run is the iteration-bounded one, Gaussian for Gaussian.
+        SdsConfig timed = tiny(9, 15);
+        timed.maxSeconds = 600;
+        GaussianModel a = distil("a yellow cone", tiny(9, 15)), b = distil("a yellow cone", timed);
+        assertThat(b.size()).isEqualTo(a.size());
+        assertThat(java.util.Arrays.copyOf(b.positions(), 3 * b.size())).isEqualTo(java.util.Arrays.copyOf(a.positions(), 3 * a.size()));
+    }
+
+    @Test
     void textTo3dWritesAssetsAndTheGlbValidates(@TempDir Path dir) throws Exception {
         TextTo3d.Outcome o = TextTo3d.run(prior, "a tangerine doughnut", tiny(2, 40), dir, p -> { });
         for (String f : new String[] {TextTo3d.GLB, TextTo3d.PLY, TextTo3d.SPLAT, TextTo3d.PREVIEW, TextTo3d.METRICS}) {

@@ -14,8 +14,9 @@ import java.util.Set;
  *   <li>{@code prompt}: required, 1..{@value #MAX_PROMPT_CHARS} characters, no control characters;</li>
  *   <li>{@code seed}: a whole number (default 0);</li>
  *   <li>{@code maxSeconds}: a time budget, 0..{@value #MAX_SECONDS} (0: none);</li>
- *   <li>{@code iterations}: 0..{@value #MAX_ITERATIONS} (default {@value #DEFAULT_ITERATIONS}, or 0 with a time
- *       budget); one of the two budgets must be positive;</li>
+ *   <li>{@code iterations}: 0..{@value #MAX_ITERATIONS} (default {@value #DEFAULT_ITERATIONS}, with a time budget
+ *       too: the schedule converges there and more time never stretches it; 0 with a time budget leaves only the
+ *       time budget); one of the two budgets must be positive;</li>
  *   <li>{@code guidance}: classifier-free guidance scale, 0..{@value #MAX_GUIDANCE} (default: the prior's);</li>
  *   <li>{@code attempts}: runs while the self-check reads another object, 1..10 (default {@value #DEFAULT_ATTEMPTS}).</li>
  * </ul>
@@ -40,7 +41,7 @@ public record TextTo3dJobOptions(String prompt, long seed, double maxSeconds, in
         String prompt = prompt(params == null ? null : params.get("prompt"));
         long seed = OptionValues.longValue(params, "seed", 0, Long.MIN_VALUE, Long.MAX_VALUE);
         double maxSeconds = OptionValues.decimal(params, "maxSeconds", 0, 0, MAX_SECONDS);
-        int iterations = (int) OptionValues.longValue(params, "iterations", maxSeconds > 0 ? 0 : DEFAULT_ITERATIONS,
+        int iterations = (int) OptionValues.longValue(params, "iterations", DEFAULT_ITERATIONS,
                 0, MAX_ITERATIONS);
         if (iterations == 0 && maxSeconds == 0) {
             throw new IllegalArgumentException("set option 'iterations' (1.." + MAX_ITERATIONS

@@ -26,7 +26,7 @@ public final class TextTo3dCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--iterations", description = "SDS iterations (default 2000; with --max-seconds alone, only the time budget applies).")
+    @Option(names = "--iterations", description = "SDS iterations (default 2000, also with --max-seconds, which caps the run but does not stretch the schedule; 0 with --max-seconds: only the time budget).")
     Integer iterations;
 
     @Option(names = "--max-seconds", description = "SDS time budget in seconds.")
@@ -63,8 +63,9 @@ public final class TextTo3dCommand implements Callable<Integer> {
     static SdsConfig config(long seed, Integer iterations, Double maxSeconds, Double guidance, Integer threads, Integer attempts) {
         SdsConfig cfg = new SdsConfig();
         cfg.seed = seed;
-        if (iterations == null && maxSeconds != null) cfg.iterations = 0;
-        else if (iterations != null) cfg.iterations = iterations;
+        // A time budget alone keeps the default iterations: the schedule (t_max and learning-rate annealing) converges
+        // there, and stretching it over more iterations made shapes worse; --iterations 0 leaves only the time budget.
+        if (iterations != null) cfg.iterations = iterations;
         if (maxSeconds != null) cfg.maxSeconds = maxSeconds;
         if (guidance != null) cfg.guidance = guidance;
         if (threads != null) cfg.threads = threads;

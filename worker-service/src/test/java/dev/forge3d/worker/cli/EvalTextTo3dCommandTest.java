@@ -20,6 +20,15 @@ class EvalTextTo3dCommandTest {
     }
 
     @Test
+    void aTimeBudgetCapsTheConvergedScheduleAndDoesNotStretchIt() {
+        SdsConfig timed = TextTo3dCommand.config(0, null, 600.0, null, null, null);
+        assertThat(timed.iterations).isEqualTo(new SdsConfig().iterations);
+        assertThat(timed.maxSeconds).isEqualTo(600);
+        SdsConfig onlyTime = TextTo3dCommand.config(0, 0, 600.0, null, null, null);
+        assertThat(onlyTime.iterations).as("--iterations 0 leaves only the time budget").isZero();
+    }
+
+    @Test
     void unknownNamesBadValuesAndInvalidSettingsAreClearErrors() {
         assertThatThrownBy(() -> EvalTextTo3dCommand.applyOverrides(new SdsConfig(), Map.of("colourRate", "1")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no setting 'colourRate'");

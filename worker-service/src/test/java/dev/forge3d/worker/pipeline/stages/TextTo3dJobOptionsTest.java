@@ -28,7 +28,7 @@ class TextTo3dJobOptionsTest {
         var s = TextTo3dJobOptions.parse(params("{\"prompt\":\"a\",\"seed\":\"-7\",\"maxSeconds\":\"30\","
                 + "\"guidance\":\"7.5\",\"attempts\":\"2\"}"));
         assertThat(s.seed()).isEqualTo(-7);
-        assertThat(s.iterations()).as("a time budget alone").isZero();
+        assertThat(s.iterations()).as("a time budget alone keeps the converging schedule").isEqualTo(2000);
         assertThat(s.maxSeconds()).isEqualTo(30);
         assertThat(TextTo3dStage.sdsConfig(s).guidance).isEqualTo(7.5);
         assertThat(TextTo3dStage.sdsConfig(s).attempts).isEqualTo(2);
