@@ -2,6 +2,7 @@
 # Renders one set of scripts/product-scenes/scenes.json (tune | report) with Blender into OUTROOT/<name>.
 #   scripts/product-scenes/render-all.sh tune [OUTROOT=/work/scenes] [extra render_scene.py args, e.g. --threads 4]
 # A scene whose gt/scene.json already exists is skipped (delete the folder to render it again).
+#   ONLY="report-sweep-white report-sweep-black" scripts/product-scenes/render-all.sh report   only those scenes of the set
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 SET="${1:?usage: render-all.sh tune|report [OUTROOT] [render_scene.py args]}"
@@ -20,6 +21,7 @@ PY
 )
 for line in "${LINES[@]}"; do
   read -r name kind seed views size samples capture backdrop <<<"$line"
+  if [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $name "* ]]; then continue; fi
   out="$OUTROOT/$name"
   if [ -f "$out/gt/scene.json" ]; then echo "render-all: $name exists, skipped"; continue; fi
   mkdir -p "$out"
