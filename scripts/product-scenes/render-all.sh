@@ -30,6 +30,6 @@ for line in "${LINES[@]}"; do
   blender -b --factory-startup -P "$HERE/render_scene.py" -- --scene "$name" --kind "$kind" --seed "$seed" \
       --views "$views" --size "$size" --samples "$samples" --capture "$capture" --backdrop "$backdrop" --out "$out" "$@" >"$out/render.log" 2>&1 \
       || { echo "render-all: $name failed, see $out/render.log" >&2; exit 1; }
-  grep -E '^(RENDER|SCENE)' "$out/render.log" || true
+  grep -aE '^(RENDER|SCENE)' "$out/render.log" || true
   echo "render-all: $name done in $(( $(date +%s) - start )) s"
 done
