@@ -58,6 +58,10 @@ def parse_args():
                     help="orbit: the camera walks around the product in a still room; turntable: the product turns "
                          "on a disc in front of a fixed camera (one fixed camera per elevation ring), so the room, "
                          "the table and the lights stay still in the photos")
+    ap.add_argument("--backdrop", choices=("room", "white", "black"), default="room",
+                    help="room: a textured table in a textured room; white / black: a studio sweep, the product on a "
+                         "seamless plain paper cyclorama (flat floor curving up into a wall all round), few features "
+                         "but the product's own")
     return ap.parse_args(argv)
 
 
@@ -359,6 +363,44 @@ def floor_material(rng):
     return m
 
 
+SWEEP_ALBEDO = {"white": 0.80, "black": 0.012}  # linear: white seamless paper, black velvet-like paper
+SWEEP_KEY_WATTS = {"white": 35.0, "black": 110.0}  # the white sweep lights the product by bounces; the black one hardly
+
+
+def sweep_material(colour):
+    """Plain matte paper: one colour, with a barely visible large-scale mottle (+-1.5 %, blotches of ~30 cm) as real
+    paper has; nothing SfM could match at product distance."""
+    m, nt, bsdf = new_mat("sweep_" + colour)
+    tc = node(nt, "ShaderNodeTexCoord")
+    a = SWEEP_ALBEDO[colour]
+    n = node(nt, "ShaderNodeTexNoise", Scale=3.0, Detail=1.0)
+    link(nt, tc.outputs["Object"], n.inputs["Vector"])
+    col = mix(nt, n.outputs["Fac"], (a * 0.985,) * 3, (a * 1.015,) * 3)
+    link(nt, col, bsdf.inputs["Base Color"])
+    bsdf.inputs["Roughness"].default_value = 0.95
+    bsdf.inputs["Specular"].default_value = 0.1
+    return m
+
+
+def sweep_obj(centre_xy, z0, mat, floor_r=0.9, cove_r=0.5, wall_h=2.5, segments=128):
+    """A seamless cyclorama around the product: a flat floor disc of radius floor_r at height z0, a quarter-circle
+    cove of radius cove_r curving up, then a vertical wall wall_h high, closed by a flat ceiling. One smooth surface
+    of revolution (normals inward), so no seam, edge or corner gives a feature."""
+    prof = [(0.0, z0)] + [(floor_r * i / 6, z0) for i in range(1, 7)]
+    prof += [(floor_r + cove_r * math.sin(math.radians(a)), z0 + cove_r * (1 - math.cos(math.radians(a))))
+             for a in range(6, 91, 6)]
+    prof += [(floor_r + cove_r, z0 + cove_r + wall_h * i / 4) for i in range(1, 5)]
+    top = z0 + cove_r + wall_h
+    prof += [(floor_r + cove_r - (floor_r + cove_r) * i / 6, top) for i in range(1, 6)] + [(0.0, top)]
+    ob = lathe("sweep", prof, segments)
+    ob.data.transform(Matrix.Translation((centre_xy[0], centre_xy[1], 0)))
+    for p in ob.data.polygons:
+        p.use_smooth = True
+    ob.data.flip_normals()  # the camera is inside
+    ob.data.materials.append(mat)
+    return ob
+
+
 def box_obj(name, size, loc, mat):
     ob = add_prim("cube", size=1, location=loc)
     ob.name = name
@@ -457,23 +499,36 @@ def main():
     turntable = a.capture == "turntable"
     # On a turntable the product stands on a disc 8 mm proud of the table (the table top is lowered by as much).
     drop = 0.008 if turntable else 0.0
-    box_obj("table_top", (2.4, 1.8, 0.04), (0, 0, TABLE_HEIGHT - 0.02 - drop), tmat)
-    for sx in (-1, 1):
-        for sy in (-1, 1):
-            box_obj("leg", (0.06, 0.06, TABLE_HEIGHT - 0.04), (sx * 1.1, sy * 0.8, (TABLE_HEIGHT - 0.04) / 2), tmat)
-    wmat, fmat = wall_material(rng), floor_material(rng)
-    box_obj("floor", (8, 8, 0.02), (0, 0, -0.01), fmat)
-    box_obj("ceiling", (8, 8, 0.02), (0, 0, 3.01), wmat)
-    for i, (sz, loc) in enumerate([((8, 0.02, 3), (0, 4, 1.5)), ((8, 0.02, 3), (0, -4, 1.5)),
-                                   ((0.02, 8, 3), (4, 0, 1.5)), ((0.02, 8, 3), (-4, 0, 1.5))]):
-        box_obj("wall%d" % i, sz, loc, wmat)
+    sweep = a.backdrop != "room"
+    if sweep:  # a studio sweep instead of table and room (the table's and room's draws above keep rng in step)
+        wall_material(rng), floor_material(rng)
+        style = "sweep-" + a.backdrop
+        sweep_obj(((bmin[0] + bmax[0]) / 2, (bmin[1] + bmax[1]) / 2), TABLE_HEIGHT - drop, sweep_material(a.backdrop))
+    else:
+        box_obj("table_top", (2.4, 1.8, 0.04), (0, 0, TABLE_HEIGHT - 0.02 - drop), tmat)
+        for sx in (-1, 1):
+            for sy in (-1, 1):
+                box_obj("leg", (0.06, 0.06, TABLE_HEIGHT - 0.04), (sx * 1.1, sy * 0.8, (TABLE_HEIGHT - 0.04) / 2), tmat)
+        wmat, fmat = wall_material(rng), floor_material(rng)
+        box_obj("floor", (8, 8, 0.02), (0, 0, -0.01), fmat)
+        box_obj("ceiling", (8, 8, 0.02), (0, 0, 3.01), wmat)
+        for i, (sz, loc) in enumerate([((8, 0.02, 3), (0, 4, 1.5)), ((8, 0.02, 3), (0, -4, 1.5)),
+                                       ((0.02, 8, 3), (4, 0, 1.5)), ((0.02, 8, 3), (-4, 0, 1.5))]):
+            box_obj("wall%d" % i, sz, loc, wmat)
     sun_az = rng.uniform(0, 2 * math.pi)
     bpy.ops.object.light_add(type="SUN", rotation=(math.radians(40), 0, sun_az))
+    sun = bpy.context.active_object
     bpy.context.active_object.data.energy = 1.6
     bpy.context.active_object.data.angle = math.radians(15)
     bpy.ops.object.light_add(type="AREA", location=(0.3, -0.2, 2.6))
     bpy.context.active_object.data.energy = 120
     bpy.context.active_object.data.size = 1.5
+    if sweep:  # the sun cannot reach inside the closed sweep: one big soft key light above instead, as in a studio,
+        # bright enough that white paper comes out near white (not clipped: the product's shadow stays visible)
+        key = bpy.context.active_object
+        key.location = ((bmin[0] + bmax[0]) / 2 + 0.3, (bmin[1] + bmax[1]) / 2 - 0.2, TABLE_HEIGHT + 1.6)
+        key.data.energy = SWEEP_KEY_WATTS[a.backdrop]
+        bpy.data.objects.remove(sun, do_unlink=True)
     # Everything but the product (and the turntable's disc) stays still relative to a turntable's camera.
     still = [ob for ob in scene.objects if ob is not prod]
     if turntable:
@@ -642,7 +697,7 @@ def main():
     write_ply(os.path.join(out, "gt/object.ply"), v[used], remap[keep])
 
     info = {
-        "name": a.scene, "kind": kind, "seed": a.seed, "capture": a.capture,
+        "name": a.scene, "kind": kind, "seed": a.seed, "capture": a.capture, "backdrop": a.backdrop,
         "units": "metres (Blender units)", "upAxis": "+Z", "frame": "Blender world: right-handed, +Z up",
         "object": {
             "mesh": "gt/object.ply", "closedMesh": "gt/object_closed.ply",

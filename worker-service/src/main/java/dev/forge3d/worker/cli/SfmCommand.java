@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
             "Writes OUT/sparse/0/{cameras,images,points3D}.txt (PINHOLE), OUT/images/ (upright, undistorted) and OUT/metrics.json."})
 public final class SfmCommand implements Callable<Integer> {
 
-    @Option(names = "--images", required = true, paramLabel = "DIR", description = "Folder of JPEG/PNG photos.")
+    @Option(names = "--images", required = true, paramLabel = "DIR", description = "Folder of JPEG, PNG or HEIC/HEIF photos (HEIC decoded with libheif's tools, as jobs do).")
     Path images;
 
     @Option(names = "--intrinsics", paramLabel = "FILE",
@@ -81,13 +81,15 @@ public final class SfmCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         SfmResult result;
+        int heic;
         FeatureMask featureMask = FeatureMask.folder(masks);
         try {
             try (ConsoleProgressBar bar = new ConsoleProgressBar(System.out)) {
                 Thread hook = new Thread(bar::requestCancel);
                 Runtime.getRuntime().addShutdownHook(hook);
-                try {
-                    result = new StructureFromMotion(options, featureMask).run(images, bar);
+                try (PhotoFolder photos = PhotoFolder.open(images, out, options.threads(), bar)) {
+                    heic = photos.heicPhotos();
+                    result = new StructureFromMotion(options, featureMask).run(photos.dir(), bar);
                     SfmOutputWriter.write(result, out, bar);
                 } finally {
                     try { Runtime.getRuntime().removeShutdownHook(hook); } catch (IllegalStateException ignored) { }
@@ -102,6 +104,7 @@ public final class SfmCommand implements Callable<Integer> {
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        if (heic > 0) System.out.printf(Locale.ROOT, "decoded %d HEIC/HEIF photos (named <name>.png below)%n", heic);
         System.out.printf(Locale.ROOT, "registered %d/%d images, %d points, mean reprojection error %.3f px, mean track length %.2f%n",
                 result.scene().registeredCount(), result.images().size(), result.scene().pointCount(),
                 result.meanReprojectionErrorPx(), result.meanTrackLength());

@@ -23,23 +23,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Turns a job's HEIC/HEIF photos into upright, lossless PNGs (EXIF kept) beside the other photos, so every later
  * stage reads them like any other photo: {@code IMG_0001.HEIC} becomes {@code IMG_0001.png}. The API checks only the
  * container; a photo whose image data is damaged fails the job here, named, as a damaged JPEG fails at upload.
+ * {@code forge3d sfm} decodes a local folder's HEIC photos with it too ({@code cli.PhotoFolder}).
  */
-final class HeifPhotos {
+public final class HeifPhotos {
 
     /** Pixels one HEIC file may decode to, all its images together: the API's default per-photo limit. */
-    static final long MAX_PIXELS = 400_000_000L;
+    public static final long MAX_PIXELS = 400_000_000L;
 
     private HeifPhotos() {}
 
-    record Result(int decoded, double seconds) {}
+    public record Result(int decoded, double seconds) {}
 
     /** Decodes with libheif's tools from the PATH. */
-    static Result decodeAll(List<Path> files, Path photos, int threads, ProgressListener listener) {
+    public static Result decodeAll(List<Path> files, Path photos, int threads, ProgressListener listener) {
         return decodeAll(HeifDecoder.find(MAX_PIXELS), files, photos, threads, listener);
     }
 
     /** @param tools the decoder, or empty on a worker without it (the job then fails saying what to install) */
-    static Result decodeAll(java.util.Optional<HeifDecoder> tools, List<Path> files, Path photos, int threads,
+    public static Result decodeAll(java.util.Optional<HeifDecoder> tools, List<Path> files, Path photos, int threads,
                             ProgressListener listener) {
         HeifDecoder decoder = tools.orElseThrow(() -> new StageFailedException(
                 files.size() + " of the photos are HEIC/HEIF (" + files.get(0).getFileName() + (files.size() > 1 ? ", ..." : "")
