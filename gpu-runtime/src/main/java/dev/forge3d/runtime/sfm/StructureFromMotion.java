@@ -227,13 +227,23 @@ public final class StructureFromMotion {
      * photos, and what helps is different from a handheld set's advice.
      */
     private SfmException withStillBackdropHint(SfmException e) {
-        long still = staticMatches.get(), all = allMatches.get();
+        return withStillBackdropHint(e, staticMatches.get(), allMatches.get());
+    }
+
+    static SfmException withStillBackdropHint(SfmException e, long still, long all) {
         if (all == 0 || still < 0.3 * all) return e;
-        return new SfmException(e.getMessage() + String.format(java.util.Locale.ROOT,
-                ". Note: %d of the %d matches (%.0f %%) were on a backdrop that stood still while the subject moved "
+        String backdrop = String.format(java.util.Locale.ROOT,
+                "%d of the %d matches (%.0f %%) were on a backdrop that stood still while the subject moved "
                 + "(a turntable in front of a fixed camera) and were left out, so only the subject itself could place "
                 + "the photos: let it fill more of the frame, give it (or the turntable) more visible texture, or "
-                + "photograph it by walking around it", still, all, 100.0 * still / all), e.images());
+                + "photograph it by walking around it", still, all, 100.0 * still / all);
+        // When most matches were backdrop, that is the reason: what the few left-over matches showed (often "one
+        // spot" or "too little overlap") would point the photographer the wrong way, so it comes second.
+        if (still >= 0.5 * all) {
+            return new SfmException("the subject did not move against its background: " + backdrop
+                    + ". What the remaining matches showed: " + e.getMessage(), e.images());
+        }
+        return new SfmException(e.getMessage() + ". Note: " + backdrop, e.images());
     }
 
     private <T> List<T> runAll(List<Callable<T>> tasks) {
