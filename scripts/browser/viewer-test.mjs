@@ -179,6 +179,8 @@ try {
     report.mesh = await share.evaluate(() => window.forge3dViewer.mesh);
     await share.locator('#mesh-view').screenshot({ path: join(cfg.out, 'mesh.png') });
   }
+  // The share page is done: a WebGL page left drawing takes the (software-rendered, 2-core) CPU from the pages below.
+  await share.close();
 
   // 4b. A job with model.glb beside its splat: the toggle, and the GLB in <model-viewer>.
   if (cfg.meshShare) {
@@ -230,7 +232,7 @@ try {
   report.crossOrigin = await waitFor(cross, () => window.result.done && window.result, 'the cross-origin page', 60000);
   report.otherOrigin = await waitFor(other, () => (window.result.error || window.result.done) && window.result, 'the refused origin', 30000);
   // The pages that are done stop drawing: each WebGL page left open takes the CPU from the canvas shots below.
-  await Promise.all([share.close(), cross.close(), other.close()]);
+  await Promise.all([cross.close(), other.close()]);
 
   // 2. The preview camera and another camera ("auto": the camera of the model farthest in order from the preview's).
   if (cfg.wrongView === 'auto') {

@@ -55,11 +55,9 @@ public final class SiftExtractor {
      * Feature images whose longer side is at most this are doubled before detection, as COLMAP's SIFT does for every
      * image (first octave -1): on 400 px photos it finds about 3.5 times the keypoints and 2.7 times the verified
      * matches per pair. Larger photos have detail enough, and doubling them would cost four times the time.
-     * Opt-in for now ({@code -Dforge3d.sfm.upsampleBelowPx=1024}): on by default, the three to four times more
-     * points of a small photo set gave preview jobs so many more Gaussians that the viewer's browser test (software
-     * WebGL, two pages open) timed out; the splat budget of such jobs has to be settled first.
+     * {@code -Dforge3d.sfm.upsampleBelowPx=0} turns it off.
      */
-    static final int UPSAMPLE_BELOW_PX = Integer.getInteger("forge3d.sfm.upsampleBelowPx", 0);
+    static final int UPSAMPLE_BELOW_PX = Integer.getInteger("forge3d.sfm.upsampleBelowPx", 1024);
 
     /** The image at twice the size, bilinear, pixel centres kept aligned. */
     static GrayF32 doubled(GrayF32 src) {
