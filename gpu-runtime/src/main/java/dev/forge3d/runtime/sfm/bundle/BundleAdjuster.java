@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Global bundle adjustment of a {@link SceneState} with BoofCV's sparse Schur-complement Levenberg-Marquardt:
+ * Global bundle adjustment of a {@link SceneState} ({@link SchurLevenbergMarquardt}):
  * refines every registered pose, every 3D point and the intrinsics of self-calibrated cameras (focal length and
  * one radial term), minimising reprojection error in pixels under an optional robust loss. The first registered
  * image's pose is held fixed to remove part of the gauge freedom.
@@ -76,6 +76,8 @@ public final class BundleAdjuster {
             LensModel l = s.lenses.get(i);
             if (!cameraIndex.containsKey(l)) { cameraIndex.put(l, cameras.size()); cameras.add(l); }
         }
+
+        if (!BOOFCV) return adjustSchur(s, settings, fixedView, free, pointTracks, views, viewOf, cameras, cameraIndex);
 
         SceneStructureMetric structure = new SceneStructureMetric(false);
         structure.initialize(cameras.size(), views.size(), pointTracks.size());
@@ -138,6 +140,81 @@ public final class BundleAdjuster {
                 l.cx = cam.cx;
                 l.cy = cam.cy;
             }
+        }
+        return rms(s);
+    }
+
+    /**
+     * BoofCV's general sparse solver instead of {@link SchurLevenbergMarquardt} ({@code -Dforge3d.sfm.boofcvBundleAdjustment=true}),
+     * kept to compare the two on the same build (docs/sfm.md).
+     */
+    private static final boolean BOOFCV = Boolean.getBoolean("forge3d.sfm.boofcvBundleAdjustment");
+
+    private static double adjustSchur(SceneState s, Settings settings, int fixedView, boolean[] free, List<Integer> pointTracks,
+                                      List<Integer> views, int[] viewOf, List<LensModel> cameras,
+                                      Map<LensModel, Integer> cameraIndex) {
+        SchurLevenbergMarquardt.Problem pr = new SchurLevenbergMarquardt.Problem();
+        int nv = views.size();
+        pr.rotation = new double[nv][];
+        pr.translation = new double[nv][];
+        pr.viewHeld = new boolean[nv];
+        pr.viewLens = new int[nv];
+        for (int v = 0; v < nv; v++) {
+            int img = views.get(v);
+            pr.rotation[v] = s.poses[img].R.data.clone();
+            var t = s.poses[img].T;
+            pr.translation[v] = new double[] {t.x, t.y, t.z};
+            pr.viewHeld[v] = free == null ? img == fixedView : !free[img];
+            pr.viewLens[v] = cameraIndex.get(s.lenses.get(img));
+        }
+        pr.lens = new double[cameras.size()][];
+        pr.lensFreeParameters = new int[cameras.size()];
+        for (int c = 0; c < cameras.size(); c++) {
+            LensModel l = cameras.get(c);
+            pr.lens[c] = new double[] {l.fx, l.fy, l.cx, l.cy, l.k1};
+            boolean refine = !l.fixed && settings.refineIntrinsics();
+            pr.lensFreeParameters[c] = !refine ? 0 : settings.refinePrincipalPoint() ? 4 : 2;
+            if (refine) pr.lens[c][1] = l.fx; // a refined lens has one focal length
+        }
+        int np = pointTracks.size(), nobs = 0;
+        for (int t : pointTracks) for (int k = 0; k < s.tracks.images[t].length; k++) if (s.active(t, k)) nobs++;
+        pr.points = new double[np][];
+        pr.obsStart = new int[np + 1];
+        pr.obsView = new int[nobs];
+        pr.obsX = new double[nobs];
+        pr.obsY = new double[nobs];
+        int o = 0;
+        for (int p = 0; p < np; p++) {
+            int t = pointTracks.get(p);
+            pr.points[p] = s.points[t].clone();
+            pr.obsStart[p] = o;
+            for (int k = 0; k < s.tracks.images[t].length; k++) {
+                if (!s.active(t, k)) continue;
+                pr.obsView[o] = viewOf[s.tracks.images[t][k]];
+                pr.obsX[o] = s.px(t, k);
+                pr.obsY[o] = s.py(t, k);
+                o++;
+            }
+        }
+        pr.obsStart[np] = o;
+        pr.lossPx = settings.robustLossPx();
+        long t0 = System.nanoTime();
+        var result = new SchurLevenbergMarquardt(pr).solve(settings.maxIterations(), settings.tolerance());
+        if (System.getenv("FORGE3D_SFM_DEBUG") != null) {
+            System.err.printf(java.util.Locale.ROOT, "ba views=%d points=%d iter=%d/%d cost %.4g -> %.4g %.2fs%n", nv, np,
+                    result.iterations(), settings.maxIterations(), result.initialCost(), result.finalCost(), (System.nanoTime() - t0) / 1e9);
+        }
+        for (int v = 0; v < nv; v++) {
+            var pose = s.poses[views.get(v)];
+            System.arraycopy(pr.rotation[v], 0, pose.R.data, 0, 9);
+            pose.T.setTo(pr.translation[v][0], pr.translation[v][1], pr.translation[v][2]);
+        }
+        for (int p = 0; p < np; p++) s.points[pointTracks.get(p)] = pr.points[p];
+        for (int c = 0; c < cameras.size(); c++) {
+            if (pr.lensFreeParameters[c] == 0) continue;
+            LensModel l = cameras.get(c);
+            double[] k = pr.lens[c];
+            l.fx = k[0]; l.fy = k[1]; l.cx = k[2]; l.cy = k[3]; l.k1 = k[4];
         }
         return rms(s);
     }

@@ -3,6 +3,8 @@ package dev.forge3d.runtime.sfm.geometry;
 import boofcv.alg.geo.robust.ModelMatcherMultiview;
 import boofcv.alg.geo.robust.RansacCalibrated;
 import org.ddogleg.fitting.modelset.ransac.Ransac;
+import boofcv.abst.geo.fitting.GenerateEpipolarMatrix;
+import boofcv.abst.geo.fitting.ModelManagerEpipolarMatrix;
 import boofcv.factory.geo.ConfigEssential;
 import boofcv.factory.geo.ConfigFundamental;
 import boofcv.factory.geo.ConfigHomography;
@@ -33,6 +35,7 @@ public final class TwoViewVerifier {
      * verification time on tune-mug (docs/sfm.md).
      */
     private static final int FIRST_ROUND = 200;
+    /** F hypotheses scored by {@link SampsonDistance} instead of the exact error ({@code -Dforge3d.sfm.sampsonVerification=true}). */
     private static final boolean SAMPSON_F = Boolean.getBoolean("forge3d.sfm.sampsonVerification");
     private final double thresholdPx;
     private final int iterations;
@@ -56,14 +59,20 @@ public final class TwoViewVerifier {
         cr.randSeed = seed;
         essential = FactoryMultiViewRobust.essentialRansac(ce, cr);
         ConfigFundamental cf = new ConfigFundamental();
-        // The exact geometric error (BoofCV's default) solves a degree-6 polynomial per match and hypothesis. The
-        // Sampson distance is ten times faster and kept as many matches on the 400 px tune-mug renders, but on the
-        // real buddha13 photos (wide baselines around the object, epipoles inside the frame, where Sampson's first-
-        // order approximation is poor) it kept 10-50 % fewer and half of the pairs were lost: opt-in only.
-        if (SAMPSON_F) cf.errorModel = ConfigFundamental.ErrorModel.SAMPSON;
         ConfigRansac crf = new ConfigRansac(iterations, thresholdPx);
         crf.randSeed = seed;
-        fundamental = FactoryMultiViewRobust.fundamentalRansac(cf, crf);
+        if (SAMPSON_F) {
+            // Seven-point samples (BoofCV) scored by the Sampson distance against the squared threshold, as BoofCV's
+            // factory does for the exact error.
+            Ransac<DMatrixRMaj, AssociatedPair> r = FactoryMultiViewRobust.createRansac(crf, thresholdPx * thresholdPx,
+                    new ModelManagerEpipolarMatrix(), AssociatedPair.class);
+            r.setModel(() -> new GenerateEpipolarMatrix(FactoryMultiView.fundamental_1(cf.which, cf.numResolve)), SampsonDistance::new);
+            fundamental = r;
+        } else {
+            // The exact geometric error: a degree-6 polynomial per match and hypothesis, the larger part of
+            // verification's time, but it keeps the weak pairs that link the hard photos of a real capture.
+            fundamental = FactoryMultiViewRobust.fundamentalRansac(cf, crf);
+        }
         ConfigRansac crh = new ConfigRansac(FIRST_ROUND, thresholdPx);
         crh.randSeed = seed;
         homography = FactoryMultiViewRobust.homographyRansac(new ConfigHomography(), crh);
