@@ -40,13 +40,14 @@ import java.util.stream.IntStream;
  *   <li>Vertex colours: the Gaussians' density-weighted colour field at the vertex ({@link GaussianDensityGrid}, as
  *       the density iso-surface export colours its vertices; linear, as glTF's {@code COLOR_0} wants), not the
  *       renders' colours: SDS bakes shading into the Gaussians and the visible ones are the darker ones (on the
- *       eighth blind suite the views' colours named 9 of 16 colours right, the density field's 13).</li>
+ *       eighth and ninth blind suites' Gaussians the views' colours named 9 of 16 colours right, the density field
+ *       13).</li>
  * </ol>
  */
 public final class OuterSurface {
 
     /**
-     * @param views        orbit views rendered for the hull and the colours
+     * @param views        orbit views rendered for the hull
      * @param imageSize    their width and height in pixels
      * @param resolution   grid samples per axis
      * @param alphaLevel   accumulated opacity at which a view counts a pixel as object
