@@ -1,5 +1,8 @@
 package dev.forge3d.runtime.mesh;
 
+import dev.forge3d.runtime.splat.GaussianModel;
+
+import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
@@ -10,6 +13,28 @@ import java.util.stream.IntStream;
 public final class GaussianDensityGrid {
 
     private GaussianDensityGrid() { }
+
+    /**
+     * A splat model's Gaussians as {@link #sample} takes them (copies): opacities through the sigmoid, colours from the
+     * view-independent (DC) SH term, which holds display values, converted to the linear colours glTF wants.
+     */
+    public record Splats(float[] means, float[] logScales, float[] quats, float[] opacities, float[] colours) {
+        public static Splats of(GaussianModel model) {
+            int n = model.size();
+            float[] op = new float[n], rgb = new float[3 * n], dc = model.shDc(), logits = model.opacityLogits();
+            for (int i = 0; i < n; i++) {
+                op[i] = GaussianModel.sigmoid(logits[i]);
+                for (int k = 0; k < 3; k++) rgb[3 * i + k] = Srgb.toLinear(0.5f + GaussianModel.SH_C0 * dc[3 * i + k]);
+            }
+            return new Splats(Arrays.copyOf(model.positions(), 3 * n), Arrays.copyOf(model.logScales(), 3 * n),
+                    Arrays.copyOf(model.rotations(), 4 * n), op, rgb);
+        }
+
+        /** {@link GaussianDensityGrid#sample} of these Gaussians. */
+        public ScalarGrid sample(double[] min, double size, int resolution) {
+            return GaussianDensityGrid.sample(means, logScales, quats, opacities, colours, min, size, resolution);
+        }
+    }
 
     /**
      * @param means        xyz per Gaussian
@@ -108,23 +133,27 @@ public final class GaussianDensityGrid {
     }
 
     /**
-     * Gives samples that no Gaussian reached the colour of a reached neighbour, so that interpolating colours at
-     * surface vertices (which mix reached and unreached samples) does not darken them towards black.
+     * Gives samples that no Gaussian reached the colour of a reached neighbour, layer by layer outwards until every
+     * sample has one, so that interpolating colours at surface vertices (which mix reached and unreached samples, or
+     * for a surface not made from the density, such as a visual hull, may lie in unreached space) does not darken them
+     * towards black.
      */
     private static void fillEmptyColours(ScalarGrid g, float[] weight) {
         boolean[] known = new boolean[weight.length];
-        for (int s = 0; s < weight.length; s++) known[s] = weight[s] > 1e-12f;
-        for (int pass = 0; pass < 2; pass++) {
+        boolean any = false;
+        for (int s = 0; s < weight.length; s++) any |= known[s] = weight[s] > 1e-12f;
+        for (boolean grew = any; grew; ) {
+            grew = false;
             boolean[] next = known.clone();
             for (int k = 0; k < g.nz; k++) for (int j = 0; j < g.ny; j++) for (int i = 0; i < g.nx; i++) {
                 int s = g.index(i, j, k);
                 if (known[s]) continue;
                 float r = 0, gr = 0, b = 0;
                 int cnt = 0;
-                int[][] nb = {{i - 1, j, k}, {i + 1, j, k}, {i, j - 1, k}, {i, j + 1, k}, {i, j, k - 1}, {i, j, k + 1}};
-                for (int[] q : nb) {
-                    if (q[0] < 0 || q[1] < 0 || q[2] < 0 || q[0] >= g.nx || q[1] >= g.ny || q[2] >= g.nz) continue;
-                    int t = g.index(q[0], q[1], q[2]);
+                for (int q = 0; q < 6; q++) {
+                    int a = i + (q == 0 ? -1 : q == 1 ? 1 : 0), bb = j + (q == 2 ? -1 : q == 3 ? 1 : 0), c = k + (q == 4 ? -1 : q == 5 ? 1 : 0);
+                    if (a < 0 || bb < 0 || c < 0 || a >= g.nx || bb >= g.ny || c >= g.nz) continue;
+                    int t = g.index(a, bb, c);
                     if (!known[t]) continue;
                     r += g.rgb[3 * t]; gr += g.rgb[3 * t + 1]; b += g.rgb[3 * t + 2];
                     cnt++;
@@ -132,6 +161,7 @@ public final class GaussianDensityGrid {
                 if (cnt > 0) {
                     g.rgb[3 * s] = r / cnt; g.rgb[3 * s + 1] = gr / cnt; g.rgb[3 * s + 2] = b / cnt;
                     next[s] = true;
+                    grew = true;
                 }
             }
             known = next;

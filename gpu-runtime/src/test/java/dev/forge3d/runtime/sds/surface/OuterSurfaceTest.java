@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Gaussians made the way SDS leaves them (a faint, overlapping cloud through the volume, wispy hairs, a floater) around
  * a known solid: the outer surface is one closed piece on the solid's surface, with no vertex well inside it, the
- * torus's hole open, the floater gone, and colours linear.
+ * torus's hole open, the floater gone, and colours linear, from the Gaussians' colour field rather than their renders.
  */
 class OuterSurfaceTest {
 
@@ -134,14 +134,7 @@ class OuterSurfaceTest {
         assertThat(Math.abs(mesh.signedVolume())).isBetween(0.85, 1.15);
 
         // COLOR_0 is linear: the median vertex holds the display colour converted (red 0.8 -> 0.60, green 0.1 -> 0.01)
-        float[] c = mesh.colors();
-        double[] med = new double[3];
-        for (int k = 0; k < 3; k++) {
-            float[] ch = new float[mesh.vertexCount()];
-            for (int v = 0; v < ch.length; v++) ch[v] = c[3 * v + k];
-            java.util.Arrays.sort(ch);
-            med[k] = ch[ch.length / 2];
-        }
+        double[] med = medianColour(mesh);
         assertThat(med[0]).isCloseTo(Srgb.toLinear(red), org.assertj.core.data.Offset.offset(0.06));
         assertThat(med[1]).isCloseTo(Srgb.toLinear(green), org.assertj.core.data.Offset.offset(0.03));
         assertThat(med[2]).isCloseTo(Srgb.toLinear(blue), org.assertj.core.data.Offset.offset(0.03));
@@ -162,6 +155,58 @@ class OuterSurfaceTest {
         assertThat(Math.abs(r.mesh().signedVolume())).isBetween(0.85, 1.15);
         // a coloured one is outlined by its contrast
         assertThat(OuterSurface.extract(cloud(OuterSurfaceTest::cube, 0.2f, 0.3f, 0.9f, 3), FAST, BackgroundPolicy.WHITE, 2).whiteContrast()).isTrue();
+    }
+
+    /** Signed distance to a sphere of radius 0.6. */
+    private static double ball(double[] p) { return Math.sqrt(p[0] * p[0] + p[1] * p[1] + p[2] * p[2]) - 0.6; }
+
+    @Test
+    void aUniformlyColouredObjectHasThatColourAtEveryVertex() {
+        float red = 0.2f, green = 0.6f, blue = 0.9f;
+        TriangleMesh mesh = OuterSurface.extract(cloud(OuterSurfaceTest::ball, red, green, blue, 4), FAST, BackgroundPolicy.WHITE, 2).mesh();
+        // every vertex, including those of the hull's slivers where no Gaussian reaches: linear, never black
+        float[] c = mesh.colors(), want = {Srgb.toLinear(red), Srgb.toLinear(green), Srgb.toLinear(blue)};
+        double worst = 0;
+        for (int v = 0; v < mesh.vertexCount(); v++) {
+            for (int k = 0; k < 3; k++) worst = Math.max(worst, Math.abs(c[3 * v + k] - want[k]));
+        }
+        assertThat(worst).isLessThan(0.01);
+    }
+
+    @Test
+    void coloursComeFromTheGaussiansNotFromTheirDarkerShadedSkin() {
+        // What SDS leaves: the object's colour in the Gaussians through the volume, and shading baked into a skin of
+        // small, opaque, darker Gaussians on the surface, which is what every render shows.
+        List<float[]> gs = new ArrayList<>();
+        Random rnd = new Random(6);
+        while (gs.size() < 4000) {
+            double[] p = {2 * rnd.nextDouble() - 1, 2 * rnd.nextDouble() - 1, 2 * rnd.nextDouble() - 1};
+            if (ball(p) > -0.05) continue;
+            gs.add(new float[] {(float) p[0], (float) p[1], (float) p[2], 0.06f, 0.25f, 0.95f, 0.6f, 0.1f});
+        }
+        for (int i = 0; i < 6000; i++) {
+            double[] d = {rnd.nextGaussian(), rnd.nextGaussian(), rnd.nextGaussian()};
+            double n = Math.sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]) / 0.59;
+            gs.add(new float[] {(float) (d[0] / n), (float) (d[1] / n), (float) (d[2] / n), 0.015f, 0.9f, 0.45f, 0.25f, 0.03f});
+        }
+        TriangleMesh mesh = OuterSurface.extract(model(gs, 0, 0, 0), FAST, BackgroundPolicy.WHITE, 2).mesh();
+        double[] med = medianColour(mesh);
+        // the skin alone would give linear red 0.17 and green 0.05; the volume's colour pulls them up
+        assertThat(med[0]).isGreaterThan(Srgb.toLinear(0.45f) + 0.15);
+        assertThat(med[1]).isGreaterThan(Srgb.toLinear(0.25f) + 0.05);
+        assertThat(med[0]).isLessThanOrEqualTo(Srgb.toLinear(0.95f) + 1e-3);
+    }
+
+    private static double[] medianColour(TriangleMesh mesh) {
+        float[] c = mesh.colors();
+        double[] med = new double[3];
+        for (int k = 0; k < 3; k++) {
+            float[] ch = new float[mesh.vertexCount()];
+            for (int v = 0; v < ch.length; v++) ch[v] = c[3 * v + k];
+            java.util.Arrays.sort(ch);
+            med[k] = ch[ch.length / 2];
+        }
+        return med;
     }
 
     private static TriangleMesh densityMesh(GaussianModel model) {
