@@ -14,9 +14,8 @@ import java.util.List;
  * reconstruction's CPU time on tune-mug) and is compared with the same squared threshold.
  *
  * <p>BoofCV's own "Sampson" residual for F divides by the denominator squared rather than the denominator, so its
- * value is not in pixels. Opt-in ({@code -Dforge3d.sfm.sampsonVerification=true}): even in pixels it verified 41 of
- * buddha13's pairs where the exact error verifies 63, and the reconstruction placed 9 photos instead of 11
- * (docs/sfm.md).
+ * value is not in pixels. Used with local optimisation ({@link TwoViewVerifier}): without it, buddha13's weak pairs
+ * kept too few inliers and the reconstruction placed 9 photos instead of 11 (docs/sfm.md).
  */
 public final class SampsonDistance implements DistanceFromModel<DMatrixRMaj, AssociatedPair> {
 

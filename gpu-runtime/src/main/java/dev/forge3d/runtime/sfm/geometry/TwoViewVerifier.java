@@ -35,8 +35,12 @@ public final class TwoViewVerifier {
      * verification time on tune-mug (docs/sfm.md).
      */
     private static final int FIRST_ROUND = 200;
-    /** F hypotheses scored by {@link SampsonDistance} instead of the exact error ({@code -Dforge3d.sfm.sampsonVerification=true}). */
-    private static final boolean SAMPSON_F = Boolean.getBoolean("forge3d.sfm.sampsonVerification");
+    /**
+     * F hypotheses scored by {@link SampsonDistance} and the best one locally optimised (COLMAP's LO-RANSAC); with
+     * {@code -Dforge3d.sfm.geometricVerification=true} by BoofCV's exact geometric error instead (the default before
+     * 2026-12-07: about three times the verification time; docs/sfm.md compares them).
+     */
+    private static final boolean SAMPSON_F = !Boolean.getBoolean("forge3d.sfm.geometricVerification");
     private final double thresholdPx;
     private final int iterations;
     private final int minInliers;
@@ -69,8 +73,7 @@ public final class TwoViewVerifier {
             r.setModel(() -> new GenerateEpipolarMatrix(FactoryMultiView.fundamental_1(cf.which, cf.numResolve)), SampsonDistance::new);
             fundamental = r;
         } else {
-            // The exact geometric error: a degree-6 polynomial per match and hypothesis, the larger part of
-            // verification's time, but it keeps the weak pairs that link the hard photos of a real capture.
+            // The exact geometric error: a degree-6 polynomial per match and hypothesis.
             fundamental = FactoryMultiViewRobust.fundamentalRansac(cf, crf);
         }
         ConfigRansac crh = new ConfigRansac(FIRST_ROUND, thresholdPx);
@@ -112,27 +115,67 @@ public final class TwoViewVerifier {
         // Adaptive RANSAC: a short first run estimates the inlier ratio, a second run only when that ratio needs
         // more samples for 99.9 % confidence (most verified pairs are mostly inliers after the ratio test).
         int sample = calibrated ? 5 : 7;
+        boolean optimise = SAMPSON_F && !calibrated;
         setIterations(ransac, FIRST_ROUND);
         if (!ransac.process(pairs)) return null;
-        double ratio = (double) ransac.getMatchSet().size() / n;
+        Fit fit = optimise ? locallyOptimised(pairs, ransac) : null;
+        double ratio = (double) (fit != null ? fit.inliers.length : ransac.getMatchSet().size()) / n;
         int needed = (int) Math.ceil(Math.log(0.001) / Math.log(Math.max(1e-12, 1 - Math.pow(ratio, sample))));
         if (needed > FIRST_ROUND && ratio * n >= minInliers) {
             setIterations(ransac, Math.min(iterations, needed));
             if (!ransac.process(pairs)) return null;
+            if (optimise) {
+                Fit second = locallyOptimised(pairs, ransac);
+                if (second.inliers.length > fit.inliers.length) fit = second;
+            }
         }
-        int k = ransac.getMatchSet().size();
+        int k = fit != null ? fit.inliers.length : ransac.getMatchSet().size();
         if (k < minInliers) return null;
         int[] inl = new int[2 * k];
         for (int q = 0; q < k; q++) {
-            int src = ransac.getInputIndex(q);
+            int src = fit != null ? fit.inliers[q] : ransac.getInputIndex(q);
             inl[2 * q] = matches[2 * src];
             inl[2 * q + 1] = matches[2 * src + 1];
         }
         double[] f = null;
-        if (!calibrated) f = ((DMatrixRMaj) ransac.getModelParameters()).data.clone();
+        if (!calibrated) f = fit != null ? fit.f.data.clone() : ((DMatrixRMaj) ransac.getModelParameters()).data.clone();
         if (pixels.size() < 4 || !homography.process(pixels)) return new TwoViewGeometry(a, b, inl, f, 0, null);
         List<AssociatedPair> hInliers = homography.getMatchSet();
         return new TwoViewGeometry(a, b, inl, f, hInliers.size(), refit(hInliers));
+    }
+
+    private record Fit(DMatrixRMaj f, int[] inliers) { }
+
+    /**
+     * Local optimisation of RANSAC's best F (LO-RANSAC, Chum et al. 2003, as COLMAP does): the normalised eight-point
+     * fit to its inliers, repeated while it gains inliers. A minimal sample that caught only part of a weak pair's
+     * true matches scores few inliers; refitted on them the model finds the rest.
+     */
+    private Fit locallyOptimised(List<AssociatedPair> pairs, ModelMatcher<?, AssociatedPair> ransac) {
+        DMatrixRMaj best = ((DMatrixRMaj) ransac.getModelParameters()).copy();
+        int[] bestIn = inliers(pairs, best);
+        var eightPoint = FactoryMultiView.fundamental_1(boofcv.factory.geo.EnumFundamental.LINEAR_8, 0);
+        for (int round = 0; round < 10 && bestIn.length >= 8; round++) {
+            List<AssociatedPair> sub = new ArrayList<>(bestIn.length);
+            for (int i : bestIn) sub.add(pairs.get(i));
+            DMatrixRMaj f = new DMatrixRMaj(3, 3);
+            if (!eightPoint.process(sub, f)) break;
+            int[] in = inliers(pairs, f);
+            if (in.length <= bestIn.length) break;
+            best = f;
+            bestIn = in;
+        }
+        return new Fit(best, bestIn);
+    }
+
+    private int[] inliers(List<AssociatedPair> pairs, DMatrixRMaj f) {
+        SampsonDistance d = new SampsonDistance();
+        d.setModel(f);
+        double t2 = thresholdPx * thresholdPx;
+        int[] out = new int[pairs.size()];
+        int k = 0;
+        for (int i = 0; i < pairs.size(); i++) if (d.distance(pairs.get(i)) <= t2) out[k++] = i;
+        return java.util.Arrays.copyOf(out, k);
     }
 
     /** Least-squares (normalised DLT) homography of the RANSAC inliers, or null. */
