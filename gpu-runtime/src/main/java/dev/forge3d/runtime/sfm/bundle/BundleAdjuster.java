@@ -9,6 +9,7 @@ import boofcv.factory.geo.ConfigBundleAdjustment;
 import boofcv.factory.geo.FactoryMultiView;
 import dev.forge3d.runtime.sfm.geometry.LensModel;
 import dev.forge3d.runtime.sfm.mapper.SceneState;
+import georegression.struct.se.Se3_F64;
 import org.ddogleg.optimization.ConfigLoss;
 
 import java.util.ArrayList;
@@ -199,15 +200,20 @@ public final class BundleAdjuster {
         pr.obsStart[np] = o;
         pr.lossPx = settings.robustLossPx();
         long t0 = System.nanoTime();
+        int held = free == null && fixedView >= 0 ? viewOf[fixedView] : -1;
+        double spreadBefore = held >= 0 ? spread(pr, held) : 0;
         var result = new SchurLevenbergMarquardt(pr).solve(settings.maxIterations(), settings.tolerance());
+        if (held >= 0 && spreadBefore > 0) keepScale(pr, held, spreadBefore / spread(pr, held));
         if (System.getenv("FORGE3D_SFM_DEBUG") != null) {
             System.err.printf(java.util.Locale.ROOT, "ba views=%d points=%d iter=%d/%d cost %.4g -> %.4g %.2fs%n", nv, np,
                     result.iterations(), settings.maxIterations(), result.initialCost(), result.finalCost(), (System.nanoTime() - t0) / 1e9);
         }
         for (int v = 0; v < nv; v++) {
-            var pose = s.poses[views.get(v)];
+            // A new pose object: the old one may be shared (an initial pair's motion is also its candidate's).
+            Se3_F64 pose = new Se3_F64();
             System.arraycopy(pr.rotation[v], 0, pose.R.data, 0, 9);
             pose.T.setTo(pr.translation[v][0], pr.translation[v][1], pr.translation[v][2]);
+            s.poses[views.get(v)] = pose;
         }
         for (int p = 0; p < np; p++) s.points[pointTracks.get(p)] = pr.points[p];
         for (int c = 0; c < cameras.size(); c++) {
@@ -217,6 +223,41 @@ public final class BundleAdjuster {
             l.fx = k[0]; l.fy = k[1]; l.cx = k[2]; l.cy = k[3]; l.k1 = k[4];
         }
         return rms(s);
+    }
+
+    /** Mean distance of the camera centres from the held camera's. */
+    private static double spread(SchurLevenbergMarquardt.Problem pr, int held) {
+        double[] c0 = centre(pr, held);
+        double sum = 0;
+        for (int v = 0; v < pr.rotation.length; v++) {
+            double[] c = centre(pr, v);
+            sum += Math.sqrt((c[0] - c0[0]) * (c[0] - c0[0]) + (c[1] - c0[1]) * (c[1] - c0[1]) + (c[2] - c0[2]) * (c[2] - c0[2]));
+        }
+        return sum / pr.rotation.length;
+    }
+
+    /**
+     * Scales the scene by {@code k} about the held camera's centre. A global adjustment holds one pose, which leaves
+     * the scale free: the reprojection error does not change along it, but the damped steps drift along it (a
+     * preview job's scene shrank 47 times over its refinements, and training, whose near plane and densification
+     * work in scene units, failed). Scaling back after each solve keeps the scale the initial pair set.
+     */
+    private static void keepScale(SchurLevenbergMarquardt.Problem pr, int held, double k) {
+        if (!Double.isFinite(k) || k <= 0) return;
+        double[] c0 = centre(pr, held);
+        for (int v = 0; v < pr.rotation.length; v++) {
+            double[] c = centre(pr, v), r = pr.rotation[v];
+            double[] cs = {c0[0] + k * (c[0] - c0[0]), c0[1] + k * (c[1] - c0[1]), c0[2] + k * (c[2] - c0[2])};
+            for (int i = 0; i < 3; i++) pr.translation[v][i] = -(r[3 * i] * cs[0] + r[3 * i + 1] * cs[1] + r[3 * i + 2] * cs[2]);
+        }
+        for (double[] x : pr.points) for (int i = 0; i < 3; i++) x[i] = c0[i] + k * (x[i] - c0[i]);
+    }
+
+    /** Camera centre {@code -R' T} of view v. */
+    private static double[] centre(SchurLevenbergMarquardt.Problem pr, int v) {
+        double[] r = pr.rotation[v], t = pr.translation[v];
+        return new double[] {-(r[0] * t[0] + r[3] * t[1] + r[6] * t[2]), -(r[1] * t[0] + r[4] * t[1] + r[7] * t[2]),
+            -(r[2] * t[0] + r[5] * t[1] + r[8] * t[2])};
     }
 
     /** RMS reprojection error in pixels over all active observations of triangulated tracks. */
