@@ -182,6 +182,7 @@ public final class StructureFromMotion {
             });
         }
         List<int[]> matches = runAll(matching);
+        debugCpu("descriptor matching");
         staticMatches.set(0); // counts of this run only
         allMatches.set(0);
         // Background that stood still in front of a fixed camera (turntables) must not vote on any pose.
