@@ -17,7 +17,8 @@ import java.util.Optional;
  * @param validation            checks a model must pass to be accepted (below the placed fraction the run fails
  *                              naming the photos not placed)
  * @param attempts              initial pair rules and how many reconstructions to try before failing
- * @param pairs                 which photo pairs are matched (every pair, or neighbours in time for a video)
+ * @param pairs                 which photo pairs are matched (by default retrieval, {@link PairSelection#unordered()};
+ *                              neighbours in time for a video; or every pair)
  */
 public record SfmOptions(Optional<IntrinsicsFile> intrinsics, int featureMaxDimension, int maxFeatures,
                          double matchRatio, int minPairInliers, int threads, IncrementalMapper.Options mapper,
@@ -26,7 +27,7 @@ public record SfmOptions(Optional<IntrinsicsFile> intrinsics, int featureMaxDime
     public static SfmOptions defaults() {
         return new SfmOptions(Optional.empty(), 3072, 10000, 0.8, 15,
                 Math.max(1, Runtime.getRuntime().availableProcessors()), IncrementalMapper.Options.defaults(),
-                ModelValidator.Thresholds.defaults(), ValidatedReconstruction.Settings.defaults(), PairSelection.exhaustive());
+                ModelValidator.Thresholds.defaults(), ValidatedReconstruction.Settings.defaults(), PairSelection.unordered());
     }
 
     public SfmOptions withIntrinsics(IntrinsicsFile k) {

@@ -162,7 +162,8 @@ public final class StructureFromMotion {
         int n = features.size();
         DescriptorMatcher matcher = new DescriptorMatcher(options.matchRatio());
         IncrementalMapper.Options mo = options.mapper();
-        List<int[]> pairs = options.pairs().pairs(features, options.mapper().seed());
+        List<int[]> pairs = options.pairs().pairs(features, options.matchRatio(), options.threads());
+        debugCpu("pair selection (" + pairs.size() + " pairs)");
         int total = 2 * pairs.size(); // descriptor matching, then verification
         AtomicInteger done = new AtomicInteger();
         long start = System.nanoTime();

@@ -64,13 +64,13 @@ class PairSelectionTest {
     @Test
     void retrievalPairsPhotosOfTheSamePlaceAndSkipsTheRest() {
         List<dev.forge3d.runtime.sfm.features.ImageFeatures> photos = twoPlaces(8, 3); // even: place 0, odd: place 1
-        List<int[]> pairs = PairSelection.retrieval(4).pairs(photos, 7);
+        List<int[]> pairs = PairSelection.retrieval(4).pairs(photos, 0.8, 2);
         keys(pairs);
         assertThat(pairs).allSatisfy(p -> assertThat(p[0] % 2).as("pair %d-%d", p[0], p[1]).isEqualTo(p[1] % 2));
         // Every photo keeps its 4 nearest: at least 16 * 4 / 2 pairs, at most 16 * 4, of the 120 in all.
         assertThat(pairs.size()).isBetween(32, 64);
-        assertThat(PairSelection.retrieval(4).pairs(photos, 7)).usingRecursiveComparison().isEqualTo(pairs); // deterministic
+        assertThat(PairSelection.retrieval(4).pairs(photos, 0.8, 2)).usingRecursiveComparison().isEqualTo(pairs); // deterministic
         // A set no larger than the neighbours asked for is matched exhaustively.
-        assertThat(PairSelection.retrieval(20).pairs(photos.subList(0, 10), 7)).hasSize(45);
+        assertThat(PairSelection.retrieval(20).pairs(photos.subList(0, 10), 0.8, 2)).hasSize(45);
     }
 }

@@ -50,13 +50,17 @@ public final class SfmCommand implements Callable<Integer> {
 
     @Option(names = "--sequential", paramLabel = "N",
             description = "Photos are frames of a video in name order: match each with its next N frames and frames 2^k further "
-                    + "(default: every pair).")
+                    + "(default: retrieval).")
     Integer sequential;
 
     @Option(names = "--retrieval", paramLabel = "K",
-            description = "Experimental: match each photo with its K most similar photos by visual words instead of every pair "
-                    + "(on a symmetric vase it gave a wrong model that passed the checks; see docs/sfm.md).")
+            description = "Match each photo with the K photos that share most matches among their largest keypoints "
+                    + "(the default, K = " + dev.forge3d.runtime.sfm.PairSelection.UNORDERED_NEIGHBOURS
+                    + "; sets of at most K + 1 photos are matched exhaustively).")
     Integer retrieval;
+
+    @Option(names = "--exhaustive", description = "Match every pair of photos (quadratic in the number of photos).")
+    boolean exhaustive;
 
     @Override
     public Integer call() throws Exception {
@@ -70,11 +74,14 @@ public final class SfmCommand implements Callable<Integer> {
             if (sequential < 1) throw new IllegalArgumentException("--sequential must be at least 1");
             options = options.withPairs(dev.forge3d.runtime.sfm.PairSelection.sequential(sequential));
         }
+        if ((sequential != null ? 1 : 0) + (retrieval != null ? 1 : 0) + (exhaustive ? 1 : 0) > 1) {
+            throw new IllegalArgumentException("--sequential, --retrieval and --exhaustive exclude each other");
+        }
         if (retrieval != null) {
             if (retrieval < 1) throw new IllegalArgumentException("--retrieval must be at least 1");
-            if (sequential != null) throw new IllegalArgumentException("--sequential and --retrieval exclude each other");
             options = options.withPairs(dev.forge3d.runtime.sfm.PairSelection.retrieval(retrieval));
         }
+        if (exhaustive) options = options.withPairs(dev.forge3d.runtime.sfm.PairSelection.exhaustive());
         if (intrinsics != null) {
             if (!Files.isRegularFile(intrinsics)) throw new IllegalArgumentException("--intrinsics: no such file: " + intrinsics);
             options = options.withIntrinsics(IntrinsicsFile.read(intrinsics));

@@ -45,8 +45,8 @@ public final class BundleAdjuster {
      * points they see move; every other registered image that sees those points takes part with its pose held, so
      * the gauge stays where the global model put it. Intrinsics are held too.
      */
-    public static void adjustLocal(SceneState s, int maxIterations, double robustLossPx, boolean[] free) {
-        adjust(s, new Settings(maxIterations, robustLossPx, false, false, 1e-8), -1, free);
+    public static void adjustLocal(SceneState s, int maxIterations, double robustLossPx, boolean[] free, double tolerance) {
+        adjust(s, new Settings(maxIterations, robustLossPx, false, false, tolerance), -1, free);
     }
 
     private static double adjust(SceneState s, Settings settings, int fixedView, boolean[] free) {

@@ -1,7 +1,8 @@
 package dev.forge3d.runtime.sfm.features;
 
 /**
- * Keypoints of one image and their descriptors.
+ * Keypoints of one image and their descriptors, largest scale first as {@link SiftExtractor} finds them (masks keep
+ * the order).
  *
  * @param x           keypoint columns in full-resolution pixels (pixel centres at +0.5, COLMAP's convention)
  * @param y           keypoint rows, same convention

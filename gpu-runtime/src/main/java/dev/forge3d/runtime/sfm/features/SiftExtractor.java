@@ -37,16 +37,22 @@ public final class SiftExtractor {
         int dim = sift.createDescription().size();
         double[] xs = new double[n], ys = new double[n];
         float[] desc = new float[n * dim];
-        for (int i = 0; i < n; i++) {
+        // Largest scale first (stable for equal radii), so that a prefix holds the keypoints most likely to be
+        // found again from afar: preemptive matching ranks pairs on such a prefix.
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        java.util.Arrays.sort(order, java.util.Comparator.comparingDouble((Integer i) -> -sift.getRadius(i)));
+        for (int o = 0; o < n; o++) {
+            int i = order[o];
             Point2D_F64 p = sift.getLocation(i);
             // BoofCV puts pixel centres at integers; shift to centres at +0.5, then scale to full resolution.
-            xs[i] = (p.x + 0.5) / up * scaleX;
-            ys[i] = (p.y + 0.5) / up * scaleY;
+            xs[o] = (p.x + 0.5) / up * scaleX;
+            ys[o] = (p.y + 0.5) / up * scaleY;
             double[] d = sift.getDescription(i).data;
             double l1 = 0;
             for (double v : d) l1 += Math.abs(v);
             if (l1 <= 0) l1 = 1;
-            for (int k = 0; k < dim; k++) desc[i * dim + k] = (float) Math.sqrt(Math.abs(d[k]) / l1);
+            for (int k = 0; k < dim; k++) desc[o * dim + k] = (float) Math.sqrt(Math.abs(d[k]) / l1);
         }
         return new ImageFeatures(xs, ys, desc, dim);
     }

@@ -82,7 +82,7 @@ class BundleAdjustmentTest {
         boolean[] free = new boolean[8];
         free[6] = free[7] = true;
 
-        BundleAdjuster.adjustLocal(s, 25, 1.0, free);
+        BundleAdjuster.adjustLocal(s, 25, 1.0, free, 1e-8);
 
         for (int i = 0; i < 6; i++) {
             assertThat(s.poses[i].T.x).isEqualTo(start[i].T.x);

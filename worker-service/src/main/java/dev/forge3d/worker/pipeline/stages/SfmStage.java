@@ -113,7 +113,7 @@ public final class SfmStage implements Stage {
                 .withFeatureMaxDimension(options.sfmResolution())
                 .withMaxFeatures(options.sfmFeatures())
                 // A video's frames are in time order: neighbours in time overlap, far ones rarely (COLMAP's sequential).
-                .withPairs(ingest.fromVideo() ? PairSelection.sequential(VIDEO_NEIGHBOURS) : PairSelection.exhaustive());
+                .withPairs(ingest.fromVideo() ? PairSelection.sequential(VIDEO_NEIGHBOURS) : PairSelection.unordered());
         Map<String, Double> seconds = new LinkedHashMap<>();
         SfmResult result;
         FeatureMask masks;
