@@ -89,6 +89,12 @@ else
     [ -f "$OUT/cameras/images.txt" ] && CAMS=(--pred-cameras "$OUT/cameras" --gt-cameras "$SCENE/transforms_train.json")
     python3 "$HERE/eval/mesh_eval.py" "$OUT/model.glb" "$SCENE/gt/object.ply" --scene "$SCENE/gt/scene.json" \
         "${TRANSFORM[@]}" --align similarity "${CAMS[@]}" > "$OUT/mesh_eval.json"
+    # The same with the camera-centre similarity alone: ICP can slide a mesh with extra surfaces (a hollow shell)
+    # off the object, while the job's SfM cameras fix the frame to within their own error.
+    if [ ${#CAMS[@]} -gt 0 ]; then
+      python3 "$HERE/eval/mesh_eval.py" "$OUT/model.glb" "$SCENE/gt/object.ply" --scene "$SCENE/gt/scene.json" \
+          "${TRANSFORM[@]}" --align similarity "${CAMS[@]}" --no-icp > "$OUT/mesh_eval_cameras.json"
+    fi
   fi
   GEOM="$OUT/mesh_eval.json"
   SIM=()

@@ -503,6 +503,8 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--taus", default="0.005,0.01,0.02")
     ap.add_argument("--trim", type=float, default=0.9)
+    ap.add_argument("--no-icp", action="store_true",
+                    help="with --align and cameras: keep the camera-centre similarity, no ICP refinement after it")
     ap.add_argument("--gt-closed", help="closed GT surface for the precision direction (default: scene.json's "
                     "object.closedMesh when --scene is given; 'none' to use GT for both)")
     ap.add_argument("--save-aligned", help="write the aligned predicted samples as a PLY point cloud")
@@ -545,11 +547,17 @@ def main(argv=None):
         else:
             M0 = coarse_similarity(apply(M, pred_pts), gt_pts, ws) @ M
             align["init"] = "principal axes, 24 rotations, short ICP each"
-        rng = np.random.default_rng(a.seed + 2)
-        sub_p = pred_pts[rng.choice(len(pred_pts), min(20000, len(pred_pts)), replace=False)]
-        sub_g = gt_pts[rng.choice(len(gt_pts), min(20000, len(gt_pts)), replace=False)]
-        M, err = icp(sub_p, sub_g, M0, iters=60, trim=a.trim, with_scale=ws)
-        align["icpTrimmedRms"] = err
+        if a.no_icp:
+            if not (a.pred_cameras and a.gt_cameras):
+                raise SystemExit("--no-icp needs --pred-cameras and --gt-cameras")
+            M = M0
+            align["icp"] = False
+        else:
+            rng = np.random.default_rng(a.seed + 2)
+            sub_p = pred_pts[rng.choice(len(pred_pts), min(20000, len(pred_pts)), replace=False)]
+            sub_g = gt_pts[rng.choice(len(gt_pts), min(20000, len(gt_pts)), replace=False)]
+            M, err = icp(sub_p, sub_g, M0, iters=60, trim=a.trim, with_scale=ws)
+            align["icpTrimmedRms"] = err
         align["scale"] = float(np.cbrt(np.linalg.det(M[:3, :3])))
         align["gtFromPred"] = M.tolist()
         print("alignment (GT from prediction, row-major):\n" + "\n".join(" ".join("%12.6f" % x for x in r) for r in M),
