@@ -206,7 +206,7 @@ public final class IncrementalMapper {
     private int lastRegistered = -1;
     /**
      * Local and intermediate global adjustments stop when a step lowers the cost by less than this fraction (the
-     * final ones run to 1e-12). 1e-4 instead of 1e-8 cut the mapping CPU time by 15-20 % on tune-mug, mug48 and
+     * final ones run to 1e-12). 1e-4 instead of 1e-8 cut the mapping CPU time by 14-20 % on tune-mug, mug48 and
      * buddha13 at unchanged accuracy (docs/sfm.md); {@code -Dforge3d.sfm.baStopGain} sets it.
      */
     static final double STOP_GAIN = Double.parseDouble(System.getProperty("forge3d.sfm.baStopGain", "1e-4"));
