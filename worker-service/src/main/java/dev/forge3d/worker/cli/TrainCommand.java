@@ -98,6 +98,15 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--densify-grad-threshold", description = "View-space gradient threshold for clone/split (default 0.0002 as in 3DGS).")
     Double densifyGradThreshold;
 
+    @Option(names = "--densify-from", description = "Iteration at which densification starts (default 500 as in 3DGS).")
+    Integer densifyFrom;
+
+    @Option(names = "--densify-interval", description = "Iterations between densification steps (default 100 as in 3DGS).")
+    Integer densifyInterval;
+
+    @Option(names = "--sh-interval", description = "Iterations between raising the SH degree by one (default 1000 as in 3DGS).")
+    Integer shInterval;
+
     @Option(names = "--max-gaussians", description = "Stop cloning/splitting at this many Gaussians (default 3000000).")
     Integer maxGaussians;
 
@@ -138,6 +147,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (densifyUntil != null) cfg.densifyUntilFraction = densifyUntil;
         if (maxGaussians != null) cfg.maxGaussians = maxGaussians;
         if (densifyGradThreshold != null) cfg.densifyGradThreshold = densifyGradThreshold;
+        if (densifyFrom != null) cfg.densifyFrom = densifyFrom;
+        if (densifyInterval != null) cfg.densifyInterval = densifyInterval;
+        if (shInterval != null) cfg.shDegreeInterval = shInterval;
         cfg.validate();
 
         long start = System.nanoTime();

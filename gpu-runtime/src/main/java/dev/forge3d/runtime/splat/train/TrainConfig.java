@@ -68,6 +68,9 @@ public final class TrainConfig {
         if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1");
         if (!(flattenWeight >= 0) || Double.isInfinite(flattenWeight)) throw new IllegalArgumentException("--flatten must be a finite number >= 0");
         if (!(opacitySparsityWeight >= 0) || Double.isInfinite(opacitySparsityWeight)) throw new IllegalArgumentException("--opacity-sparsity must be a finite number >= 0");
+        if (densifyFrom < 0) throw new IllegalArgumentException("--densify-from must be >= 0");
+        if (densifyInterval < 1) throw new IllegalArgumentException("--densify-interval must be >= 1");
+        if (shDegreeInterval < 1) throw new IllegalArgumentException("--sh-interval must be >= 1");
         if (initPoints < 1) throw new IllegalArgumentException("--init-points must be >= 1");
         if (maxShDegree < 0 || maxShDegree > 3) throw new IllegalArgumentException("SH degree must be 0..3");
     }
