@@ -133,7 +133,11 @@ public final class TrainStage implements Stage {
         }
     }
 
-    /** The Inria schedule, compressed for short budgets (densification and the SH schedule scale with the run). */
+    /** Below this many iterations the densification schedule is scaled down with the run. */
+    static final int SCHEDULE_ITERATIONS = 2000;
+    static final int MIN_DENSIFY_INTERVAL = 10;
+
+    /** The Inria schedule, scaled down for short budgets (densification and the SH schedule scale with the run). */
     static TrainConfig config(PhotoJobOptions o, int threads) {
         TrainConfig c = new TrainConfig();
         c.initAroundCameras = true; // posed uploads come in any frame and unit (SfM results bring their own points)
@@ -149,8 +153,12 @@ public final class TrainStage implements Stage {
         }
         c.maxGaussians = o.preset().maxGaussians;
         int n = o.iterations();
-        c.densifyFrom = Math.min(500, Math.max(1, n / 6));
-        c.densifyInterval = Math.min(100, Math.max(10, n / 30));
+        // Inria's densification (from 500, every 100, until half the run) as is from 2000 iterations up; a shorter
+        // run gets the 2000-iteration one scaled down, so it densifies as many times as that run (5) and not more:
+        // densifying earlier and more often grew 3x the Gaussians and lost 3 dB (docs/trainer.md, job schedule).
+        double shorter = Math.min(1.0, n / (double) SCHEDULE_ITERATIONS);
+        c.densifyFrom = Math.max(1, (int) Math.round(500 * shorter));
+        c.densifyInterval = Math.max(MIN_DENSIFY_INTERVAL, (int) Math.round(100 * shorter));
         c.shDegreeInterval = Math.min(1000, Math.max(1, n / 4));
         return c;
     }
