@@ -47,8 +47,14 @@ class TrainScheduleTest {
             assertThat(densificationSteps(c)).as("%d iterations", n).isEqualTo(reference);
             assertThat(c.densifyFrom).as("no densification before a quarter of the run").isGreaterThanOrEqualTo(n / 4);
         }
-        // The preview preset's own budget reaches SH degree 3 by the end at most, never before a quarter of it.
-        TrainConfig preview = config(600);
-        assertThat(preview.shDegreeInterval).isEqualTo(150);
+        assertThat(config(600).shDegreeInterval).isEqualTo(150);
+    }
+
+    @Test
+    void initialPointsScaleWithShortRunsOnly() {
+        assertThat(config(2000).initPoints).isEqualTo(100_000);
+        assertThat(config(30000).initPoints).isEqualTo(100_000);
+        assertThat(config(600).initPoints).isEqualTo(30_000);
+        assertThat(config(100).initPoints).isEqualTo(10_000);
     }
 }
