@@ -713,7 +713,7 @@ export interface components {
             prompt?: string;
             priority?: number;
             /**
-             * @description photos-to-splat budget: `preview` (longest side 400 px, 600 iterations; a small set finishes in minutes
+             * @description photos-to-splat budget: `preview` (longest side 200 px, 2000 iterations; a small set finishes in minutes
              *     on a CPU), `standard` (1000 px, 7000 iterations), `high` (1600 px, 30000 iterations). A worker runs a
              *     job at most at its own caps (CPU default 1000 px, 7000 iterations); the job's metrics list what it capped.
              * @default preview

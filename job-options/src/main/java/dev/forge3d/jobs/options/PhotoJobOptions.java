@@ -70,8 +70,12 @@ public record PhotoJobOptions(Preset preset, int maxResolution, int sfmResolutio
 
     /** Resolution, iteration and Gaussian budgets per preset. */
     public enum Preset {
-        /** A quick look: a small set finishes in minutes on a CPU. */
-        PREVIEW(400, 600, 200_000),
+        /**
+         * A quick look: a small set finishes in minutes on a CPU. Small photos and many iterations: 600 iterations at
+         * 400 px left floaters over every view (tune-mug 17 dB at 400 px), 2000 at 200 px took about the same time
+         * and gave 25 dB at 400 px (docs/trainer.md, job schedule).
+         */
+        PREVIEW(200, 2000, 200_000),
         /** Good quality at moderate cost (3DGS's 7k-iteration point). */
         STANDARD(1000, 7000, 1_000_000),
         /** The 3DGS reference budget. */

@@ -21,8 +21,8 @@ class PhotoJobOptionsTest {
     void presetsPickResolutionAndIterationsAndFieldsOverrideThem() {
         PhotoJobOptions d = PhotoJobOptions.parse(params());
         assertThat(d.preset()).isEqualTo(PhotoJobOptions.Preset.PREVIEW);
-        assertThat(d.maxResolution()).isEqualTo(400);
-        assertThat(d.iterations()).isEqualTo(600);
+        assertThat(d.maxResolution()).isEqualTo(200);
+        assertThat(d.iterations()).isEqualTo(2000);
         // SfM reads photos at its own size whatever the preset: the preview's 400 px lost registrations
         assertThat(d.sfmResolution()).isEqualTo(PhotoJobOptions.DEFAULT_SFM_RESOLUTION).isGreaterThan(d.maxResolution());
         assertThat(PhotoJobOptions.parse(params("preset", "high")).sfmResolution()).isEqualTo(PhotoJobOptions.DEFAULT_SFM_RESOLUTION);
@@ -89,9 +89,9 @@ class PhotoJobOptionsTest {
     void theMemoryEstimateGrowsWithPresetResolutionAndPhotos() {
         long mib = 1L << 20;
         long preview8 = PhotoJobOptions.parse(params()).estimatedMemoryBytes(8);
-        // 256 MiB + the larger of training (200,000 Gaussians x 1 KiB + 8 x 400x300 px x 16 B) and SfM
+        // 256 MiB + the larger of training (200,000 Gaussians x 1 KiB + 8 x 200x150 px x 16 B) and SfM
         // (8 x (3072x2304 px x 4 B + 4000 features x 640 B))
-        assertThat(preview8).isEqualTo(256 * mib + Math.max(200_000L * 1024 + 8L * 400 * 300 * 16,
+        assertThat(preview8).isEqualTo(256 * mib + Math.max(200_000L * 1024 + 8L * 200 * 150 * 16,
                 8L * (3072L * 2304 * 4 + 4000L * 640)));
         assertThat(preview8).isLessThan(512 * mib); // a preview job fits a 1 GiB worker
         long standard50 = PhotoJobOptions.parse(params("preset", "standard")).estimatedMemoryBytes(50);
@@ -106,7 +106,7 @@ class PhotoJobOptionsTest {
         // 60 renders of 400 px at preview fit a 1 GiB worker; the same count of unknown size is estimated at 3072 px.
         long small60 = PhotoJobOptions.parse(params()).estimatedMemoryBytes(60, 400);
         assertThat(small60).isLessThan(1024 * mib)
-                .isEqualTo(256 * mib + Math.max(200_000L * 1024 + 60L * 400 * 300 * 16, 60L * (400L * 300 * 4 + 4000L * 640)));
+                .isEqualTo(256 * mib + Math.max(200_000L * 1024 + 60L * 200 * 150 * 16, 60L * (400L * 300 * 4 + 4000L * 640)));
         assertThat(PhotoJobOptions.parse(params()).estimatedMemoryBytes(60)).isGreaterThan(1024 * mib);
         assertThat(PhotoJobOptions.parse(params()).estimatedMemoryBytes(8, 100_000)).isEqualTo(preview8);
         // iterations change the running time, not the memory
