@@ -31,6 +31,17 @@ public final class GaussianInitializer {
         return build(points, dc);
     }
 
+    /** From points with RGB colours in [0, 1] and the centres and DC colours of {@code more} (e.g. random ones). */
+    public static GaussianModel fromPointsAndModel(float[] points, float[] colours, GaussianModel more) {
+        int n = points.length / 3, m = more.size();
+        float[] pts = Arrays.copyOf(points, 3 * (n + m));
+        float[] dc = new float[3 * (n + m)];
+        for (int i = 0; i < 3 * n; i++) dc[i] = GaussianModel.rgbToSh(colours[i]);
+        System.arraycopy(more.positions(), 0, pts, 3 * n, 3 * m);
+        System.arraycopy(more.shDc(), 0, dc, 3 * n, 3 * m);
+        return build(pts, dc);
+    }
+
     private static GaussianModel build(float[] pts, float[] dc) {
         int n = pts.length / 3;
         if (n == 0) throw new IllegalArgumentException("no initial points");

@@ -27,6 +27,11 @@ public final class TrainConfig {
      * posed captures in any frame and unit.
      */
     public boolean initAroundCameras;
+    /**
+     * Random points added beside a scene's own (SfM) points, placed as {@link #initAroundCameras} places them; 0 = the
+     * SfM points alone (3DGS).
+     */
+    public int randomPointsWithSfm = 0;
     /** NeRF-synthetic's ratio: the 1.3 cube half extent over its 4.03 camera distance. */
     public static final double INIT_EXTENT_PER_DISTANCE = 1.3 / 4.03;
     public float[] background = {1, 1, 1};
@@ -71,6 +76,7 @@ public final class TrainConfig {
         if (densifyFrom < 0) throw new IllegalArgumentException("--densify-from must be >= 0");
         if (densifyInterval < 1) throw new IllegalArgumentException("--densify-interval must be >= 1");
         if (shDegreeInterval < 1) throw new IllegalArgumentException("--sh-interval must be >= 1");
+        if (randomPointsWithSfm < 0) throw new IllegalArgumentException("--random-points-with-sfm must be >= 0");
         if (initPoints < 1) throw new IllegalArgumentException("--init-points must be >= 1");
         if (maxShDegree < 0 || maxShDegree > 3) throw new IllegalArgumentException("SH degree must be 0..3");
     }

@@ -68,22 +68,27 @@ public final class Trainer implements AutoCloseable {
             state = resumed;
         } else {
             state = new TrainingState(cfg.seed);
-            state.model = data.hasPoints()
-                    ? GaussianInitializer.fromPoints(data.points(), data.colours())
-                    : randomInit(data, cfg, state.rng);
+            state.model = initialModel(data, cfg, state.rng);
             state.adam = new Adam(state.model.size(), cfg.adamEps);
             state.stats.reset(state.model.size());
         }
     }
 
-    private static GaussianModel randomInit(SceneDataset data, TrainConfig cfg, Rng rng) {
+    private static GaussianModel initialModel(SceneDataset data, TrainConfig cfg, Rng rng) {
+        if (!data.hasPoints()) return randomInit(data, cfg, cfg.initPoints, rng);
+        if (cfg.randomPointsWithSfm <= 0) return GaussianInitializer.fromPoints(data.points(), data.colours());
+        GaussianModel random = randomInit(data, cfg, cfg.randomPointsWithSfm, rng);
+        return GaussianInitializer.fromPointsAndModel(data.points(), data.colours(), random);
+    }
+
+    private static GaussianModel randomInit(SceneDataset data, TrainConfig cfg, int count, Rng rng) {
         if (cfg.initAroundCameras) {
             CameraFocus focus = CameraFocus.of(data.train().stream().map(View::camera).toList());
             if (focus != null && focus.facing() >= 0.8) {
                 // half the points where the cameras look (the object), half over ten times that reach (the
                 // surroundings the photos also show, which would otherwise be fitted by floaters near the object)
                 double core = TrainConfig.INIT_EXTENT_PER_DISTANCE * focus.medianDistance();
-                GaussianModel m = GaussianInitializer.random(cfg.initPoints, core, rng);
+                GaussianModel m = GaussianInitializer.random(count, core, rng);
                 float[] p = m.positions();
                 for (int i = 0; i < 3 * m.size(); i++) {
                     if (i / 3 >= m.size() / 2) p[i] *= 10;
@@ -92,7 +97,7 @@ public final class Trainer implements AutoCloseable {
                 return m;
             }
         }
-        return GaussianInitializer.random(cfg.initPoints, cfg.initHalfExtent, rng);
+        return GaussianInitializer.random(count, cfg.initHalfExtent, rng);
     }
 
     /** Stops the trainer's worker threads (the rasterizer is the caller's to close). */
