@@ -76,8 +76,10 @@ public final class Trainer implements AutoCloseable {
 
     private static GaussianModel initialModel(SceneDataset data, TrainConfig cfg, Rng rng) {
         if (!data.hasPoints()) return randomInit(data, cfg, cfg.initPoints, rng);
-        if (cfg.randomPointsWithSfm <= 0) return GaussianInitializer.fromPoints(data.points(), data.colours());
-        GaussianModel random = randomInit(data, cfg, cfg.randomPointsWithSfm, rng);
+        // never more than the Gaussian ceiling (the job's memory estimate is made from it)
+        int count = Math.min(cfg.randomPointsWithSfm, Math.max(0, cfg.maxGaussians - data.points().length / 3));
+        if (count <= 0) return GaussianInitializer.fromPoints(data.points(), data.colours());
+        GaussianModel random = randomInit(data, cfg, count, rng);
         return GaussianInitializer.fromPointsAndModel(data.points(), data.colours(), random);
     }
 
