@@ -107,7 +107,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--sh-interval", description = "Iterations between raising the SH degree by one (default 1000 as in 3DGS).")
     Integer shInterval;
 
-    @Option(names = "--random-points-with-sfm", defaultValue = "0", description = "Random points added beside a COLMAP scene's own points (placed as --init-around-cameras places them); 0 = SfM points alone (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--random-points-with-sfm", defaultValue = "0", description = "Random points added beside a COLMAP scene's own points, where the cameras look (as --init-around-cameras places them; none when the cameras do not converge); 0 = SfM points alone (default: ${DEFAULT-VALUE}).")
     int randomPointsWithSfm;
 
     @Option(names = "--max-gaussians", description = "Stop cloning/splitting at this many Gaussians (default 3000000).")

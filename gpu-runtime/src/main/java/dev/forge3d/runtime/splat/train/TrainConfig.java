@@ -28,8 +28,8 @@ public final class TrainConfig {
      */
     public boolean initAroundCameras;
     /**
-     * Random points added beside a scene's own (SfM) points, placed as {@link #initAroundCameras} places them; 0 = the
-     * SfM points alone (3DGS).
+     * Random points added beside a scene's own (SfM) points, placed as {@link #initAroundCameras} places them (none
+     * where the cameras do not converge on one place); 0 = the SfM points alone (3DGS).
      */
     public int randomPointsWithSfm = 0;
     /** NeRF-synthetic's ratio: the 1.3 cube half extent over its 4.03 camera distance. */

@@ -75,31 +75,32 @@ public final class Trainer implements AutoCloseable {
     }
 
     private static GaussianModel initialModel(SceneDataset data, TrainConfig cfg, Rng rng) {
-        if (!data.hasPoints()) return randomInit(data, cfg, cfg.initPoints, rng);
+        if (!data.hasPoints()) {
+            GaussianModel around = cfg.initAroundCameras ? aroundCameras(data, cfg.initPoints, rng) : null;
+            return around != null ? around : GaussianInitializer.random(cfg.initPoints, cfg.initHalfExtent, rng);
+        }
         // never more than the Gaussian ceiling (the job's memory estimate is made from it)
         int count = Math.min(cfg.randomPointsWithSfm, Math.max(0, cfg.maxGaussians - data.points().length / 3));
-        if (count <= 0) return GaussianInitializer.fromPoints(data.points(), data.colours());
-        GaussianModel random = randomInit(data, cfg, count, rng);
-        return GaussianInitializer.fromPointsAndModel(data.points(), data.colours(), random);
+        // only where the cameras converge on an object: SfM's frame has no fixed scale for a cube around the origin
+        GaussianModel random = count > 0 ? aroundCameras(data, count, rng) : null;
+        return random == null ? GaussianInitializer.fromPoints(data.points(), data.colours())
+                : GaussianInitializer.fromPointsAndModel(data.points(), data.colours(), random);
     }
 
-    private static GaussianModel randomInit(SceneDataset data, TrainConfig cfg, int count, Rng rng) {
-        if (cfg.initAroundCameras) {
-            CameraFocus focus = CameraFocus.of(data.train().stream().map(View::camera).toList());
-            if (focus != null && focus.facing() >= 0.8) {
-                // half the points where the cameras look (the object), half over ten times that reach (the
-                // surroundings the photos also show, which would otherwise be fitted by floaters near the object)
-                double core = TrainConfig.INIT_EXTENT_PER_DISTANCE * focus.medianDistance();
-                GaussianModel m = GaussianInitializer.random(count, core, rng);
-                float[] p = m.positions();
-                for (int i = 0; i < 3 * m.size(); i++) {
-                    if (i / 3 >= m.size() / 2) p[i] *= 10;
-                    p[i] += (float) focus.point()[i % 3];
-                }
-                return m;
-            }
+    /** Random points around what the cameras look at, or null when they do not converge on one place. */
+    private static GaussianModel aroundCameras(SceneDataset data, int count, Rng rng) {
+        CameraFocus focus = CameraFocus.of(data.train().stream().map(View::camera).toList());
+        if (focus == null || focus.facing() < 0.8) return null;
+        // half the points where the cameras look (the object), half over ten times that reach (the
+        // surroundings the photos also show, which would otherwise be fitted by floaters near the object)
+        double core = TrainConfig.INIT_EXTENT_PER_DISTANCE * focus.medianDistance();
+        GaussianModel m = GaussianInitializer.random(count, core, rng);
+        float[] p = m.positions();
+        for (int i = 0; i < 3 * m.size(); i++) {
+            if (i / 3 >= m.size() / 2) p[i] *= 10;
+            p[i] += (float) focus.point()[i % 3];
         }
-        return GaussianInitializer.random(count, cfg.initHalfExtent, rng);
+        return m;
     }
 
     /** Stops the trainer's worker threads (the rasterizer is the caller's to close). */
