@@ -49,6 +49,28 @@ class TrainerTest {
     }
 
     @Test
+    void randomPointsBesideSfmPointsStayUnderTheGaussianCeiling() {
+        float[] pts = new float[3 * 50], cols = new float[3 * 50];
+        for (int i = 0; i < pts.length; i++) { pts[i] = (i % 7) * 0.05f; cols[i] = 0.5f; }
+        SceneDataset withPoints = new SceneDataset("points", scene.train(), scene.test(), pts, cols);
+        TrainConfig cfg = config(10);
+        try (CpuRasterizer r = new CpuRasterizer(2)) {
+            try (Trainer t = new Trainer(withPoints, cfg, r)) {
+                assertThat(t.model().size()).as("3DGS: SfM points alone").isEqualTo(50);
+            }
+            cfg.randomPointsWithSfm = 1000;
+            try (Trainer t = new Trainer(withPoints, cfg, r)) {
+                assertThat(t.model().size()).isEqualTo(1050);
+                assertThat(t.model().positions()[3]).isEqualTo(pts[3]);
+            }
+            cfg.maxGaussians = 80;
+            try (Trainer t = new Trainer(withPoints, cfg, r)) {
+                assertThat(t.model().size()).as("within the ceiling").isEqualTo(80);
+            }
+        }
+    }
+
+    @Test
     void trainingReducesTheLossAndReachesAPsnrFloorOnHeldOutViews() {
         try (CpuRasterizer r = new CpuRasterizer(2)) {
             TrainConfig cfg = config(600);
