@@ -162,9 +162,9 @@ public final class TrainStage implements Stage {
         // F@1 % 0.53 and 0.66 against 0.79 (docs/trainer.md, job schedule), for 2.4x the training time of 10,000.
         // A shorter run cannot fit that many (600 iterations: 16.6 dB from 100,000, 17.4 dB from 10,000), so fewer.
         c.initPoints = Math.max(MIN_INIT_POINTS, (int) Math.round(INIT_POINTS * shorter));
-        // SfM results start from their points plus as many random ones: SfM's points cover the textured surfaces
-        // only (tuning scenes: mesh F@1 % 0.51 -> 0.58 on the mug, 0.56 -> 0.58 on the vase; docs/trainer.md).
-        c.randomPointsWithSfm = c.initPoints;
+        // SfM results start from their own points alone (3DGS). Random points beside them helped the tuning mug but
+        // made report-shoe's mesh 4-5 mm too fat all round (docs/trainer.md), so they stay off.
+        c.randomPointsWithSfm = 0;
         return c;
     }
 }

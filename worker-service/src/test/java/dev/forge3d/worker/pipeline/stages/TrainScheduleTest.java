@@ -56,7 +56,7 @@ class TrainScheduleTest {
         assertThat(config(30000).initPoints).isEqualTo(100_000);
         assertThat(config(600).initPoints).isEqualTo(30_000);
         assertThat(config(100).initPoints).isEqualTo(10_000);
-        assertThat(config(2000).randomPointsWithSfm).as("SfM results get as many beside their own").isEqualTo(100_000);
+        assertThat(config(2000).randomPointsWithSfm).as("SfM results start from their own points").isZero();
         assertThat(config(2000).initAroundCameras).isTrue();
     }
 }
