@@ -5,12 +5,9 @@ import dev.forge3d.api.scheduling.PeriodicTask;
 import dev.forge3d.api.workers.CapacityProperties;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,13 +30,15 @@ public class QueueMetrics extends PeriodicTask {
     private final Map<String, AtomicLong> queued = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> oldestSeconds = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> running = new ConcurrentHashMap<>();
-    private final MultiGauge workers;
+    private final Map<String, AtomicLong> workers = new ConcurrentHashMap<>();
+    private final MeterRegistry registry;
 
     public QueueMetrics(JdbcClient jdbc, MeterRegistry registry, MetricsProperties props, CapacityProperties capacity) {
         super("forge3d-queue-metrics");
         this.jdbc = jdbc;
         this.props = props;
         this.capacity = capacity;
+        this.registry = registry;
         for (String type : JobTypes.ALL) {
             for (boolean gpu : new boolean[] {false, true}) {
                 Tags tags = Tags.of("type", type, "gpu", Boolean.toString(gpu));
@@ -54,8 +53,6 @@ public class QueueMetrics extends PeriodicTask {
             Gauge.builder("forge3d.jobs.running", running.computeIfAbsent(type, k -> new AtomicLong()), AtomicLong::get)
                     .description("Jobs a worker holds a lease on").tags("type", type).register(registry);
         }
-        workers = MultiGauge.builder("forge3d.workers").description("Workers that asked for work recently")
-                .register(registry);
     }
 
     private static String key(String type, boolean gpu) {
@@ -93,14 +90,23 @@ public class QueueMetrics extends PeriodicTask {
                 });
         running.forEach((type, v) -> v.set(r.getOrDefault(type, 0L)));
 
-        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        Map<String, Long> w = new HashMap<>();
         jdbc.sql("""
                 select backend, count(*) as n from workers
                  where last_seen_at > now() - make_interval(secs => :window) group by backend""")
                 .param("window", capacity.seenWindow().toSeconds())
                 .query(rs -> {
-                    rows.add(MultiGauge.Row.of(Tags.of("backend", rs.getString("backend")), rs.getLong("n")));
+                    w.put(rs.getString("backend"), rs.getLong("n"));
                 });
-        workers.register(rows, true);
+        // One gauge per backend, registered once and then only set: re-registering rows on every refresh (a
+        // MultiGauge with overwrite) let a scrape see the old and the new gauge at once, a duplicate-labels 500.
+        // A backend no longer seen reads 0, as the queue gauges do.
+        w.keySet().forEach(backend -> workers.computeIfAbsent(backend, b -> {
+            AtomicLong v = new AtomicLong();
+            Gauge.builder("forge3d.workers", v, AtomicLong::get).description("Workers that asked for work recently")
+                    .tags("backend", b).register(registry);
+            return v;
+        }));
+        workers.forEach((backend, v) -> v.set(w.getOrDefault(backend, 0L)));
     }
 }

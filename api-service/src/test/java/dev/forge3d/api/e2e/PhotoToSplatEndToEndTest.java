@@ -114,16 +114,18 @@ class PhotoToSplatEndToEndTest extends ApiTestBase {
         assertThat(metrics.path("mesh").path("colour").asString()).isEqualTo("texture");
         assertThat(metrics.path("crop").path("modelFromScene").size()).isEqualTo(16);
         assertThat(metrics.path("files").path("model.glb").asLong()).isEqualTo(glb.length);
+        // the preview is rendered at the training size: the 320 px photos shrunk to the preset's 200 px
         BufferedImage preview = ImageIO.read(new ByteArrayInputStream(download(id, "preview.png")));
-        assertThat(preview.getWidth()).isEqualTo(320);
+        assertThat(metrics.path("train").path("resolution").asString()).isEqualTo("200x150");
+        assertThat(preview.getWidth()).isEqualTo(200);
         assertThat(new String(download(id, "cameras/images.txt"))).contains("view_00.png", "view_07.png");
         if (heic) {
             assertThat(metrics.path("heic").path("photos").asInt()).isEqualTo(4);
-            // every photo upright once, landscape as rendered (a HEIC turned twice would be 240x320)
+            // every photo upright once, landscape as rendered at the training size (a HEIC turned twice: 150x200)
             List<String> sizes = new String(download(id, "cameras/cameras.txt")).lines()
                     .filter(l -> !l.startsWith("#") && !l.isBlank()).map(l -> l.split(" ")[2] + "x" + l.split(" ")[3])
                     .distinct().toList();
-            assertThat(sizes).containsExactly("320x240");
+            assertThat(sizes).containsExactly("200x150");
         }
 
         System.out.printf("photos: %s; heic %s%n", summary(metrics), metrics.path("heic"));
