@@ -76,6 +76,17 @@ public final class ProductAssets {
      */
     static final double INTERIOR_SHARE = 0.9;
 
+    /**
+     * Thickest gap (voxels) between the fused surface and the silhouettes' hull that {@link TsdfVolume#fillHullGaps}
+     * closes; 0 turns the step off ({@code -Dforge3d.mesh.hullGap=V} to measure others).
+     */
+    static final double HULL_GAP_VOXELS = 6;
+
+    static double hullGapVoxels() {
+        String v = System.getProperty("forge3d.mesh.hullGap");
+        return v == null ? HULL_GAP_VOXELS : Double.parseDouble(v);
+    }
+
     private ProductAssets() { }
 
     public static Result build(GaussianModel model, List<View> views, Options opt, Rasterizer raster, ProgressListener progress) {
@@ -139,6 +150,17 @@ public final class ProductAssets {
             fine.close(floorCut);
             box = fine.keepObject(Double.POSITIVE_INFINITY, 0.2);
             if (box == null) throw new IllegalStateException("the fused depth holds no solid object");
+            double gap = hullGapVoxels();
+            if (gap > 0) {
+                progress.onProgress(Progress.of(STAGE, 0.6, Double.NaN, "fitting the surface to the object's silhouettes"));
+                double[] objectLo = lo.clone();
+                if (placement.hasFloor()) objectLo[1] = floorCut;
+                GaussianModel object = GaussianTransform.cropAndTransform(model, upright, objectLo, hi, Similarity.identity());
+                SilhouetteHull hull = SilhouetteHull.render(object, depth.stream().map(DepthMaps.DepthMap::camera).toList(),
+                        raster, progress::checkCancelled);
+                decisions.put("hullGapVoxels", gap);
+                decisions.put("hullFilledVoxels", fine.fillHullGaps(hull, floorCut, gap));
+            }
             decisions.put("applied", "object");
             decisions.put("up", placement.upSource());
             decisions.put("supportPlane", placement.hasFloor());

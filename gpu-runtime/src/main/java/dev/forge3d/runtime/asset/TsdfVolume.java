@@ -273,6 +273,52 @@ public final class TsdfVolume {
         return out;
     }
 
+    /**
+     * Moves the surface out to the object's silhouettes where it lies just inside them. A splat's Gaussians sit
+     * inside the object, so the depth it renders, and the fused surface, lie a little inside the true surface
+     * (1-4 mm on the tuning scenes), while its silhouettes fit the photos' to about a pixel. Every voxel outside the
+     * solid whose gap to the hull is thin ({@code distance to the solid + distance to the outside of the hull <=
+     * maxGap} voxels) takes the union of both fields, so the surface follows the hull there, to a fraction of a voxel
+     * (the hull's field is continuous). Thicker gaps are concavities that no silhouette shows (a cup's inside, a
+     * shoe's opening): the fused surface stays. Voxels below {@code floorY} count as outside the hull.
+     *
+     * @return the voxels that became solid
+     */
+    int fillHullGaps(SilhouetteHull hull, double floorY, double maxGap) {
+        int n = tsdf.length;
+        boolean[] solidMask = new boolean[n];
+        for (int idx = 0; idx < n; idx++) solidMask[idx] = solid(idx);
+        float[] toSolid = dev.forge3d.runtime.mesh.DistanceTransform.distance(solidMask, nx, ny, nz);
+        int jFloor = Double.isInfinite(floorY) ? 0 : (int) Math.ceil((floorY - min[1]) / voxel);
+        float[] hullValue = new float[n];
+        Arrays.fill(hullValue, Float.NaN);
+        boolean[] outsideHull = new boolean[n];
+        IntStream.range(0, nz).parallel().forEach(k -> {
+            for (int j = 0; j < ny; j++) {
+                for (int i = 0; i < nx; i++) {
+                    int idx = index(i, j, k);
+                    if (j < jFloor) { outsideHull[idx] = true; continue; }
+                    // only the band the gaps can lie in is evaluated; beyond it counts as inside (not a gap's end)
+                    if (solidMask[idx] || toSolid[idx] > maxGap + 1) continue;
+                    double[] p = sceneFromUpright.apply(centre(i, j, k));
+                    hullValue[idx] = (float) hull.value(p[0], p[1], p[2]);
+                    outsideHull[idx] = hullValue[idx] < 0;
+                }
+            }
+        });
+        float[] toOutside = dev.forge3d.runtime.mesh.DistanceTransform.distance(outsideHull, nx, ny, nz);
+        int filled = 0;
+        for (int idx = 0; idx < n; idx++) {
+            if (solidMask[idx] || Float.isNaN(hullValue[idx]) || toSolid[idx] + toOutside[idx] > maxGap) continue;
+            float inside = weight[idx] > 0 ? -tsdf[idx] : -1f;
+            float union = Math.max(inside, hullValue[idx]);
+            if (union > 0) filled++;
+            tsdf[idx] = -union;
+            weight[idx] = (short) Math.max(1, weight[idx]);
+        }
+        return filled;
+    }
+
     private boolean solid(int idx) { return weight[idx] > 0 && tsdf[idx] <= 0; }
 
     /** The field as a grid for marching cubes: inside (value >= 0) where tsdf <= 0, NaN where nothing was observed. */

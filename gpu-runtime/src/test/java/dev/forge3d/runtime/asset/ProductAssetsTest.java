@@ -209,8 +209,11 @@ class ProductAssetsTest {
         return Math.min(R - rad, Math.min(q[2], H - q[2]));
     }
 
+    /** Marks a lid Gaussian in {@link #canOnTable}'s rows (side Gaussians carry their angle around the can). */
+    static final double LID = -1;
+
     static GaussianModel canOnTable() {
-        List<double[]> rows = new ArrayList<>(); // x y z scale r g b (can frame, z up)
+        List<double[]> rows = new ArrayList<>(); // x y z scale r g b [angle | LID] (can frame, z up)
         double step = 0.018;
         for (double x = -1.5; x <= 1.5; x += step) {
             for (double y = -1.5; y <= 1.5; y += step) {
@@ -221,19 +224,34 @@ class ProductAssetsTest {
         }
         for (double z = step / 2; z < H; z += step * 0.8) {
             for (double a = 0; a < 2 * Math.PI; a += step * 0.8 / R) {
-                rows.add(new double[] {R * Math.cos(a), R * Math.sin(a), z, step * 0.7, 0.85, 0.05, 0.05});
+                rows.add(new double[] {R * Math.cos(a), R * Math.sin(a), z, step * 0.7, 0.85, 0.05, 0.05, a});
             }
         }
         for (double x = -R; x <= R; x += step * 0.8) {
             for (double y = -R; y <= R; y += step * 0.8) {
-                if (x * x + y * y <= R * R) rows.add(new double[] {x, y, H, step * 0.7, 0.95, 0.95, 0.95});
+                if (x * x + y * y <= R * R) rows.add(new double[] {x, y, H, step * 0.7, 0.95, 0.95, 0.95, LID});
             }
         }
         GaussianModel m = new GaussianModel(rows.size());
         for (int i = 0; i < rows.size(); i++) {
             double[] w = WORLD.apply(new double[] {rows.get(i)[0], rows.get(i)[1], rows.get(i)[2]});
             float s = (float) rows.get(i)[3];
-            m.set(i, (float) w[0], (float) w[1], (float) w[2], s, s, s, new float[] {1, 0, 0, 0}, 0.95f,
+            float[] scale = {s, s, s};
+            double[] local = {1, 0, 0, 0, 1, 0, 0, 0, 1};
+            if (rows.get(i).length > 7) {
+                // the can is drawn by flat discs lying in its surface (as trained splats' surfaces are): their
+                // silhouette is the can's, where round blobs would widen it by a few sigma
+                double a = rows.get(i)[7];
+                if (a == LID) {
+                    scale[2] = 0.1f * s;
+                } else {
+                    scale[0] = 0.1f * s; // local x along the can's radius
+                    local = new double[] {Math.cos(a), -Math.sin(a), 0, Math.sin(a), Math.cos(a), 0, 0, 0, 1};
+                }
+            }
+            double[] q = new Similarity(1, WORLD.r(), new double[3]).after(new Similarity(1, local, new double[3])).quaternion();
+            m.set(i, (float) w[0], (float) w[1], (float) w[2], scale[0], scale[1], scale[2],
+                    new float[] {(float) q[0], (float) q[1], (float) q[2], (float) q[3]}, 0.95f,
                     (float) rows.get(i)[4], (float) rows.get(i)[5], (float) rows.get(i)[6]);
         }
         return m;

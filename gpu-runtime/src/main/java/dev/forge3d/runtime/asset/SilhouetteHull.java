@@ -1,0 +1,65 @@
+package dev.forge3d.runtime.asset;
+
+import dev.forge3d.runtime.camera.Camera;
+import dev.forge3d.runtime.splat.GaussianModel;
+import dev.forge3d.runtime.splat.raster.RasterSettings;
+import dev.forge3d.runtime.splat.raster.Rasterizer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The object's visual hull as its own Gaussians draw it: the Gaussians inside the object's box are rendered alone
+ * from every camera, and a point is inside the hull when every view that sees it puts it where the object's
+ * accumulated opacity is at least 1/2. Training fits each photo's silhouette edge to the pixel, whereas the depth a
+ * splat renders sits a few millimetres inside the surface (its Gaussians lie inside the object): the hull is the
+ * sharper bound where a silhouette shows the surface.
+ */
+final class SilhouetteHull {
+
+    /** One camera's opacity map of the object alone (row-major). */
+    record AlphaMap(Camera camera, float[] alpha) { }
+
+    private final List<AlphaMap> maps;
+
+    SilhouetteHull(List<AlphaMap> maps) { this.maps = List.copyOf(maps); }
+
+    /** Renders {@code object} (the cropped Gaussians, scene frame) at every camera. */
+    static SilhouetteHull render(GaussianModel object, List<Camera> cameras, Rasterizer raster, Runnable checkCancelled) {
+        List<AlphaMap> maps = new ArrayList<>();
+        RasterSettings settings = RasterSettings.black();
+        for (Camera c : cameras) {
+            checkCancelled.run();
+            maps.add(new AlphaMap(c, raster.forward(object, c, settings).alpha().clone()));
+        }
+        return new SilhouetteHull(maps);
+    }
+
+    /**
+     * {@code 2 * (a - 1/2)} for the smallest opacity {@code a} (bilinear) any view that sees the scene point has at its
+     * projection: positive inside the hull, negative outside, 0 on its surface. +1 when no view sees the point.
+     */
+    double value(double x, double y, double z) {
+        double lowest = 1;
+        for (AlphaMap m : maps) {
+            double[] r = m.camera().pose().r(), t = m.camera().pose().t();
+            double cz = r[6] * x + r[7] * y + r[8] * z + t[2];
+            if (cz <= 1e-9) continue;
+            double cx = r[0] * x + r[1] * y + r[2] * z + t[0], cy = r[3] * x + r[4] * y + r[5] * z + t[1];
+            var k = m.camera().intrinsics();
+            // pixel (i, j) covers [i, i + 1) x [j, j + 1): its centre is at (i + 1/2, j + 1/2)
+            double u = k.fx() * cx / cz + k.cx() - 0.5, v = k.fy() * cy / cz + k.cy() - 0.5;
+            int w = m.camera().width(), h = m.camera().height();
+            if (u < 0 || v < 0 || u > w - 1 || v > h - 1) continue;
+            int x0 = Math.min((int) u, w - 2), y0 = Math.min((int) v, h - 2);
+            double fx = u - x0, fy = v - y0;
+            float[] a = m.alpha();
+            double s = (1 - fy) * ((1 - fx) * a[y0 * w + x0] + fx * a[y0 * w + x0 + 1])
+                    + fy * ((1 - fx) * a[(y0 + 1) * w + x0] + fx * a[(y0 + 1) * w + x0 + 1]);
+            if (s < lowest) lowest = s;
+        }
+        return 2 * (lowest - 0.5);
+    }
+
+    int views() { return maps.size(); }
+}
