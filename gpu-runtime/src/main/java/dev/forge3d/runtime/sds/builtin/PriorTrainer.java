@@ -127,6 +127,11 @@ public final class PriorTrainer {
                         }
                         trainer.step();
                     }
+                    if (!Double.isFinite(lossValue)) {
+                        // A diverged prior would be saved and then guide every text-to-3D job wrongly: stop here.
+                        throw new IllegalStateException("training diverged: the loss is " + lossValue + " at step " + step
+                                + NativeDefects.note());
+                    }
                     ema = Double.isNaN(ema) ? lossValue : 0.98 * ema + 0.02 * lossValue;
                     if (step > 0.9 * cfg.steps) { tailSum += lossValue; tailCount++; }
                     if (step % 50 == 0 || step == cfg.steps) {

