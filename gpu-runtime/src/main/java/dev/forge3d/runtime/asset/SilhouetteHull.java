@@ -31,8 +31,29 @@ final class SilhouetteHull {
         for (Camera c : cameras) {
             checkCancelled.run();
             maps.add(new AlphaMap(c, raster.forward(object, c, settings).alpha().clone()));
+            String dump = System.getProperty(DUMP_PROPERTY);
+            if (dump != null) dump(java.nio.file.Path.of(dump, c.name() + ".pgm"), maps.getLast());
         }
         return new SilhouetteHull(maps);
+    }
+
+    /**
+     * A profiling aid, off unless the JVM runs with {@code -Dforge3d.mesh.dumpHull=DIR}: every opacity map as an 8-bit
+     * {@code DIR/<camera>.pgm}, to compare with the ground truth's object masks.
+     */
+    static final String DUMP_PROPERTY = "forge3d.mesh.dumpHull";
+
+    private static void dump(java.nio.file.Path file, AlphaMap m) {
+        int w = m.camera().width(), h = m.camera().height();
+        byte[] header = ("P5\n" + w + " " + h + "\n255\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] out = java.util.Arrays.copyOf(header, header.length + w * h);
+        for (int i = 0; i < w * h; i++) out[header.length + i] = (byte) Math.round(255 * Math.max(0, Math.min(1, m.alpha()[i])));
+        try {
+            java.nio.file.Files.createDirectories(file.getParent());
+            java.nio.file.Files.write(file, out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /**
