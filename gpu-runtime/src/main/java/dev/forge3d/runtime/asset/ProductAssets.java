@@ -78,9 +78,9 @@ public final class ProductAssets {
 
     /**
      * Thickest gap (voxels) between the fused surface and the silhouettes' hull that {@link TsdfVolume#fillHullGaps}
-     * closes; 0 turns the step off ({@code -Dforge3d.mesh.hullGap=V} to measure others). Measured on the tuning scenes
-     * (same splats, 0 / 3 / 6 / 10 / 16 / 24): tune-vase F@1 % 0.754 / 0.804 / 0.878 / 0.925 / 0.921 / 0.936, tune-mug
-     * 0.588 / 0.582 / 0.574 / 0.573 / 0.570 / 0.570 (its fused surface was not inside; its loss is the lid).
+     * closes where the silhouettes need it; 0 turns the step off ({@code -Dforge3d.mesh.hullGap=V} to measure others).
+     * Measured on the tuning scenes (same splats, off / 10 / 24): tune-vase F@1 % 0.754 / 0.878 / 0.870, tune-mug
+     * 0.588 / 0.587 / 0.587 (docs/product-scenes.md).
      */
     static final double HULL_GAP_VOXELS = 10;
 

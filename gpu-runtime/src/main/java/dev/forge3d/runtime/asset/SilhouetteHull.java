@@ -83,4 +83,44 @@ final class SilhouetteHull {
     }
 
     int views() { return maps.size(); }
+
+    /** Per view, the pixels onto which at least one of the scene points (xyz triples) projects. */
+    boolean[][] coverage(float[] points) {
+        boolean[][] out = new boolean[maps.size()][];
+        java.util.stream.IntStream.range(0, maps.size()).parallel().forEach(v -> {
+            Camera c = maps.get(v).camera();
+            int w = c.width(), h = c.height();
+            boolean[] hit = new boolean[w * h];
+            for (int i = 0; i < points.length; i += 3) {
+                int px = pixel(c, points[i], points[i + 1], points[i + 2]);
+                if (px >= 0) hit[px] = true;
+            }
+            out[v] = hit;
+        });
+        return out;
+    }
+
+    /**
+     * Whether some view sees the scene point at a pixel that none of the points behind {@code coverage} reached: the
+     * point is needed there to explain the object's silhouette.
+     */
+    boolean uncovered(double x, double y, double z, boolean[][] coverage) {
+        for (int v = 0; v < maps.size(); v++) {
+            int px = pixel(maps.get(v).camera(), x, y, z);
+            if (px >= 0 && !coverage[v][px]) return true;
+        }
+        return false;
+    }
+
+    /** Row-major index of the pixel holding the scene point's projection, -1 when behind the camera or off the image. */
+    private static int pixel(Camera c, double x, double y, double z) {
+        double[] r = c.pose().r(), t = c.pose().t();
+        double cz = r[6] * x + r[7] * y + r[8] * z + t[2];
+        if (cz <= 1e-9) return -1;
+        var k = c.intrinsics();
+        double u = k.fx() * (r[0] * x + r[1] * y + r[2] * z + t[0]) / cz + k.cx();
+        double v = k.fy() * (r[3] * x + r[4] * y + r[5] * z + t[1]) / cz + k.cy();
+        if (!(u >= 0 && v >= 0 && u < c.width() && v < c.height())) return -1;
+        return (int) v * c.width() + (int) u;
+    }
 }

@@ -307,9 +307,24 @@ public final class TsdfVolume {
             }
         });
         float[] toOutside = dev.forge3d.runtime.mesh.DistanceTransform.distance(outsideHull, nx, ny, nz);
+        // Only the gap that the silhouettes need: a voxel some view sees where the solid's own projection does not
+        // reach. A concavity (a shoe's opening, the corner under a sole's edge) lies in front of other solid in every
+        // view, so the hull's fill would only bury the surface there.
+        boolean[][] coverage = hull.coverage(surfaceVoxels(solidMask));
+        boolean[] needed = new boolean[n];
+        IntStream.range(0, nz).parallel().forEach(k -> {
+            for (int j = 0; j < ny; j++) {
+                for (int i = 0; i < nx; i++) {
+                    int idx = index(i, j, k);
+                    if (solidMask[idx] || Float.isNaN(hullValue[idx]) || toSolid[idx] + toOutside[idx] > maxGap) continue;
+                    double[] p = sceneFromUpright.apply(centre(i, j, k));
+                    needed[idx] = hull.uncovered(p[0], p[1], p[2], coverage);
+                }
+            }
+        });
         int filled = 0;
         for (int idx = 0; idx < n; idx++) {
-            if (solidMask[idx] || Float.isNaN(hullValue[idx]) || toSolid[idx] + toOutside[idx] > maxGap) continue;
+            if (!needed[idx]) continue;
             float inside = weight[idx] > 0 ? -tsdf[idx] : -1f;
             float union = Math.max(inside, hullValue[idx]);
             if (union > 0) filled++;
@@ -317,6 +332,25 @@ public final class TsdfVolume {
             weight[idx] = (short) Math.max(1, weight[idx]);
         }
         return filled;
+    }
+
+    /** Scene-frame centres (xyz triples) of the solid voxels with a face on a non-solid one. */
+    private float[] surfaceVoxels(boolean[] solidMask) {
+        int sy = nx, sz = nx * ny;
+        float[] out = new float[3 * 1024];
+        int count = 0;
+        for (int idx = 0; idx < solidMask.length; idx++) {
+            if (!solidMask[idx]) continue;
+            int i = idx % nx, j = (idx / nx) % ny, k = idx / sz;
+            boolean inner = i > 0 && solidMask[idx - 1] && i < nx - 1 && solidMask[idx + 1] && j > 0 && solidMask[idx - sy]
+                    && j < ny - 1 && solidMask[idx + sy] && k > 0 && solidMask[idx - sz] && k < nz - 1 && solidMask[idx + sz];
+            if (inner) continue;
+            if (3 * count + 3 > out.length) out = Arrays.copyOf(out, 2 * out.length);
+            double[] p = sceneFromUpright.apply(centre(i, j, k));
+            out[3 * count] = (float) p[0]; out[3 * count + 1] = (float) p[1]; out[3 * count + 2] = (float) p[2];
+            count++;
+        }
+        return Arrays.copyOf(out, 3 * count);
     }
 
     private boolean solid(int idx) { return weight[idx] > 0 && tsdf[idx] <= 0; }

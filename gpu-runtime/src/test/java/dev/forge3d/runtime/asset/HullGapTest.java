@@ -37,6 +37,18 @@ class HullGapTest {
     }
 
     @Test
+    void aShallowDimpleThatNoSilhouetteNeedsStaysOpen() {
+        // the well ends 0.72 up, 2 to 4 voxels below its rim: a voxel just above its floor is within the gap limit
+        // of both the solid and the hull's outside (the ball of radius 1), but every view that sees it sees solid
+        // behind it, so the silhouettes do not need it filled
+        TsdfVolume v = cup(0.72);
+        v.fillHullGaps(ballSilhouettes(), Double.NEGATIVE_INFINITY, 6);
+        int i = (int) Math.round(1.5 / VOXEL), j = (int) Math.round((1.5 + 0.76) / VOXEL);
+        assertThat(v.tsdf[v.index(i, j, i)]).isGreaterThan(0f);
+        assertThat(v.tsdf[v.index(i + 4, j, i)]).isGreaterThan(0f);
+    }
+
+    @Test
     void aGapThickerThanTheLimitIsLeftAlone() {
         TsdfVolume v = cup();
         // the fused wall is 2 voxels inside the hull; a limit of 1.5 voxels leaves it there
@@ -44,22 +56,24 @@ class HullGapTest {
     }
 
     /** The fused field of the too-small cup: signed distance, truncated at 4 voxels, everything observed. */
-    static TsdfVolume cup() {
+    static TsdfVolume cup() { return cup(WELL_BOTTOM); }
+
+    static TsdfVolume cup(double wellBottom) {
         double[] lo = {-1.5, -1.5, -1.5}, hi = {1.5, 1.5, 1.5};
         TsdfVolume v = new TsdfVolume(lo, hi, VOXEL, 4 * VOXEL, Similarity.identity());
         for (int k = 0; k < v.nz; k++) for (int j = 0; j < v.ny; j++) for (int i = 0; i < v.nx; i++) {
             double[] p = v.centre(i, j, k);
             int idx = v.index(i, j, k);
-            v.tsdf[idx] = (float) Math.max(-1, Math.min(1, cupDistance(p) / v.truncation));
+            v.tsdf[idx] = (float) Math.max(-1, Math.min(1, cupDistance(p, wellBottom) / v.truncation));
             v.weight[idx] = 1;
         }
         return v;
     }
 
     /** Signed distance (approximate inside the rim) to the fused cup: positive outside. */
-    static double cupDistance(double[] p) {
+    static double cupDistance(double[] p, double wellBottom) {
         double ball = Math.sqrt(p[0] * p[0] + p[1] * p[1] + p[2] * p[2]) - FUSED_RADIUS;
-        double inWell = Math.min(WELL_RADIUS - Math.hypot(p[0], p[2]), p[1] - WELL_BOTTOM); // > 0 inside the well
+        double inWell = Math.min(WELL_RADIUS - Math.hypot(p[0], p[2]), p[1] - wellBottom); // > 0 inside the well
         return Math.max(ball, inWell);
     }
 
