@@ -276,11 +276,12 @@ public final class TsdfVolume {
     /**
      * Moves the surface out to the object's silhouettes where it lies just inside them. A splat's Gaussians sit
      * inside the object, so the depth it renders, and the fused surface, lie a little inside the true surface
-     * (1-4 mm on the tuning scenes), while its silhouettes fit the photos' to about a pixel. Every voxel outside the
-     * solid whose gap to the hull is thin ({@code distance to the solid + distance to the outside of the hull <=
-     * maxGap} voxels) takes the union of both fields, so the surface follows the hull there, to a fraction of a voxel
-     * (the hull's field is continuous). Thicker gaps are concavities that no silhouette shows (a cup's inside, a
-     * shoe's opening): the fused surface stays. Voxels below {@code floorY} count as outside the hull.
+     * (1-4 mm on tune-vase), while its silhouettes fit the photos' to about a pixel. A voxel outside the solid takes
+     * the union of both fields when its gap to the hull is thin ({@code distance to the solid + distance to the
+     * outside of the hull <= maxGap} voxels) and some view sees it at a pixel that the solid's projection does not
+     * reach (the silhouette needs it), so the surface follows the hull there, to a fraction of a voxel (the hull's
+     * field is continuous). Thicker gaps, and concavities that lie in front of solid in every view (a cup's inside, a
+     * shoe's opening), keep the fused surface. Voxels below {@code floorY} count as outside the hull.
      *
      * @return the voxels that became solid
      */
