@@ -158,10 +158,14 @@ public final class ProductAssets {
                 double[] objectLo = lo.clone();
                 if (placement.hasFloor()) objectLo[1] = floorCut;
                 GaussianModel object = GaussianTransform.cropAndTransform(model, upright, objectLo, hi, Similarity.identity());
-                SilhouetteHull hull = SilhouetteHull.render(object, depth.stream().map(DepthMaps.DepthMap::camera).toList(),
-                        raster, progress::checkCancelled);
                 decisions.put("hullGapVoxels", gap);
-                decisions.put("hullFilledVoxels", fine.fillHullGaps(hull, floorCut, gap));
+                if (object.size() > 0) {
+                    SilhouetteHull hull = SilhouetteHull.render(object, depth.stream().map(DepthMaps.DepthMap::camera).toList(),
+                            raster, progress::checkCancelled);
+                    decisions.put("hullFilledVoxels", fine.fillHullGaps(hull, floorCut, gap));
+                } else {
+                    decisions.put("hullFilledVoxels", 0);
+                }
             }
             decisions.put("applied", "object");
             decisions.put("up", placement.upSource());

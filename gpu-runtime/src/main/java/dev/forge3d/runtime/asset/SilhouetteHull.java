@@ -12,8 +12,8 @@ import java.util.List;
  * The object's visual hull as its own Gaussians draw it: the Gaussians inside the object's box are rendered alone
  * from every camera, and a point is inside the hull when every view that sees it puts it where the object's
  * accumulated opacity is at least 1/2. Training fits each photo's silhouette edge to the pixel, whereas the depth a
- * splat renders sits a few millimetres inside the surface (its Gaussians lie inside the object): the hull is the
- * sharper bound where a silhouette shows the surface.
+ * splat renders can sit millimetres inside the surface (where its Gaussians lie inside the object, as on tune-vase):
+ * the hull is the sharper bound where a silhouette shows the surface.
  */
 final class SilhouetteHull {
 
