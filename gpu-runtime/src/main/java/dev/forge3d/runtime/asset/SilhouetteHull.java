@@ -62,14 +62,11 @@ final class SilhouetteHull {
      */
     double value(double x, double y, double z) {
         double lowest = 1;
+        double[] uv = new double[2];
         for (AlphaMap m : maps) {
-            double[] r = m.camera().pose().r(), t = m.camera().pose().t();
-            double cz = r[6] * x + r[7] * y + r[8] * z + t[2];
-            if (cz <= 1e-9) continue;
-            double cx = r[0] * x + r[1] * y + r[2] * z + t[0], cy = r[3] * x + r[4] * y + r[5] * z + t[1];
-            var k = m.camera().intrinsics();
+            if (!project(m.camera(), x, y, z, uv)) continue;
             // pixel (i, j) covers [i, i + 1) x [j, j + 1): its centre is at (i + 1/2, j + 1/2)
-            double u = k.fx() * cx / cz + k.cx() - 0.5, v = k.fy() * cy / cz + k.cy() - 0.5;
+            double u = uv[0] - 0.5, v = uv[1] - 0.5;
             int w = m.camera().width(), h = m.camera().height();
             if (u < 0 || v < 0 || u > w - 1 || v > h - 1) continue;
             int x0 = Math.min((int) u, w - 2), y0 = Math.min((int) v, h - 2);
@@ -81,8 +78,6 @@ final class SilhouetteHull {
         }
         return 2 * (lowest - 0.5);
     }
-
-    int views() { return maps.size(); }
 
     /** Per view, the pixels onto which at least one of the scene points (xyz triples) projects. */
     boolean[][] coverage(float[] points) {
@@ -114,13 +109,20 @@ final class SilhouetteHull {
 
     /** Row-major index of the pixel holding the scene point's projection, -1 when behind the camera or off the image. */
     private static int pixel(Camera c, double x, double y, double z) {
+        double[] uv = new double[2];
+        if (!project(c, x, y, z, uv)) return -1;
+        if (!(uv[0] >= 0 && uv[1] >= 0 && uv[0] < c.width() && uv[1] < c.height())) return -1;
+        return (int) uv[1] * c.width() + (int) uv[0];
+    }
+
+    /** The scene point's image coordinates (pixel corners at integers) in {@code uv}; false when behind the camera. */
+    private static boolean project(Camera c, double x, double y, double z, double[] uv) {
         double[] r = c.pose().r(), t = c.pose().t();
         double cz = r[6] * x + r[7] * y + r[8] * z + t[2];
-        if (cz <= 1e-9) return -1;
+        if (cz <= 1e-9) return false;
         var k = c.intrinsics();
-        double u = k.fx() * (r[0] * x + r[1] * y + r[2] * z + t[0]) / cz + k.cx();
-        double v = k.fy() * (r[3] * x + r[4] * y + r[5] * z + t[1]) / cz + k.cy();
-        if (!(u >= 0 && v >= 0 && u < c.width() && v < c.height())) return -1;
-        return (int) v * c.width() + (int) u;
+        uv[0] = k.fx() * (r[0] * x + r[1] * y + r[2] * z + t[0]) / cz + k.cx();
+        uv[1] = k.fy() * (r[3] * x + r[4] * y + r[5] * z + t[1]) / cz + k.cy();
+        return true;
     }
 }
