@@ -13,6 +13,8 @@
 #      /tmp/bench-product-mesh/<scene>-<mode>-<UTC time>), POLL (seconds, 10), TIMEOUT (seconds, 21600),
 #      SPLAT_EVAL=1 to also render the splat with /work/shared/tools/splat_eval.py on the held-out views (posed only;
 #      slow: ~0.1 ms per Gaussian and view) for the splat's own masked PSNR on the same pixels,
+#      MASKS=1 to upload the scene's ground-truth object masks (gt/masks/<view>.png, as masks/ in the zip: training
+#      sees the object alone and the mesh is carved to the masks' hull; an upper bound for masks a user brings),
 #      JOB=<id> to skip the submission and judge an existing job; with NO_DOWNLOAD=1 also no polling or download
 #      (judges what OUT already holds: model.glb, metrics.json, cameras/, scene.ply).
 # Writes OUT/{artifacts...,mesh_eval.json,appearance.json,summary.json} and prints a summary.
@@ -41,9 +43,13 @@ if [ -z "${JOB:-}" ]; then
   else
     (cd "$SCENE" && zip -q -j "$ZIP" images/*.png)
   fi
+  if [ "${MASKS:-0}" = 1 ]; then
+    [ -d "$SCENE/gt/masks" ] || { echo "$SCENE: no gt/masks" >&2; exit 2; }
+    (cd "$SCENE/gt" && zip -q -r "$ZIP" masks)
+  fi
   ARGS=(-F type=photos-to-splat -F "preset=$PRESET" -F "archive=@$ZIP")
   for kv in ${FIELDS:-}; do ARGS+=(-F "$kv"); done
-  log "submitting $NAME ($MODE, preset $PRESET${FIELDS:+, $FIELDS}; $(du -h "$ZIP" | cut -f1) zip) to $API"
+  log "submitting $NAME ($MODE, preset $PRESET${FIELDS:+, $FIELDS}${MASKS:+, masks}; $(du -h "$ZIP" | cut -f1) zip) to $API"
   RESP=$(curl -sS -H "$AUTH" "${ARGS[@]}" "$API/v1/jobs")
   JOB=$(echo "$RESP" | jq -r '.id // empty')
   [ -n "$JOB" ] || { echo "job not created: $RESP" >&2; exit 1; }

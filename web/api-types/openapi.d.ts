@@ -687,8 +687,12 @@ export interface components {
             /**
              * @description A zip of photos (and optional pose files and masks) instead of `images`. Masks: a PNG in a folder
              *     named `masks` at any depth (`masks/v000.jpg.png`, `scene/masks/v000.png`) is the mask of one photo of
-             *     the upload (white = the object, black = ignore: structure from motion drops the keypoints on its black
-             *     parts, as COLMAP's `mask_path`); it is stored as input `masks/<file>`, never taken for a photo. It
+             *     the upload (white = the object, black = not the object: structure from motion drops the keypoints on
+             *     its black parts, as COLMAP's `mask_path`; training sees the photo composited over the job's `background`
+             *     with the mask as coverage, so the splat holds the object alone; the mesh is carved to the masks'
+             *     visual hull, and without a table left in the splat the object's base is the lowest surface the photos
+             *     show inside the masks; `metrics.json` has `ingest.photosMasked` and `crop.maskedViews`); it is stored
+             *     as input `masks/<file>`, never taken for a photo. It
              *     belongs to the photo whose file name it carries, `<photo file name>.png` (COLMAP's rule) or
              *     `<photo name without extension>.png`, and must be an 8-bit grey, grey+alpha, RGB or RGBA PNG of the
              *     photo's size as displayed (after its EXIF orientation), not all black (a pixel is white from grey level

@@ -138,6 +138,10 @@ class PhotoToSplatEndToEndTest extends ApiTestBase {
         assertThat(maskCounts.path("photos").asInt()).isEqualTo(6);
         assertThat(maskCounts.path("keypointsDropped").asLong()).isPositive()
                 .isLessThan(maskCounts.path("keypointsOnMaskedPhotos").asLong());
+        // Training saw those six photos composited over the background, and the mesh was carved to the masks' hull
+        // (view_00 is held out: five of the training views have a mask).
+        assertThat(metrics.path("ingest").path("photosMasked").asInt()).isEqualTo(6);
+        assertThat(metrics.path("crop").path("maskedViews").asInt()).isEqualTo(5);
         assertThat(metrics.path("posesSupplied").asBoolean()).isFalse();
         assertThat(metrics.path("meanReprojectionErrorPx").asDouble()).isBetween(0.0, 1.0);
         // 9.9 dB before training (1 iteration); 16.9 dB after 150 iterations, measured with 2 threads

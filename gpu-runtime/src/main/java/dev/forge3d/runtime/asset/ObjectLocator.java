@@ -28,6 +28,15 @@ public final class ObjectLocator {
     private ObjectLocator() { }
 
     public static ObjectPlacement locate(GaussianModel model, List<Camera> cameras) {
+        return locate(model, cameras, null);
+    }
+
+    /**
+     * @param objectHull the hull of the photos' object masks, or null: a support is never part of the object, so the
+     *                   Gaussians inside it are left out of the support-plane search (where training saw the masked
+     *                   photos there is no table left, and a flat part of the object must not be taken for one)
+     */
+    static ObjectPlacement locate(GaussianModel model, List<Camera> cameras, SilhouetteHull objectHull) {
         int n = cameras.size();
         if (n < 3) return ObjectPlacement.notFound("fewer than 3 cameras");
         double[][] centres = new double[n][];
@@ -54,7 +63,7 @@ public final class ObjectLocator {
         double camDist = cf.medianDistance();
         double[] camUp = Mat3.norm(upSum) > 0.3 * n ? Mat3.normalized(upSum) : null;
 
-        Plane floor = camUp == null ? null : supportPlane(model, focus, camDist, camUp, centres);
+        Plane floor = camUp == null ? null : supportPlane(model, focus, camDist, camUp, centres, objectHull);
         double[] up;
         double[] origin;
         String upSource;
@@ -103,7 +112,8 @@ public final class ObjectLocator {
     record Plane(double[] point, double[] normal, double rms, int inliers) { }
 
     /** RANSAC over the opaque Gaussians near the convergence point, then a least-squares refit on the inliers. */
-    static Plane supportPlane(GaussianModel model, double[] focus, double camDist, double[] camUp, double[][] cams) {
+    static Plane supportPlane(GaussianModel model, double[] focus, double camDist, double[] camUp, double[][] cams,
+                              SilhouetteHull objectHull) {
         float[] pos = model.positions(), logits = model.opacityLogits();
         double reach = camDist;
         int count = 0;
@@ -114,6 +124,7 @@ public final class ObjectLocator {
             if (logits[i] < 0) continue; // opacity < 0.5
             double dx = pos[3 * i] - focus[0], dy = pos[3 * i + 1] - focus[1], dz = pos[3 * i + 2] - focus[2];
             if (dx * dx + dy * dy + dz * dz > reach * reach) continue;
+            if (objectHull != null && objectHull.value(pos[3 * i], pos[3 * i + 1], pos[3 * i + 2]) > 0) continue;
             seen++;
             int slot = count < pts.length / 3 ? count++ : rnd.nextInt(seen); // reservoir sample
             if (slot < pts.length / 3) { pts[3 * slot] = pos[3 * i]; pts[3 * slot + 1] = pos[3 * i + 1]; pts[3 * slot + 2] = pos[3 * i + 2]; }

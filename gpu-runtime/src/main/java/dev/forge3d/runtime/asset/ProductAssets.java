@@ -92,11 +92,27 @@ public final class ProductAssets {
     private ProductAssets() { }
 
     public static Result build(GaussianModel model, List<View> views, Options opt, Rasterizer raster, ProgressListener progress) {
+        return build(model, views, List.of(), opt, raster, progress);
+    }
+
+    /**
+     * @param masks the photos' object masks, one per view (coverage in [0, 1], row-major at the view's camera size;
+     *              null for a view without one), or an empty list: the volume is carved to their hull, and the
+     *              surface moves out to it where the fused solid falls short, instead of to the Gaussians' own hull
+     */
+    public static Result build(GaussianModel model, List<View> views, List<float[]> masks, Options opt, Rasterizer raster,
+                               ProgressListener progress) {
         Map<String, Object> decisions = new LinkedHashMap<>();
         decisions.put("requested", opt.crop().name().toLowerCase(java.util.Locale.ROOT));
         List<Camera> cameras = views.stream().map(View::camera).toList();
+        if (!masks.isEmpty() && masks.size() != views.size()) {
+            throw new IllegalArgumentException(masks.size() + " masks for " + views.size() + " views");
+        }
+        SilhouetteHull maskHull = masks.isEmpty() ? null : SilhouetteHull.ofMasks(cameras, masks);
+        if (maskHull != null && maskHull.views() == 0) maskHull = null;
+        decisions.put("maskedViews", maskHull == null ? 0 : maskHull.views());
         progress.onProgress(Progress.of(STAGE, 0.02, Double.NaN, "locating the object"));
-        ObjectPlacement placement = opt.crop() == Crop.AUTO ? ObjectLocator.locate(model, cameras)
+        ObjectPlacement placement = opt.crop() == Crop.AUTO ? ObjectLocator.locate(model, cameras, maskHull)
                 : ObjectPlacement.notFound("crop=none was asked for");
 
         progress.onProgress(Progress.of(STAGE, 0.05, Double.NaN, "rendering depth at " + cameras.size() + " cameras"));
@@ -123,7 +139,7 @@ public final class ProductAssets {
         if (placement.found()) {
             upright = placement.uprightFromScene();
             progress.onProgress(Progress.of(STAGE, 0.3, Double.NaN, "finding the object's extent"));
-            box = coarseObjectBox(placement, depth, floorCut, progress);
+            box = coarseObjectBox(placement, depth, floorCut, maskHull, progress);
             if (box == null) {
                 placement = ObjectPlacement.notFound("no solid object where the cameras look (the depth maps show "
                         + "nothing standing " + (placement.hasFloor() ? "on the support plane" : "there") + ")");
@@ -136,36 +152,48 @@ public final class ProductAssets {
                 floorCut = Double.NEGATIVE_INFINITY;
             }
         }
+        // Without a support (training saw masked photos: no table left), the masks' hull reaches below the object's
+        // base, where no photo shows a surface; the object ends at the lowest surface its depth shows inside the masks.
+        boolean maskedBase = false;
+        if (placement.found() && !placement.hasFloor() && maskHull != null) {
+            double base = lowestSurfaceInside(depth, maskHull, placement.uprightFromScene());
+            if (!Double.isNaN(base)) {
+                floorCut = base;
+                maskedBase = true;
+                decisions.put("base", "the lowest surface the photos show inside the masks");
+            }
+        }
         if (placement.found()) {
             upright = placement.uprightFromScene();
             double side = Math.max(box[1][0] - box[0][0], Math.max(box[1][1] - box[0][1], box[1][2] - box[0][2]));
             double voxel = side / opt.resolution();
             double[] lo = new double[3], hi = new double[3];
             for (int a = 0; a < 3; a++) { lo[a] = box[0][a] - 4 * voxel; hi[a] = box[1][a] + 4 * voxel; }
-            if (placement.hasFloor()) {
-                floorCut += 1.5 * voxel;
-                lo[1] = Math.min(lo[1], floorCut - 4 * voxel);
-            }
+            if (placement.hasFloor()) floorCut += 1.5 * voxel;
+            if (placement.hasFloor() || maskedBase) lo[1] = Math.min(lo[1], floorCut - 4 * voxel);
             progress.onProgress(Progress.of(STAGE, 0.45, Double.NaN, "fusing depth into the object's volume"));
             fine = fuse(lo, hi, voxel, upright, depth, progress);
             fine.fillInterior(INTERIOR_SHARE);
+            if (maskHull != null) decisions.put("maskCarvedVoxels", fine.carveOutside(maskHull));
             fine.close(floorCut);
             box = fine.keepObject(Double.POSITIVE_INFINITY, 0.2);
             if (box == null) throw new IllegalStateException("the fused depth holds no solid object");
             double gap = hullGapVoxels();
             if (gap > 0) {
                 progress.onProgress(Progress.of(STAGE, 0.6, Double.NaN, "fitting the surface to the object's silhouettes"));
-                double[] objectLo = lo.clone();
-                if (placement.hasFloor()) objectLo[1] = floorCut;
-                GaussianModel object = GaussianTransform.cropAndTransform(model, upright, objectLo, hi, Similarity.identity());
                 decisions.put("hullGapVoxels", gap);
-                if (object.size() > 0) {
-                    SilhouetteHull hull = SilhouetteHull.render(object, depth.stream().map(DepthMaps.DepthMap::camera).toList(),
-                            raster, progress::checkCancelled);
-                    decisions.put("hullFilledVoxels", fine.fillHullGaps(hull, floorCut, gap));
-                } else {
-                    decisions.put("hullFilledVoxels", 0);
+                decisions.put("hullFrom", maskHull != null ? "masks" : "gaussians");
+                SilhouetteHull hull = maskHull;
+                if (hull == null) {
+                    double[] objectLo = lo.clone();
+                    if (placement.hasFloor() || maskedBase) objectLo[1] = floorCut;
+                    GaussianModel object = GaussianTransform.cropAndTransform(model, upright, objectLo, hi, Similarity.identity());
+                    if (object.size() > 0) {
+                        hull = SilhouetteHull.render(object, depth.stream().map(DepthMaps.DepthMap::camera).toList(), raster,
+                                progress::checkCancelled);
+                    }
                 }
+                decisions.put("hullFilledVoxels", hull == null ? 0 : fine.fillHullGaps(hull, floorCut, gap));
             }
             decisions.put("applied", "object");
             decisions.put("up", placement.upSource());
@@ -173,8 +201,8 @@ public final class ProductAssets {
             if (placement.hasFloor()) {
                 decisions.put("supportPlaneRms", round(placement.floorRms()));
                 decisions.put("supportPlaneInliers", placement.floorInliers());
-                decisions.put("floorCut", round(floorCut));
             }
+            if (placement.hasFloor() || maskedBase) decisions.put("floorCut", round(floorCut));
         } else {
             decisions.put("applied", "none");
             if (opt.crop() == Crop.AUTO) decisions.put("fallback", placement.reason());
@@ -184,6 +212,7 @@ public final class ProductAssets {
             double voxel = side / opt.resolution();
             progress.onProgress(Progress.of(STAGE, 0.45, Double.NaN, "fusing depth over the whole scene"));
             fine = fuse(bounds[0], bounds[1], voxel, upright, depth, progress);
+            if (maskHull != null) decisions.put("maskCarvedVoxels", fine.carveOutside(maskHull));
             box = fine.keepObject(Double.POSITIVE_INFINITY, 0.01);
             if (box == null) throw new IllegalStateException("the fused depth holds no surface");
         }
@@ -259,9 +288,33 @@ public final class ProductAssets {
         return new TriangleMesh(p, mesh.colors(), mesh.indices());
     }
 
+    /**
+     * The height (upright frame) below which only 0.1 % of the depth maps' surface points inside the masks' hull lie:
+     * the object's lowest visible surface, robust to a stray pixel. NaN when the depth maps show nothing inside.
+     */
+    static double lowestSurfaceInside(List<DepthMaps.DepthMap> depth, SilhouetteHull hull, Similarity upright) {
+        List<Double> ys = new ArrayList<>();
+        for (DepthMaps.DepthMap d : depth) {
+            var k = d.camera().intrinsics();
+            Similarity sceneFromCamera = camToScene(d.camera());
+            for (int y = 0; y < d.height(); y++) {
+                for (int x = 0; x < d.width(); x++) {
+                    float z = d.depth()[y * d.width() + x];
+                    if (Float.isNaN(z)) continue;
+                    double[] p = sceneFromCamera.apply(new double[] {(x + 0.5 - k.cx()) / k.fx() * z, (y + 0.5 - k.cy()) / k.fy() * z, z});
+                    if (hull.value(p[0], p[1], p[2]) < 0) continue;
+                    ys.add(upright.apply(p)[1]);
+                }
+            }
+        }
+        if (ys.isEmpty()) return Double.NaN;
+        double[] v = ys.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return v[(int) (0.001 * (v.length - 1))];
+    }
+
     /** A coarse fusion over the search region; the box (upright frame) of the solid object on the camera axis. */
     private static double[][] coarseObjectBox(ObjectPlacement placement, List<DepthMaps.DepthMap> depth, double floorCut,
-                                              ProgressListener progress) {
+                                              SilhouetteHull maskHull, ProgressListener progress) {
         double[] lo = placement.searchMin().clone(), hi = placement.searchMax();
         double side = Math.max(hi[0] - lo[0], Math.max(hi[1] - lo[1], hi[2] - lo[2]));
         double voxel = side / 80;
@@ -271,6 +324,7 @@ public final class ProductAssets {
             lo[1] = Math.min(lo[1], floor - 4 * voxel);
         }
         TsdfVolume coarse = fuse(lo, hi, voxel, placement.uprightFromScene(), depth, progress);
+        if (maskHull != null) coarse.carveOutside(maskHull);
         coarse.close(floor);
         return coarse.keepObject(0.35 * (hi[0] - lo[0]) / 2, 0.2, 1);
     }

@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The object's visual hull as its own Gaussians draw it: the Gaussians inside the object's box are rendered alone
- * from every camera, and a point is inside the hull when every view that sees it puts it where the object's
- * accumulated opacity is at least 1/2. Training fits each photo's silhouette edge to the pixel, whereas the depth a
+ * The object's visual hull, from the photos' object masks where the job has them, else as its own Gaussians draw it
+ * (the Gaussians inside the object's box rendered alone from every camera): a point is inside the hull when every
+ * view that sees it puts it where the object's coverage (mask or accumulated opacity) is at least 1/2. Training fits each photo's silhouette edge to the pixel, whereas the depth a
  * splat renders can sit millimetres inside the surface (where its Gaussians lie inside the object, as on tune-vase):
  * the hull is the sharper bound where a silhouette shows the surface.
  */
@@ -23,6 +23,27 @@ final class SilhouetteHull {
     private final List<AlphaMap> maps;
 
     SilhouetteHull(List<AlphaMap> maps) { this.maps = List.copyOf(maps); }
+
+    /**
+     * The hull of the photos' object masks: coverage in [0, 1] per pixel of each view's camera, row-major; views
+     * without a mask (null) do not constrain the hull.
+     */
+    static SilhouetteHull ofMasks(List<Camera> cameras, List<float[]> masks) {
+        List<AlphaMap> maps = new ArrayList<>();
+        for (int v = 0; v < cameras.size(); v++) {
+            float[] m = masks.get(v);
+            if (m == null) continue;
+            Camera c = cameras.get(v);
+            if (m.length != c.width() * c.height()) {
+                throw new IllegalArgumentException("the mask of " + c.name() + " has " + m.length + " pixels, its camera "
+                        + c.width() + "x" + c.height());
+            }
+            maps.add(new AlphaMap(c, m));
+        }
+        return new SilhouetteHull(maps);
+    }
+
+    int views() { return maps.size(); }
 
     /** Renders {@code object} (the cropped Gaussians, scene frame) at every camera. */
     static SilhouetteHull render(GaussianModel object, List<Camera> cameras, Rasterizer raster, Runnable checkCancelled) {

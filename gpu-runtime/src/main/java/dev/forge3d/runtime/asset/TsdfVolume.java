@@ -335,6 +335,39 @@ public final class TsdfVolume {
         return filled;
     }
 
+    /**
+     * Intersects the fused field with a hull of the object's masks: where the hull's field ({@link SilhouetteHull#value},
+     * negative outside) is lower than the fused inside value, it takes over, so everything that projects outside a
+     * mask in some view is empty (and an unobserved voxel there is observed empty), and the surface follows the
+     * masks' outline to a fraction of a voxel where they cut the fused solid. Voxels in front of an observed surface
+     * are left as they are.
+     *
+     * @return the voxels that were solid and are not any more
+     */
+    int carveOutside(SilhouetteHull hull) {
+        int[] carved = new int[nz];
+        IntStream.range(0, nz).parallel().forEach(k -> {
+            for (int j = 0; j < ny; j++) {
+                for (int i = 0; i < nx; i++) {
+                    int idx = index(i, j, k);
+                    if (weight[idx] > 0 && tsdf[idx] >= 1f) continue;
+                    double[] p = sceneFromUpright.apply(centre(i, j, k));
+                    float h = (float) hull.value(p[0], p[1], p[2]);
+                    if (h >= 1f) continue;
+                    if (weight[idx] == 0) {
+                        if (h < 0) { tsdf[idx] = -h; weight[idx] = 1; }
+                        continue;
+                    }
+                    float inside = -tsdf[idx];
+                    if (h >= inside) continue;
+                    if (inside >= 0 && h < 0) carved[k]++;
+                    tsdf[idx] = -h;
+                }
+            }
+        });
+        return Arrays.stream(carved).sum();
+    }
+
     /** Scene-frame centres (xyz triples) of the solid voxels with a face on a non-solid one. */
     private float[] surfaceVoxels(boolean[] solidMask) {
         int sy = nx, sz = nx * ny;

@@ -1,6 +1,7 @@
 package dev.forge3d.worker.cli;
 
 import dev.forge3d.runtime.asset.ProductAssets;
+import dev.forge3d.runtime.asset.ViewMasks;
 import dev.forge3d.runtime.dataset.DatasetLoader;
 import dev.forge3d.runtime.dataset.LoadOptions;
 import dev.forge3d.runtime.dataset.SceneDataset;
@@ -58,6 +59,10 @@ public final class MeshCommand implements Callable<Integer> {
     @Option(names = "--texture-size", defaultValue = "2048", description = "Baked texture side in texels, 0 for vertex colours (default: ${DEFAULT-VALUE}).")
     int textureSize;
 
+    @Option(names = "--masks", paramLabel = "DIR", description = "Per-photo object masks (as for train): the volume is "
+            + "carved to their hull (a job does this with an upload's masks).")
+    Path masks;
+
     @Option(names = "--threads", description = "Threads (default: all processors).")
     Integer threads;
 
@@ -76,7 +81,7 @@ public final class MeshCommand implements Callable<Integer> {
         ProductAssets.Result result;
         try (dev.forge3d.runtime.splat.raster.Rasterizer r = backend.open(threads == null ? Runtime.getRuntime().availableProcessors() : threads);
              ConsoleProgressBar bar = new ConsoleProgressBar(System.out)) {
-            result = ProductAssets.build(model, ds.train(), options, r, bar);
+            result = ProductAssets.build(model, ds.train(), ViewMasks.of(ds.train(), masks), options, r, bar);
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         if (result.textured() != null) GlbWriter.write(result.textured(), out.resolve("model.glb"));

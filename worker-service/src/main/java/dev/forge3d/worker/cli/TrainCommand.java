@@ -1,5 +1,6 @@
 package dev.forge3d.worker.cli;
 
+import dev.forge3d.runtime.asset.ViewMasks;
 import dev.forge3d.runtime.dataset.DatasetLoader;
 import dev.forge3d.runtime.dataset.LoadOptions;
 import dev.forge3d.runtime.dataset.SceneDataset;
@@ -73,6 +74,11 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--opacity-sparsity", defaultValue = "0", description = "Weight of the L1 opacity regulariser (mean opacity; removes fog the photos do not need); 0 = off (default: ${DEFAULT-VALUE}).")
     double opacitySparsity;
+
+    @Option(names = "--masks", paramLabel = "DIR", description = "Per-photo object masks (white = the object; PNGs named "
+            + "<photo file name>.png or <photo stem>.png): each photo is composited over the background, as a job does "
+            + "with an upload's masks.")
+    Path masks;
 
     @Option(names = "--background", defaultValue = "white", description = "white, black or r,g,b in 0..1 (default: ${DEFAULT-VALUE}).")
     String background;
@@ -158,6 +164,7 @@ public final class TrainCommand implements Callable<Integer> {
 
         long start = System.nanoTime();
         SceneDataset ds = DatasetLoader.load(data, new LoadOptions(downscale, cfg.background, holdOut));
+        if (masks != null) ds = ViewMasks.composited(ds, masks, cfg.background);
         double loadSeconds = (System.nanoTime() - start) / 1e9;
         System.out.printf("forge3d train: %s, %d training and %d held-out views at %dx%d, %d threads%n", ds.name(), ds.train().size(),
                 ds.test().size(), ds.train().get(0).image().width(), ds.train().get(0).image().height(), cfg.threads);

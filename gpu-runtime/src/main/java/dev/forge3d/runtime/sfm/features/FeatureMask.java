@@ -1,5 +1,6 @@
 package dev.forge3d.runtime.sfm.features;
 
+import dev.forge3d.runtime.image.ObjectMasks;
 import dev.forge3d.runtime.image.ingest.AreaResampler;
 import dev.forge3d.runtime.image.ingest.IngestedImage;
 import dev.forge3d.runtime.sfm.SfmException;
@@ -101,39 +102,6 @@ public final class FeatureMask {
         return new Stats(photos.get(), dropped.get(), seen.get());
     }
 
-    /**
-     * The mask's grey levels as stored (read from the raster: {@code getRGB} would gamma-convert a grey PNG), alpha
-     * ignored, in an RGB image with r = g = b.
-     */
-    static BufferedImage greyAsRgb(BufferedImage mask) {
-        java.awt.image.Raster r = mask.getRaster();
-        int w = mask.getWidth(), h = mask.getHeight(), bands = r.getNumBands();
-        boolean colour = bands >= 3 && mask.getColorModel().getNumColorComponents() >= 3;
-        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        int[] row = new int[w];
-        int max = (1 << r.getSampleModel().getSampleSize(0)) - 1;
-        for (int y = 0; y < h; y++) {
-            if (mask.getColorModel() instanceof java.awt.image.IndexColorModel) {
-                mask.getRGB(0, y, w, 1, row, 0, w);
-                for (int x = 0; x < w; x++) row[x] = luma(row[x]);
-            } else {
-                for (int x = 0; x < w; x++) {
-                    int g = colour
-                            ? Math.round(0.299f * r.getSample(x, y, 0) + 0.587f * r.getSample(x, y, 1) + 0.114f * r.getSample(x, y, 2))
-                            : r.getSample(x, y, 0);
-                    row[x] = max == 255 ? g : Math.round(g * 255f / max);
-                }
-            }
-            for (int x = 0; x < w; x++) row[x] = (row[x] << 16) | (row[x] << 8) | row[x];
-            out.setRGB(0, y, w, 1, row, 0, w);
-        }
-        return out;
-    }
-
-    private static int luma(int p) {
-        return Math.round(0.299f * ((p >> 16) & 255) + 0.587f * ((p >> 8) & 255) + 0.114f * (p & 255));
-    }
-
     /** The mask's grey levels at the feature image's size, row-major; refuses a mask that does not fit its photo. */
     private static byte[] resampled(Path file, IngestedImage image, int fw, int fh) {
         BufferedImage mask;
@@ -149,7 +117,7 @@ public final class FeatureMask {
                     + " but its photo " + image.name() + " is " + image.width() + "x" + image.height()
                     + " (upright): a mask must have its photo's size", photo);
         }
-        BufferedImage small = AreaResampler.downscale(greyAsRgb(mask), fw, fh);
+        BufferedImage small = AreaResampler.downscale(ObjectMasks.greyAsRgb(mask), fw, fh);
         int[] rgb = small.getRGB(0, 0, fw, fh, null, 0, fw);
         byte[] grey = new byte[fw * fh];
         for (int i = 0; i < rgb.length; i++) grey[i] = (byte) (rgb[i] & 255);

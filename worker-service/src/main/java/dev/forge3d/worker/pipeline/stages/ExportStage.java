@@ -3,6 +3,7 @@ package dev.forge3d.worker.pipeline.stages;
 import dev.forge3d.jobs.options.PhotoJobOptions;
 import dev.forge3d.runtime.asset.ProductAssets;
 import dev.forge3d.runtime.asset.Similarity;
+import dev.forge3d.runtime.asset.ViewMasks;
 import dev.forge3d.runtime.camera.Camera;
 import dev.forge3d.runtime.camera.Intrinsics;
 import dev.forge3d.runtime.camera.Pose;
@@ -20,6 +21,7 @@ import dev.forge3d.runtime.splat.raster.cpu.CpuRasterizer;
 import dev.forge3d.runtime.splat.train.Evaluation;
 import dev.forge3d.worker.pipeline.Stage;
 import dev.forge3d.worker.pipeline.StageContext;
+import dev.forge3d.worker.pipeline.StageFailedException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -169,14 +171,22 @@ public final class ExportStage implements Stage {
      */
     private static ProductAssets.Result buildAssets(StageContext ctx, ProductAssets.Options asked, TrainStage.Output trained,
                                                     CpuRasterizer raster) {
+        List<float[]> masks;
         try {
-            return ProductAssets.build(trained.model(), trained.dataset().train(), asked, raster, ctx.progress());
+            IngestStage.Output ingest = ctx.shared(IngestStage.OUTPUT, IngestStage.Output.class).orElseThrow();
+            masks = ViewMasks.of(trained.dataset().train(), ingest.masksDir());
+        } catch (IOException e) {
+            throw new StageFailedException(e.getMessage());
+        }
+        try {
+            return ProductAssets.build(trained.model(), trained.dataset().train(), masks, asked, raster, ctx.progress());
         } catch (IllegalStateException | IllegalArgumentException first) {
             RuntimeException e = first;
             if (asked.crop() == ProductAssets.Crop.AUTO) {
                 ProductAssets.Options whole = asked.withCrop(ProductAssets.Crop.NONE);
                 try {
-                    ProductAssets.Result r = ProductAssets.build(trained.model(), trained.dataset().train(), whole, raster, ctx.progress());
+                    ProductAssets.Result r = ProductAssets.build(trained.model(), trained.dataset().train(), masks, whole, raster,
+                            ctx.progress());
                     r.decisions().put("requested", "auto");
                     r.decisions().put("fallback", "the object could not be meshed: " + first.getMessage());
                     return r;

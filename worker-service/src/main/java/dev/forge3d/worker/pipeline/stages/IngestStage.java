@@ -1,6 +1,7 @@
 package dev.forge3d.worker.pipeline.stages;
 
 import dev.forge3d.jobs.options.PhotoJobOptions;
+import dev.forge3d.runtime.image.ObjectMasks;
 import dev.forge3d.runtime.image.heif.HeifDecoder;
 import dev.forge3d.runtime.image.ingest.AreaResampler;
 import dev.forge3d.runtime.image.ingest.ExifInfo;
@@ -61,17 +62,16 @@ public final class IngestStage implements Stage {
             "tif", "tiff", "webp", "gif", "bmp", "cr2", "nef", "dng", "arw");
 
     /**
-     * @param imagesDir the prepared photos (upright, resized), named as uploaded
-     * @param images    the photos as SfM wants them: {@code small} is the prepared photo itself (scale 1)
-     * @param rejected  files set aside, with reasons
-     */
-    /**
-     * @param imagesDir    the prepared photos (upright, at the job's training resolution)
+     * @param imagesDir    the prepared photos (upright, at the job's training resolution; a photo with a mask is
+     *                     composited over the job's background, so training sees the object alone)
      * @param originalsDir the uploaded photos as given (structure from motion reads them at its own resolution)
+     * @param images       the photos as SfM wants them: {@code small} is the prepared photo itself (scale 1)
+     * @param rejected     files set aside, with reasons
      * @param fromVideo    the photos are frames of a video, in time order by name
+     * @param masksDir     the job's masks gathered by file name ({@link FeatureMask#maskFor}), null when it has none
      */
     public record Output(Path imagesDir, Path originalsDir, List<IngestedImage> images, List<RejectedImage> rejected,
-                         boolean fromVideo) { }
+                         boolean fromVideo, Path masksDir) { }
 
     private final WorkerLimits limits;
 
@@ -144,12 +144,19 @@ public final class IngestStage implements Stage {
         IngestResult read = new PhotoIngest(new PhotoIngest.Options(options.maxResolution(), 1, threads)).ingest(photos, decode);
 
         Path out = Files.createDirectories(ctx.workDir().resolve("ingest/images"));
+        Path masks = masksDir(ctx);
+        int masked = 0;
         List<IngestedImage> kept = new ArrayList<>();
         List<RejectedImage> rejected = new ArrayList<>(read.rejected());
         int done = 0;
         for (IngestedImage im : read.images()) {
             listener.checkCancelled();
             BufferedImage small = prepared(im, options.background());
+            java.util.Optional<Path> mask = FeatureMask.maskFor(masks, im.name());
+            if (mask.isPresent()) {
+                small = masked(im, small, mask.get(), options.background());
+                masked++;
+            }
             if (Math.min(small.getWidth(), small.getHeight()) < MIN_SIDE) {
                 rejected.add(new RejectedImage(im.name(), "too small: " + im.width() + "x" + im.height()
                         + " (the shorter side needs at least " + MIN_SIDE + " px)"));
@@ -175,12 +182,13 @@ public final class IngestStage implements Stage {
         ArrayNode rej = m.putArray("rejectedImages");
         for (RejectedImage r : rejected) rej.addObject().put("name", r.name()).put("reason", r.reason());
         if (!kept.isEmpty()) m.put("resolution", kept.get(0).width() + "x" + kept.get(0).height());
+        m.put("photosMasked", masked);
 
         if (kept.isEmpty()) {
             throw new StageFailedException("none of the " + given + " photos could be used: " + rejected.stream()
                     .map(r -> r.name() + " (" + r.reason() + ")").collect(Collectors.joining(", ")));
         }
-        ctx.shared().put(OUTPUT, new Output(out, photos, List.copyOf(kept), List.copyOf(rejected), fromVideo > 0));
+        ctx.shared().put(OUTPUT, new Output(out, photos, List.copyOf(kept), List.copyOf(rejected), fromVideo > 0, masks));
         listener.onProgress(Progress.of(NAME, 1, 0, kept.size() + " photos ready"
                 + (rejected.isEmpty() ? "" : ", " + rejected.size() + " set aside")));
     }
@@ -258,6 +266,40 @@ public final class IngestStage implements Stage {
         BufferedImage rgb = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         rgb.setRGB(0, 0, w, h, argb, 0, w);
         return AreaResampler.downscale(rgb, im.small().getWidth(), im.small().getHeight());
+    }
+
+    /**
+     * The prepared photo composited over the job's background with its mask as coverage: what the mask calls not the
+     * object (a table, a sweep, a room) becomes plain background, which the Gaussians leave transparent.
+     */
+    private static BufferedImage masked(IngestedImage im, BufferedImage small, Path maskFile, float[] background) {
+        BufferedImage mask;
+        try {
+            mask = ObjectMasks.read(maskFile);
+        } catch (IOException e) {
+            throw new StageFailedException(e.getMessage() + " (the mask of " + im.name() + ")");
+        }
+        if (mask.getWidth() != im.width() || mask.getHeight() != im.height()) {
+            throw new StageFailedException("the mask " + maskFile.getFileName() + " is " + mask.getWidth() + "x"
+                    + mask.getHeight() + " but its photo " + im.name() + " is " + im.width() + "x" + im.height()
+                    + " (upright): a mask must have its photo's size");
+        }
+        return ObjectMasks.composite(small, mask, background);
+    }
+
+    /** The job's masks (inputs in a {@code masks/} folder) gathered into one folder by file name, or null when none. */
+    static Path masksDir(StageContext ctx) throws IOException {
+        Path dir = null;
+        for (JobInput in : ctx.inputs()) {
+            if (!FeatureMask.isMaskPath(in.name())) continue;
+            if (dir == null) dir = Files.createDirectories(ctx.workDir().resolve("ingest/masks"));
+            String name = in.path().getFileName().toString();
+            // A HEIC photo reaches SfM as <stem>.png (HeifPhotos): its mask IMG_1.HEIC.png is read as IMG_1.png.
+            name = name.replaceFirst("(?i)\\.hei[cf]\\.png$", ".png");
+            Path link = dir.resolve(name);
+            if (!Files.exists(link)) linkOrCopy(in.path(), link);
+        }
+        return dir;
     }
 
     /** Writes PNG for .png names, high-quality JPEG otherwise (the name keeps its extension). */

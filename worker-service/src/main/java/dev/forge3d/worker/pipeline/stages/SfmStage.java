@@ -123,7 +123,7 @@ public final class SfmStage implements Stage {
             long t0 = System.nanoTime();
             IngestResult photos = sfmPhotos(ingest, ctx.workDir().resolve("sfm-photos"), options.sfmResolution(), threads, ctx.progress());
             seconds.put("ingest", (System.nanoTime() - t0) / 1e9);
-            masks = FeatureMask.folder(masksDir(ctx));
+            masks = FeatureMask.folder(ingest.masksDir());
             result = new StructureFromMotion(sfmOptions, masks).run(photos, phases(ctx.progress()), seconds);
         } catch (SfmException e) {
             List<String> names = e.images();
@@ -165,21 +165,6 @@ public final class SfmStage implements Stage {
         SceneArchive.zip(scene, zip);
         ctx.checkpoints().save(CHECKPOINT, zip);
         ctx.shared().put(OUTPUT, new Output(scene, false, Optional.of(scene.resolve("sparse/0"))));
-    }
-
-    /** The job's masks (inputs in a {@code masks/} folder) gathered into one folder by file name, or null when none. */
-    private static Path masksDir(StageContext ctx) throws IOException {
-        Path dir = null;
-        for (JobInput in : ctx.inputs()) {
-            if (!FeatureMask.isMaskPath(in.name())) continue;
-            if (dir == null) dir = Files.createDirectories(ctx.workDir().resolve("sfm-masks"));
-            String name = in.path().getFileName().toString();
-            // A HEIC photo reaches SfM as <stem>.png (HeifPhotos): its mask IMG_1.HEIC.png is read as IMG_1.png.
-            name = name.replaceFirst("(?i)\\.hei[cf]\\.png$", ".png");
-            Path link = dir.resolve(name);
-            if (!Files.exists(link)) IngestStage.linkOrCopy(in.path(), link);
-        }
-        return dir;
     }
 
     /**

@@ -1,0 +1,96 @@
+package dev.forge3d.runtime.image;
+
+import dev.forge3d.runtime.image.ingest.AreaResampler;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Per-photo object masks (white = the object, black = not the object), as a job's {@code masks/} folder carries
+ * them: read with their stored grey levels, resampled to another size as coverage in [0, 1], and used to composite a
+ * photo over a plain background so that training sees the object alone.
+ */
+public final class ObjectMasks {
+
+    private ObjectMasks() { }
+
+    /** The mask file as an RGB image of its grey levels; throws {@link IOException} when it is not a readable image. */
+    public static BufferedImage read(Path file) throws IOException {
+        BufferedImage img;
+        try {
+            img = ImageIO.read(file.toFile());
+        } catch (RuntimeException e) {
+            img = null;
+        }
+        if (img == null) throw new IOException("the mask " + file.getFileName() + " is not a readable PNG");
+        return greyAsRgb(img);
+    }
+
+    /**
+     * The mask's grey levels as stored (read from the raster: {@code getRGB} would gamma-convert a grey PNG), alpha
+     * ignored, in an RGB image with r = g = b.
+     */
+    public static BufferedImage greyAsRgb(BufferedImage mask) {
+        java.awt.image.Raster r = mask.getRaster();
+        int w = mask.getWidth(), h = mask.getHeight(), bands = r.getNumBands();
+        boolean colour = bands >= 3 && mask.getColorModel().getNumColorComponents() >= 3;
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        int[] row = new int[w];
+        int max = (1 << r.getSampleModel().getSampleSize(0)) - 1;
+        for (int y = 0; y < h; y++) {
+            if (mask.getColorModel() instanceof java.awt.image.IndexColorModel) {
+                mask.getRGB(0, y, w, 1, row, 0, w);
+                for (int x = 0; x < w; x++) row[x] = luma(row[x]);
+            } else {
+                for (int x = 0; x < w; x++) {
+                    int g = colour
+                            ? Math.round(0.299f * r.getSample(x, y, 0) + 0.587f * r.getSample(x, y, 1) + 0.114f * r.getSample(x, y, 2))
+                            : r.getSample(x, y, 0);
+                    row[x] = max == 255 ? g : Math.round(g * 255f / max);
+                }
+            }
+            for (int x = 0; x < w; x++) row[x] = (row[x] << 16) | (row[x] << 8) | row[x];
+            out.setRGB(0, y, w, 1, row, 0, w);
+        }
+        return out;
+    }
+
+    /**
+     * The share of each pixel of a {@code width x height} image that the mask covers (area resampling of its grey
+     * levels, 1 = object), row-major.
+     */
+    public static float[] coverage(BufferedImage greyMask, int width, int height) {
+        BufferedImage small = AreaResampler.downscale(greyMask, width, height);
+        int[] rgb = small.getRGB(0, 0, width, height, null, 0, width);
+        float[] out = new float[width * height];
+        for (int i = 0; i < rgb.length; i++) out[i] = (rgb[i] & 255) / 255f;
+        return out;
+    }
+
+    /**
+     * {@code photo * m + background * (1 - m)} with the mask's grey level {@code m} as coverage; the mask is resampled
+     * to the photo's size when they differ. An RGB image of the photo's size.
+     */
+    public static BufferedImage composite(BufferedImage photo, BufferedImage greyMask, float[] background) {
+        int w = photo.getWidth(), h = photo.getHeight();
+        float[] m = coverage(greyMask, w, h);
+        int[] argb = photo.getRGB(0, 0, w, h, null, 0, w);
+        for (int i = 0; i < argb.length; i++) {
+            int p = argb[i];
+            float a = m[i];
+            int r = Math.round(((p >> 16) & 255) * a + 255 * background[0] * (1 - a));
+            int g = Math.round(((p >> 8) & 255) * a + 255 * background[1] * (1 - a));
+            int b = Math.round((p & 255) * a + 255 * background[2] * (1 - a));
+            argb[i] = (r << 16) | (g << 8) | b;
+        }
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        out.setRGB(0, 0, w, h, argb, 0, w);
+        return out;
+    }
+
+    private static int luma(int p) {
+        return Math.round(0.299f * ((p >> 16) & 255) + 0.587f * ((p >> 8) & 255) + 0.114f * (p & 255));
+    }
+}
