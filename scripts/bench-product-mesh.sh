@@ -15,6 +15,7 @@
 #      slow: ~0.1 ms per Gaussian and view) for the splat's own masked PSNR on the same pixels,
 #      MASKS=1 to upload the scene's ground-truth object masks (gt/masks/<view>.png, as masks/ in the zip: training
 #      sees the object alone and the mesh is carved to the masks' hull; an upper bound for masks a user brings),
+#      MASKS_DIR=DIR to upload those masks instead (e.g. made by scripts/eval/degrade_masks.py),
 #      JOB=<id> to skip the submission and judge an existing job; with NO_DOWNLOAD=1 also no polling or download
 #      (judges what OUT already holds: model.glb, metrics.json, cameras/, scene.ply).
 # Writes OUT/{artifacts...,mesh_eval.json,appearance.json,summary.json} and prints a summary.
@@ -44,8 +45,10 @@ if [ -z "${JOB:-}" ]; then
     (cd "$SCENE" && zip -q -j "$ZIP" images/*.png)
   fi
   if [ "${MASKS:-0}" = 1 ]; then
-    [ -d "$SCENE/gt/masks" ] || { echo "$SCENE: no gt/masks" >&2; exit 2; }
-    (cd "$SCENE/gt" && zip -q -r "$ZIP" masks)
+    MDIR="${MASKS_DIR:-$SCENE/gt/masks}"
+    [ -d "$MDIR" ] || { echo "$MDIR: no masks folder" >&2; exit 2; }
+    STAGE="$(mktemp -d)"; mkdir "$STAGE/masks"; cp "$MDIR"/*.png "$STAGE/masks/"
+    (cd "$STAGE" && zip -q -r "$ZIP" masks); rm -rf "$STAGE"
   fi
   ARGS=(-F type=photos-to-splat -F "preset=$PRESET" -F "archive=@$ZIP")
   for kv in ${FIELDS:-}; do ARGS+=(-F "$kv"); done

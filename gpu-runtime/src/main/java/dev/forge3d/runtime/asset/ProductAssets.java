@@ -96,9 +96,9 @@ public final class ProductAssets {
     }
 
     /**
-     * @param masks the photos' object masks, one per view (coverage in [0, 1], row-major at the view's camera size;
-     *              null for a view without one), or an empty list: the volume is carved to their hull, and the
-     *              surface moves out to it where the fused solid falls short, instead of to the Gaussians' own hull
+     * @param masks the photos' object masks, one per view (coverage in [0, 1], row-major at the view's camera size,
+     *              already grown by the margin they are trusted to; null for a view without one), or an empty list:
+     *              the volume is carved to their hull (what projects outside a mask in some view is not the object)
      */
     public static Result build(GaussianModel model, List<View> views, List<float[]> masks, Options opt, Rasterizer raster,
                                ProgressListener progress) {
@@ -182,17 +182,12 @@ public final class ProductAssets {
             if (gap > 0) {
                 progress.onProgress(Progress.of(STAGE, 0.6, Double.NaN, "fitting the surface to the object's silhouettes"));
                 decisions.put("hullGapVoxels", gap);
-                decisions.put("hullFrom", maskHull != null ? "masks" : "gaussians");
-                SilhouetteHull hull = maskHull;
-                if (hull == null) {
-                    double[] objectLo = lo.clone();
-                    if (placement.hasFloor() || maskedBase) objectLo[1] = floorCut;
-                    GaussianModel object = GaussianTransform.cropAndTransform(model, upright, objectLo, hi, Similarity.identity());
-                    if (object.size() > 0) {
-                        hull = SilhouetteHull.render(object, depth.stream().map(DepthMaps.DepthMap::camera).toList(), raster,
-                                progress::checkCancelled);
-                    }
-                }
+                // The Gaussians' own silhouettes, masks or not: a mask is trusted only to a margin around the object.
+                double[] objectLo = lo.clone();
+                if (placement.hasFloor() || maskedBase) objectLo[1] = floorCut;
+                GaussianModel object = GaussianTransform.cropAndTransform(model, upright, objectLo, hi, Similarity.identity());
+                SilhouetteHull hull = object.size() == 0 ? null : SilhouetteHull.render(object,
+                        depth.stream().map(DepthMaps.DepthMap::camera).toList(), raster, progress::checkCancelled);
                 decisions.put("hullFilledVoxels", hull == null ? 0 : fine.fillHullGaps(hull, floorCut, gap));
             }
             decisions.put("applied", "object");

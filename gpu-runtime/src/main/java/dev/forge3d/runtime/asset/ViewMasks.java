@@ -19,7 +19,8 @@ public final class ViewMasks {
 
     /**
      * One entry per view: its mask from {@code dir} (found by the view's name as {@link FeatureMask#maskFor} finds a
-     * photo's) as coverage at the view's camera size, or null where it has none. An empty list when {@code dir} is
+     * photo's) as coverage at the view's camera size, grown by {@link ObjectMasks#marginPx()}, or null where it has
+     * none. An empty list when {@code dir} is
      * null or no view has a mask.
      */
     public static List<float[]> of(List<View> views, Path dir) throws IOException {
@@ -40,7 +41,8 @@ public final class ViewMasks {
                         + ") does not have the shape of its photo " + v.name() + " (" + v.camera().width() + "x"
                         + v.camera().height() + ")");
             }
-            out.add(ObjectMasks.coverage(mask, v.camera().width(), v.camera().height()));
+            int w = v.camera().width(), h = v.camera().height();
+            out.add(ObjectMasks.dilate(ObjectMasks.coverage(mask, w, h), w, h, ObjectMasks.marginPx()));
             any = true;
         }
         return any ? out : List.of();

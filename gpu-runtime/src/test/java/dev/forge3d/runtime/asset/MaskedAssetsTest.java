@@ -62,7 +62,6 @@ class MaskedAssetsTest {
 
         assertThat(with.decisions().get("applied")).isEqualTo("object");
         assertThat(with.decisions().get("maskedViews")).isEqualTo(28);
-        assertThat(with.decisions().get("hullFrom")).isEqualTo("masks");
         assertThat((Integer) with.decisions().get("maskCarvedVoxels")).isPositive();
         assertThat(farFromCan(with, 0.05)).as("vertices of the card with masks").isZero();
         // the rest near the can's surface, as without a card (the masks' hull roofs the lid a little: 28 views)

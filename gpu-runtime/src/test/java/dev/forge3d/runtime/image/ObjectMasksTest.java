@@ -61,6 +61,22 @@ class ObjectMasksTest {
     }
 
     @Test
+    void dilationGrowsTheMaskByADiscOfTheMargin() {
+        int w = 9, h = 9;
+        float[] c = new float[w * h];
+        c[4 * w + 4] = 1f;
+        c[0] = 0.5f;
+        float[] d = ObjectMasks.dilate(c, w, h, 2);
+        assertThat(d[4 * w + 6]).isEqualTo(1f);   // 2 px right
+        assertThat(d[2 * w + 4]).isEqualTo(1f);   // 2 px up
+        assertThat(d[3 * w + 3]).isEqualTo(1f);   // diagonal, 1.4 px
+        assertThat(d[2 * w + 2]).isEqualTo(0f);   // diagonal, 2.8 px: outside the disc
+        assertThat(d[4 * w + 7]).isEqualTo(0f);   // 3 px
+        assertThat(d[w + 1]).isEqualTo(0.5f);     // a partial pixel grows at its own coverage
+        assertThat(ObjectMasks.dilate(c, w, h, 0)).containsExactly(c);
+    }
+
+    @Test
     void aFileThatIsNotAnImageIsRefusedByName(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("v001.png"), "not a png");
         assertThatThrownBy(() -> ObjectMasks.read(file)).isInstanceOf(IOException.class).hasMessageContaining("v001.png");

@@ -269,8 +269,9 @@ public final class IngestStage implements Stage {
     }
 
     /**
-     * The prepared photo composited over the job's background with its mask as coverage: what the mask calls not the
-     * object (a table, a sweep, a room) becomes plain background, which the Gaussians leave transparent.
+     * The prepared photo composited over the job's background with its mask (grown by {@link ObjectMasks#MARGIN_PX})
+     * as coverage: what the mask calls not the object (a table, a sweep, a room) becomes plain background, which the
+     * Gaussians leave transparent.
      */
     private static BufferedImage masked(IngestedImage im, BufferedImage small, Path maskFile, float[] background) {
         BufferedImage mask;
@@ -284,7 +285,9 @@ public final class IngestStage implements Stage {
                     + mask.getHeight() + " but its photo " + im.name() + " is " + im.width() + "x" + im.height()
                     + " (upright): a mask must have its photo's size");
         }
-        return ObjectMasks.composite(small, mask, background);
+        int w = small.getWidth(), h = small.getHeight();
+        float[] coverage = ObjectMasks.dilate(ObjectMasks.coverage(mask, w, h), w, h, ObjectMasks.marginPx());
+        return ObjectMasks.composite(small, coverage, background);
     }
 
     /** The job's masks (inputs in a {@code masks/} folder) gathered into one folder by file name, or null when none. */
