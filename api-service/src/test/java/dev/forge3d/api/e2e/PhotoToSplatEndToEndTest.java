@@ -155,6 +155,44 @@ class PhotoToSplatEndToEndTest extends ApiTestBase {
         assertThat(job.path("metrics").path("psnr").asDouble()).isEqualTo(metrics.path("psnr").asDouble());
     }
 
+    @Test
+    void masksThatLeaveTooLittleToRegisterAreIgnoredByStructureFromMotionWithANote() throws Exception {
+        drainQueue();
+        SyntheticPhotos scene = new SyntheticPhotos(320, 240, 11);
+        Multipart m = new Multipart().field("type", "photos-to-splat").field("preset", "preview").field("iterations", "60");
+        // Every photo's mask keeps a 24 x 24 px square in its middle: too few keypoints to tie the photos together.
+        var masks = new LinkedHashMap<String, byte[]>();
+        for (int i = 0; i < 8; i++) {
+            String name = SyntheticPhotos.name(i) + ".png";
+            m.file("images", name, "image/png", scene.png(i, 8));
+            masks.put("masks/" + name + ".png", centreSquareMask(320, 240, 24));
+        }
+        m.file("archive", "masks.zip", "application/zip", TestImages.zip(masks));
+        String id = create(m);
+
+        JsonNode job = await(id, j -> terminal(j), Duration.ofMinutes(4));
+        assertThat(job.path("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        JsonNode metrics = ApiClient.JSON.readTree(download(id, "metrics.json"));
+        JsonNode sfmMasks = metrics.path("sfm").path("masks");
+        System.out.printf("masks ignored by SfM: %s%n", sfmMasks);
+        assertThat(sfmMasks.path("photos").asInt()).isEqualTo(8);
+        assertThat(sfmMasks.path("ignoredAfter").asString()).isNotBlank();
+        assertThat(metrics.path("imagesRegistered").asInt()).isEqualTo(8);
+        // training still saw the masked photos
+        assertThat(metrics.path("ingest").path("photosMasked").asInt()).isEqualTo(8);
+    }
+
+    /** An 8-bit grey mask, white only in a centred square of {@code side} pixels. */
+    private static byte[] centreSquareMask(int w, int h, int side) throws IOException {
+        BufferedImage m = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = (h - side) / 2; y < (h + side) / 2; y++) {
+            for (int x = (w - side) / 2; x < (w + side) / 2; x++) m.getRaster().setSample(x, y, 0, 255);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(m, "png", out);
+        return out.toByteArray();
+    }
+
     /** An 8-bit grey mask: black left of column {@code blackUntil}, white from there. */
     private static byte[] leftBlackMask(int w, int h, int blackUntil) throws IOException {
         BufferedImage m = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);

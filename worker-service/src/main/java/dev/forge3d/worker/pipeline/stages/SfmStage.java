@@ -117,6 +117,7 @@ public final class SfmStage implements Stage {
         Map<String, Double> seconds = new LinkedHashMap<>();
         SfmResult result;
         FeatureMask masks;
+        String maskedFailure = null;
         try {
             // SfM reads the photos at its own resolution (sfmResolution), not at the training size: small photos
             // lose the features that tie the views together. The model is written at the training size below.
@@ -124,13 +125,24 @@ public final class SfmStage implements Stage {
             IngestResult photos = sfmPhotos(ingest, ctx.workDir().resolve("sfm-photos"), options.sfmResolution(), threads, ctx.progress());
             seconds.put("ingest", (System.nanoTime() - t0) / 1e9);
             masks = FeatureMask.folder(ingest.masksDir());
-            result = new StructureFromMotion(sfmOptions, masks).run(photos, phases(ctx.progress()), seconds);
+            try {
+                result = new StructureFromMotion(sfmOptions, masks).run(photos, phases(ctx.progress()), seconds);
+            } catch (SfmException masked) {
+                if (ingest.masksDir() == null) throw masked;
+                // Object masks leave structure from motion only the object's own keypoints: a small or plain
+                // product may not tie the photos together where its surroundings would. Once more, whole photos.
+                maskedFailure = masked.getMessage();
+                ctx.progress().onProgress(Progress.of(NAME, 0, Double.NaN, "the object alone did not register the photos ("
+                        + maskedFailure + "); trying again with the whole photos"));
+                result = new StructureFromMotion(sfmOptions, FeatureMask.none()).run(photos, phases(ctx.progress()), seconds);
+            }
         } catch (SfmException e) {
             List<String> names = e.images();
             String which = names.isEmpty() ? "the photos" : names.size() + " of " + ingest.images().size()
                     + " photos (" + String.join(", ", names.size() > 20 ? names.subList(0, 20) : names)
                     + (names.size() > 20 ? ", ..." : "") + ")";
-            throw new StageFailedException("could not register " + which + ": " + e.getMessage());
+            throw new StageFailedException("could not register " + which + ": " + e.getMessage()
+                    + (maskedFailure == null ? "" : " (tried with the masks first: " + maskedFailure + ")"));
         }
         SfmOutputWriter.write(result, scene, options.maxResolution(), sub(ctx.progress(), 0.95, 1.0));
 
@@ -154,8 +166,9 @@ public final class SfmStage implements Stage {
         summary.set("validation", JSON.valueToTree(result.validation().toMap()));
         // Per-photo masks (masks/ in the upload): how many photos had one, and the keypoints they dropped.
         FeatureMask.Stats ms = masks.stats();
-        summary.putObject("masks").put("photos", ms.photosMasked()).put("keypointsDropped", ms.keypointsDropped())
+        ObjectNode maskSummary = summary.putObject("masks").put("photos", ms.photosMasked()).put("keypointsDropped", ms.keypointsDropped())
                 .put("keypointsOnMaskedPhotos", ms.keypointsOnMaskedPhotos());
+        if (maskedFailure != null) maskSummary.put("ignoredAfter", maskedFailure);
         ObjectNode phaseSeconds = summary.putObject("secondsPerPhase");
         seconds.forEach((k, v) -> phaseSeconds.put(k, round(v, 3)));
         Files.write(scene.resolve(SUMMARY), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(summary));
