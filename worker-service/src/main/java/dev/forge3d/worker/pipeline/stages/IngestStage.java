@@ -255,16 +255,9 @@ public final class IngestStage implements Stage {
         BufferedImage up = ImageOrientation.apply(raw, im.exif().orientation());
         int w = up.getWidth(), h = up.getHeight();
         int[] argb = up.getRGB(0, 0, w, h, null, 0, w);
-        for (int i = 0; i < argb.length; i++) {
-            int p = argb[i];
-            float a = ((p >>> 24) & 255) / 255f;
-            int r = Math.round(((p >> 16) & 255) * a + 255 * background[0] * (1 - a));
-            int g = Math.round(((p >> 8) & 255) * a + 255 * background[1] * (1 - a));
-            int b = Math.round((p & 255) * a + 255 * background[2] * (1 - a));
-            argb[i] = (r << 16) | (g << 8) | b;
-        }
-        BufferedImage rgb = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        rgb.setRGB(0, 0, w, h, argb, 0, w);
+        float[] alpha = new float[argb.length];
+        for (int i = 0; i < argb.length; i++) alpha[i] = ((argb[i] >>> 24) & 255) / 255f;
+        BufferedImage rgb = ObjectMasks.composite(up, alpha, background);
         return AreaResampler.downscale(rgb, im.small().getWidth(), im.small().getHeight());
     }
 
