@@ -141,6 +141,7 @@ class PhotoToSplatEndToEndTest extends ApiTestBase {
         // Training saw those six photos composited over the background, and the mesh was carved to the masks' hull
         // (view_00 is held out: five of the training views have a mask).
         assertThat(metrics.path("ingest").path("photosMasked").asInt()).isEqualTo(6);
+        assertThat(maskCounts.path("trainingImagesMasked").asInt()).isEqualTo(6);
         assertThat(metrics.path("crop").path("maskedViews").asInt()).isEqualTo(5);
         assertThat(metrics.path("posesSupplied").asBoolean()).isFalse();
         assertThat(metrics.path("meanReprojectionErrorPx").asDouble()).isBetween(0.0, 1.0);
@@ -178,8 +179,8 @@ class PhotoToSplatEndToEndTest extends ApiTestBase {
         assertThat(sfmMasks.path("photos").asInt()).isEqualTo(8);
         assertThat(sfmMasks.path("ignoredAfter").asString()).isNotBlank();
         assertThat(metrics.path("imagesRegistered").asInt()).isEqualTo(8);
-        // training still saw the masked photos
-        assertThat(metrics.path("ingest").path("photosMasked").asInt()).isEqualTo(8);
+        // training still saw the masked photos (the images SfM wrote for it, composited)
+        assertThat(sfmMasks.path("trainingImagesMasked").asInt()).isEqualTo(8);
     }
 
     /** An 8-bit grey mask, white only in a centred square of {@code side} pixels. */

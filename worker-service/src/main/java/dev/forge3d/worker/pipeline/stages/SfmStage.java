@@ -6,11 +6,13 @@ import dev.forge3d.runtime.dataset.colmap.ColmapDatasetLoader;
 import dev.forge3d.runtime.dataset.colmap.ColmapModel;
 import dev.forge3d.runtime.dataset.colmap.ColmapModelReader;
 import dev.forge3d.runtime.dataset.colmap.ColmapTextWriter;
+import dev.forge3d.runtime.image.ObjectMasks;
 import dev.forge3d.runtime.image.ingest.IngestResult;
 import dev.forge3d.runtime.image.ingest.IngestedImage;
 import dev.forge3d.runtime.image.ingest.PhotoIngest;
 import dev.forge3d.runtime.progress.Progress;
 import dev.forge3d.runtime.progress.ProgressListener;
+import dev.forge3d.runtime.sfm.ImageUndistorter;
 import dev.forge3d.runtime.sfm.PairSelection;
 import dev.forge3d.runtime.sfm.SfmException;
 import dev.forge3d.runtime.sfm.SfmOptions;
@@ -18,6 +20,7 @@ import dev.forge3d.runtime.sfm.SfmOutputWriter;
 import dev.forge3d.runtime.sfm.SfmResult;
 import dev.forge3d.runtime.sfm.StructureFromMotion;
 import dev.forge3d.runtime.sfm.features.FeatureMask;
+import dev.forge3d.runtime.sfm.geometry.LensModel;
 import dev.forge3d.worker.pipeline.JobInput;
 import dev.forge3d.worker.pipeline.Stage;
 import dev.forge3d.worker.pipeline.StageContext;
@@ -27,6 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -145,6 +150,8 @@ public final class SfmStage implements Stage {
                     + (maskedFailure == null ? "" : " (tried with the masks first: " + maskedFailure + ")"));
         }
         SfmOutputWriter.write(result, scene, options.maxResolution(), sub(ctx.progress(), 0.95, 1.0));
+        int trainingMasked = ingest.masksDir() == null ? 0
+                : maskTrainingImages(result, scene.resolve("images"), ingest.masksDir(), options.background());
 
         ObjectNode summary = JSON.createObjectNode();
         summary.put("skipped", false);
@@ -169,6 +176,7 @@ public final class SfmStage implements Stage {
         ObjectNode maskSummary = summary.putObject("masks").put("photos", ms.photosMasked()).put("keypointsDropped", ms.keypointsDropped())
                 .put("keypointsOnMaskedPhotos", ms.keypointsOnMaskedPhotos());
         if (maskedFailure != null) maskSummary.put("ignoredAfter", maskedFailure);
+        maskSummary.put("trainingImagesMasked", trainingMasked);
         ObjectNode phaseSeconds = summary.putObject("secondsPerPhase");
         seconds.forEach((k, v) -> phaseSeconds.put(k, round(v, 3)));
         Files.write(scene.resolve(SUMMARY), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(summary));
@@ -178,6 +186,31 @@ public final class SfmStage implements Stage {
         SceneArchive.zip(scene, zip);
         ctx.checkpoints().save(CHECKPOINT, zip);
         ctx.shared().put(OUTPUT, new Output(scene, false, Optional.of(scene.resolve("sparse/0"))));
+    }
+
+    /**
+     * The training images SfM wrote (undistorted, at the training size) composited over the job's background with
+     * their masks, undistorted by the same lens and grown by {@link ObjectMasks#marginPx()}: what {@link IngestStage}
+     * does for photos with poses.
+     */
+    private static int maskTrainingImages(SfmResult r, Path imagesDir, Path masksDir, float[] background) throws IOException {
+        int masked = 0;
+        for (int i = 0; i < r.images().size(); i++) {
+            if (!r.scene().registered[i]) continue;
+            IngestedImage im = r.images().get(i);
+            Optional<Path> maskFile = FeatureMask.maskFor(masksDir, im.name());
+            if (maskFile.isEmpty()) continue;
+            Path target = imagesDir.resolve(im.name());
+            BufferedImage photo = ImageIO.read(target.toFile());
+            BufferedImage mask = ObjectMasks.read(maskFile.get());
+            LensModel lens = r.scene().lenses.get(i);
+            if (lens.k1 != 0) mask = ImageUndistorter.undistort(mask, lens);
+            int w = photo.getWidth(), h = photo.getHeight();
+            float[] coverage = ObjectMasks.dilate(ObjectMasks.coverage(mask, w, h), w, h, ObjectMasks.marginPx());
+            IngestStage.write(ObjectMasks.composite(photo, coverage, background), target);
+            masked++;
+        }
+        return masked;
     }
 
     /**
