@@ -9,11 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The object's visual hull, from the photos' object masks where the job has them, else as its own Gaussians draw it
- * (the Gaussians inside the object's box rendered alone from every camera): a point is inside the hull when every
- * view that sees it puts it where the object's coverage (mask or accumulated opacity) is at least 1/2. Training fits each photo's silhouette edge to the pixel, whereas the depth a
- * splat renders can sit millimetres inside the surface (where its Gaussians lie inside the object, as on tune-vase):
- * the hull is the sharper bound where a silhouette shows the surface.
+ * The object's visual hull, as its own Gaussians draw it (the Gaussians inside the object's box rendered alone from
+ * every camera) or as the photos' object masks draw it: a point is inside the hull when every view that sees it puts
+ * it where the object's coverage (accumulated opacity or mask) is at least 1/2. Training fits each photo's silhouette
+ * edge to the pixel, whereas the depth a splat renders can sit millimetres inside the surface (where its Gaussians lie
+ * inside the object, as on tune-vase): the hull is the sharper bound where a silhouette shows the surface.
  */
 final class SilhouetteHull {
 

@@ -2,8 +2,8 @@ package dev.forge3d.runtime.asset;
 
 import dev.forge3d.runtime.dataset.SceneDataset;
 import dev.forge3d.runtime.dataset.View;
-import dev.forge3d.runtime.image.RgbImage;
 import dev.forge3d.runtime.image.ObjectMasks;
+import dev.forge3d.runtime.image.RgbImage;
 import dev.forge3d.runtime.sfm.features.FeatureMask;
 
 import java.io.IOException;
@@ -20,8 +20,7 @@ public final class ViewMasks {
     /**
      * One entry per view: its mask from {@code dir} (found by the view's name as {@link FeatureMask#maskFor} finds a
      * photo's) as coverage at the view's camera size, grown by {@link ObjectMasks#marginPx()}, or null where it has
-     * none. An empty list when {@code dir} is
-     * null or no view has a mask.
+     * none. An empty list when {@code dir} is null or no view has a mask.
      */
     public static List<float[]> of(List<View> views, Path dir) throws IOException {
         if (dir == null) return List.of();
@@ -49,8 +48,8 @@ public final class ViewMasks {
     }
 
     /**
-     * The dataset with every view that has a mask in {@code dir} composited over {@code background} (mask as coverage),
-     * as a job trains on an upload with masks; views without one are kept as they are.
+     * The dataset with every view that has a mask in {@code dir} composited over {@code background} (the grown mask of
+     * {@link #of} as coverage), as a job trains on an upload with masks; views without one are kept as they are.
      */
     public static SceneDataset composited(SceneDataset ds, Path dir, float[] background) throws IOException {
         return new SceneDataset(ds.name(), composited(ds.train(), dir, background), composited(ds.test(), dir, background),

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 
 /**
  * Per-photo object masks (white = the object, black = not the object), as a job's {@code masks/} folder carries
- * them: read with their stored grey levels, resampled to another size as coverage in [0, 1], and used to composite a
- * photo over a plain background so that training sees the object alone.
+ * them: read with their stored grey levels, resampled to another size as coverage in [0, 1], grown by the margin
+ * they are trusted to, and used to composite a photo over a plain background so that training sees the object alone.
  */
 public final class ObjectMasks {
 
@@ -106,14 +106,6 @@ public final class ObjectMasks {
             }
         }
         return out;
-    }
-
-    /**
-     * {@code photo * m + background * (1 - m)} with the mask's grey level {@code m} as coverage; the mask is resampled
-     * to the photo's size when they differ. An RGB image of the photo's size.
-     */
-    public static BufferedImage composite(BufferedImage photo, BufferedImage greyMask, float[] background) {
-        return composite(photo, coverage(greyMask, photo.getWidth(), photo.getHeight()), background);
     }
 
     /** {@code photo * m + background * (1 - m)} with {@code m} the coverage at the photo's size (row-major). */

@@ -49,15 +49,17 @@ class ObjectMasksTest {
         photo.setRGB(1, 0, 0x804020);
         BufferedImage mask = new BufferedImage(2, 1, BufferedImage.TYPE_INT_RGB);
         mask.setRGB(0, 0, 0xffffff);
-        BufferedImage out = ObjectMasks.composite(photo, mask, new float[] {0, 1, 0});
+        BufferedImage out = ObjectMasks.composite(photo, ObjectMasks.coverage(mask, 2, 1), new float[] {0, 1, 0});
         assertThat(out.getRGB(0, 0) & 0xffffff).isEqualTo(0x804020);
         assertThat(out.getRGB(1, 0) & 0xffffff).isEqualTo(0x00ff00);
         // a mask of another size is resampled to the photo's
         BufferedImage big = new BufferedImage(4, 2, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < 2; y++) for (int x = 0; x < 2; x++) big.setRGB(x, y, 0xffffff);
-        BufferedImage out2 = ObjectMasks.composite(photo, big, new float[] {0, 1, 0});
+        BufferedImage out2 = ObjectMasks.composite(photo, ObjectMasks.coverage(big, 2, 1), new float[] {0, 1, 0});
         assertThat(out2.getRGB(0, 0) & 0xffffff).isEqualTo(0x804020);
         assertThat(out2.getRGB(1, 0) & 0xffffff).isEqualTo(0x00ff00);
+        assertThatThrownBy(() -> ObjectMasks.composite(photo, new float[3], new float[] {0, 1, 0}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2x1");
     }
 
     @Test
