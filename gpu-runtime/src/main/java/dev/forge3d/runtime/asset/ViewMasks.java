@@ -40,8 +40,7 @@ public final class ViewMasks {
                         + ") does not have the shape of its photo " + v.name() + " (" + v.camera().width() + "x"
                         + v.camera().height() + ")");
             }
-            int w = v.camera().width(), h = v.camera().height();
-            out.add(ObjectMasks.dilate(ObjectMasks.coverage(mask, w, h), w, h, ObjectMasks.marginPx()));
+            out.add(ObjectMasks.trustedCoverage(mask, v.camera().width(), v.camera().height()));
             any = true;
         }
         return any ? out : List.of();

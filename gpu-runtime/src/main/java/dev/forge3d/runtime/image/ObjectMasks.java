@@ -85,6 +85,11 @@ public final class ObjectMasks {
         return v == null ? MARGIN_PX : Integer.parseInt(v);
     }
 
+    /** The mask as coverage at {@code width x height}, grown by {@link #marginPx()}: the extent the object is trusted to. */
+    public static float[] trustedCoverage(BufferedImage greyMask, int width, int height) {
+        return dilate(coverage(greyMask, width, height), width, height, marginPx());
+    }
+
     /** The coverage grown by {@code radius} pixels (the largest value within that distance, a disc), row-major. */
     public static float[] dilate(float[] coverage, int width, int height, int radius) {
         if (radius <= 0) return coverage.clone();

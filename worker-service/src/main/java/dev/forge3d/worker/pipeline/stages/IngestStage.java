@@ -278,9 +278,7 @@ public final class IngestStage implements Stage {
                     + mask.getHeight() + " but its photo " + im.name() + " is " + im.width() + "x" + im.height()
                     + " (upright): a mask must have its photo's size");
         }
-        int w = small.getWidth(), h = small.getHeight();
-        float[] coverage = ObjectMasks.dilate(ObjectMasks.coverage(mask, w, h), w, h, ObjectMasks.marginPx());
-        return ObjectMasks.composite(small, coverage, background);
+        return ObjectMasks.composite(small, ObjectMasks.trustedCoverage(mask, small.getWidth(), small.getHeight()), background);
     }
 
     /** The job's masks (inputs in a {@code masks/} folder) gathered into one folder by file name, or null when none. */

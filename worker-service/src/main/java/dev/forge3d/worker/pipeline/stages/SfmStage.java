@@ -205,8 +205,7 @@ public final class SfmStage implements Stage {
             BufferedImage mask = ObjectMasks.read(maskFile.get());
             LensModel lens = r.scene().lenses.get(i);
             if (lens.k1 != 0) mask = ImageUndistorter.undistort(mask, lens);
-            int w = photo.getWidth(), h = photo.getHeight();
-            float[] coverage = ObjectMasks.dilate(ObjectMasks.coverage(mask, w, h), w, h, ObjectMasks.marginPx());
+            float[] coverage = ObjectMasks.trustedCoverage(mask, photo.getWidth(), photo.getHeight());
             IngestStage.write(ObjectMasks.composite(photo, coverage, background), target);
             masked++;
         }
