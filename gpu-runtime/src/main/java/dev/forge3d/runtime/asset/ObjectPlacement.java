@@ -27,6 +27,16 @@ public record ObjectPlacement(boolean found, String reason, Similarity uprightFr
                 cameraDistance);
     }
 
+    /**
+     * The same placement standing on a support found afterwards (levelled {@code upright}: the support is y = 0 under
+     * the object), the search region reaching from the support up to twice its half-width.
+     */
+    ObjectPlacement onSupport(Similarity upright, String source, double rms, int inliers) {
+        double r = searchMax[0];
+        return new ObjectPlacement(found, reason, upright, source, true, rms, inliers, new double[] {-r, 0, -r},
+                new double[] {r, 2 * r, r}, cameraDistance);
+    }
+
     static ObjectPlacement notFound(String reason) {
         return new ObjectPlacement(false, reason, Similarity.identity(), "none", false, 0, 0, null, null, Double.NaN);
     }

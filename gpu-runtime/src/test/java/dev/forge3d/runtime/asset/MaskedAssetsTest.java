@@ -70,6 +70,30 @@ class MaskedAssetsTest {
     }
 
     @Test
+    void masksThatTakeInTheFloorAroundTheFootStandTheObjectOnIt() {
+        // loose masks (a shadow or a reflection taken for the object): the can and the table 10 cm around its foot
+        GaussianModel loose = canWithTableAround(can, ProductAssetsTest.R + 0.10);
+        List<float[]> looseMasks = new ArrayList<>();
+        for (View v : views) {
+            float[] a = raster.forward(loose, v.camera(), RasterSettings.black()).alpha();
+            float[] m = new float[a.length];
+            for (int i = 0; i < a.length; i++) m[i] = a[i] >= 0.5f ? 1f : 0f;
+            looseMasks.add(m);
+        }
+        ProductAssets.Options opt = new ProductAssets.Options(ProductAssets.Crop.AUTO, 20_000, 96, true, Double.NaN, 200, 0);
+        // the scene without the card, trained as on masked photos: the can and the table the loose masks let through
+        ProductAssets.Result r = ProductAssets.build(loose, views, looseMasks, opt, raster, ProgressListener.NONE);
+        assertThat(r.decisions().get("up")).isEqualTo("floor-inside-masks");
+        assertThat((Double) r.decisions().get("floorInsideMasksShare")).isGreaterThan(ProductAssets.FLOOR_INSIDE_MASKS_SHARE);
+        // no skirt of table around the foot: everything near the can's surface
+        assertThat(farFromCan(r, 0.03)).as("vertices of the table's skirt").isLessThan((int) (0.03 * r.mesh().vertexCount()));
+
+        // exact masks of the can alone show no floor: its flat top is part of the object, not a support
+        ProductAssets.Result exact = ProductAssets.build(canWithoutTable(can), views, masks, opt, raster, ProgressListener.NONE);
+        assertThat(exact.decisions().get("up")).isNotEqualTo("floor-inside-masks");
+    }
+
+    @Test
     void viewsWithoutAMaskDoNotConstrainTheHull() {
         List<float[]> some = new ArrayList<>(Arrays.asList(new float[views.size()][]));
         some.set(0, masks.get(0));
@@ -119,6 +143,20 @@ class MaskedAssetsTest {
             out.set(can.size() + k, (float) w[0], (float) w[1], (float) w[2], (float) step, (float) (0.1 * step), (float) step,
                     new float[] {(float) q[0], (float) q[1], (float) q[2], (float) q[3]}, 0.95f, 0.1f, 0.2f, 0.9f);
         }
+        return out;
+    }
+
+    /** The can with the table's Gaussians within {@code radius} of its axis (a disc of floor around its foot). */
+    static GaussianModel canWithTableAround(GaussianModel can, double radius) {
+        float[] pos = can.positions();
+        Similarity toCan = ProductAssetsTest.WORLD.inverse();
+        boolean[] keep = new boolean[can.size()];
+        for (int i = 0; i < can.size(); i++) {
+            double[] q = toCan.apply(new double[] {pos[3 * i], pos[3 * i + 1], pos[3 * i + 2]});
+            keep[i] = q[2] > 1e-4 || Math.hypot(q[0], q[1]) < radius;
+        }
+        GaussianModel out = can.copy();
+        out.compact(keep);
         return out;
     }
 

@@ -29,6 +29,8 @@ import java.util.Set;
  *       (default all four);</li>
  *   <li>{@code crop}: {@code auto} (the object the photos look at, cut from its surroundings, upright) or
  *       {@code none} (the whole scene);</li>
+ *   <li>{@code autoMasks}: {@code auto} (when the upload has no masks and the photos show a plain backdrop, a sweep
+ *       or a light box, the object's masks are estimated and used as an upload's would be) or {@code off};</li>
  *   <li>{@code meshTriangles}: the GLB mesh's triangle budget;</li>
  *   <li>{@code scaleMeters}: the object's real height in metres; the assets are scaled to it (without it, photos
  *       with known poses keep their units and structure-from-motion results get a height of 1 unit).</li>
@@ -37,8 +39,8 @@ import java.util.Set;
  * @param capped what a worker's limits lowered (empty when nothing was), for metrics and the job's message
  */
 public record PhotoJobOptions(Preset preset, int maxResolution, int sfmResolution, int videoFrames, int iterations, long seed,
-                              float[] background, Set<String> outputFormats, Crop crop, int meshTriangles, double scaleMeters,
-                              List<String> capped) {
+                              float[] background, Set<String> outputFormats, Crop crop, boolean autoMasks, int meshTriangles,
+                              double scaleMeters, List<String> capped) {
 
     public static final int MIN_RESOLUTION = 64;
     public static final int MAX_RESOLUTION = 8192;
@@ -63,7 +65,7 @@ public record PhotoJobOptions(Preset preset, int maxResolution, int sfmResolutio
     public static final int DEFAULT_TRIANGLES = 100_000;
     /** The option names this class reads. */
     public static final Set<String> NAMES = Set.of("preset", "maxResolution", "sfmResolution", "videoFrames", "iterations", "seed", "background",
-            "outputFormats", "crop", "meshTriangles", "scaleMeters");
+            "outputFormats", "crop", "autoMasks", "meshTriangles", "scaleMeters");
 
     /** {@code auto}: the object the photos look at, cut from its surroundings; {@code none}: the whole scene. */
     public enum Crop { AUTO, NONE }
@@ -121,9 +123,10 @@ public record PhotoJobOptions(Preset preset, int maxResolution, int sfmResolutio
         float[] bg = background(text(params, "background"));
         Set<String> formats = formats(text(params, "outputFormats"));
         Crop crop = crop(text(params, "crop"));
+        boolean autoMasks = autoMasks(text(params, "autoMasks"));
         int triangles = integer(params, "meshTriangles", DEFAULT_TRIANGLES, MIN_TRIANGLES, MAX_TRIANGLES);
         double scale = OptionValues.decimal(params, "scaleMeters", Double.NaN, MIN_SCALE_METERS, MAX_SCALE_METERS);
-        return new PhotoJobOptions(preset, res, sfm, frames, its, seed, bg, formats, crop, triangles, scale, List.of());
+        return new PhotoJobOptions(preset, res, sfm, frames, its, seed, bg, formats, crop, autoMasks, triangles, scale, List.of());
     }
 
     /** These options with a worker's caps applied; what was lowered is listed in {@link #capped()}. */
@@ -138,7 +141,7 @@ public record PhotoJobOptions(Preset preset, int maxResolution, int sfmResolutio
             notes.add("iterations " + its + " -> " + maxIterationsCap);
             its = maxIterationsCap;
         }
-        return new PhotoJobOptions(preset, res, sfmResolution, videoFrames, its, seed, background, outputFormats, crop, meshTriangles,
+        return new PhotoJobOptions(preset, res, sfmResolution, videoFrames, its, seed, background, outputFormats, crop, autoMasks, meshTriangles,
                 scaleMeters, notes);
     }
 
@@ -187,6 +190,17 @@ public record PhotoJobOptions(Preset preset, int maxResolution, int sfmResolutio
             case "auto" -> Crop.AUTO;
             case "none" -> Crop.NONE;
             default -> throw new IllegalArgumentException("option 'crop' must be auto or none, got '" + OptionValues.abbreviate(s) + "'");
+        };
+    }
+
+    /** The {@code autoMasks} option; null is {@code auto}. */
+    public static boolean autoMasks(String s) {
+        if (s == null) return true;
+        return switch (s.strip().toLowerCase(Locale.ROOT)) {
+            case "auto" -> true;
+            case "off" -> false;
+            default -> throw new IllegalArgumentException("option 'autoMasks' must be auto or off, got '"
+                    + OptionValues.abbreviate(s) + "'");
         };
     }
 

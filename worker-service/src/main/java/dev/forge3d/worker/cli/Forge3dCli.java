@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             RenderCommand.class,
             ConvertCommand.class,
             MeshCommand.class,
+            MasksCommand.class,
             BenchRasterCommand.class,
             TrainPriorCommand.class,
             TextTo3dCommand.class,

@@ -68,7 +68,8 @@ public final class IngestStage implements Stage {
      * @param images       the photos as SfM wants them: {@code small} is the prepared photo itself (scale 1)
      * @param rejected     files set aside, with reasons
      * @param fromVideo    the photos are frames of a video, in time order by name
-     * @param masksDir     the job's masks gathered by file name ({@link FeatureMask#maskFor}), null when it has none
+     * @param masksDir     the job's masks gathered by file name ({@link FeatureMask#maskFor}), or those estimated for
+     *                     it on a plain backdrop ({@link AutoMasks}); null when it has none
      */
     public record Output(Path imagesDir, Path originalsDir, List<IngestedImage> images, List<RejectedImage> rejected,
                          boolean fromVideo, Path masksDir) { }
@@ -145,6 +146,12 @@ public final class IngestStage implements Stage {
 
         Path out = Files.createDirectories(ctx.workDir().resolve("ingest/images"));
         Path masks = masksDir(ctx);
+        ObjectNode autoMasks = null;
+        if (masks == null && options.autoMasks()) {
+            autoMasks = tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            listener.onProgress(Progress.of(NAME, 0.8, Double.NaN, "looking for a plain backdrop"));
+            masks = AutoMasks.estimate(read.images(), ctx, threads, autoMasks);
+        }
         int masked = 0;
         List<IngestedImage> kept = new ArrayList<>();
         List<RejectedImage> rejected = new ArrayList<>(read.rejected());
@@ -183,6 +190,7 @@ public final class IngestStage implements Stage {
         for (RejectedImage r : rejected) rej.addObject().put("name", r.name()).put("reason", r.reason());
         if (!kept.isEmpty()) m.put("resolution", kept.get(0).width() + "x" + kept.get(0).height());
         m.put("photosMasked", masked);
+        if (autoMasks != null) m.set("autoMasks", autoMasks);
 
         if (kept.isEmpty()) {
             throw new StageFailedException("none of the " + given + " photos could be used: " + rejected.stream()

@@ -1,0 +1,110 @@
+package dev.forge3d.worker.pipeline.stages;
+
+import dev.forge3d.runtime.image.foreground.PlainBackdrop;
+import dev.forge3d.runtime.image.ingest.ImageOrientation;
+import dev.forge3d.runtime.image.ingest.IngestedImage;
+import dev.forge3d.worker.pipeline.StageContext;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The object's masks estimated for an upload that has none, when its photos show a plain backdrop
+ * ({@link PlainBackdrop}): written as an upload's masks would be ({@code <photo name>.png} at the photo's upright
+ * size, in {@code work/ingest/masks-auto/}), so SfM, training and the mesh use them alike. A set where fewer than
+ * {@link #MIN_PLAIN_SHARE} of the photos show a plain backdrop gets none: a table, a room or an object the frame cuts
+ * is better left whole than cut by a guess. What was decided, and why, is in {@code metrics.json}
+ * ({@code ingest.autoMasks}).
+ */
+final class AutoMasks {
+
+    private AutoMasks() { }
+
+    /** At least this share of the photos must show a plain backdrop for the set to be masked. */
+    static final double MIN_PLAIN_SHARE = 0.8;
+
+    /** The folder of estimated masks, or null when the set gets none; what was decided and why goes into {@code m}. */
+    static Path estimate(List<IngestedImage> images, StageContext ctx, int threads, ObjectNode m) throws IOException {
+        long t0 = System.nanoTime();
+        List<PlainBackdrop.Result> results = new ArrayList<>();
+        List<int[]> sizes = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
+        try {
+            List<Future<Object[]>> futures = new ArrayList<>();
+            for (IngestedImage im : images) {
+                futures.add(pool.submit(() -> {
+                    ctx.progress().checkCancelled();
+                    BufferedImage photo = upright(im);
+                    int[] size = {photo.getWidth(), photo.getHeight()};
+                    if (photo.getColorModel().hasAlpha()) {
+                        // Its alpha is its mask already (ingest composites it over the background).
+                        return new Object[] {new PlainBackdrop.Result(false, "the photo has its own transparency",
+                                size[0], size[1], null, 0, 0, 0), size};
+                    }
+                    return new Object[] {PlainBackdrop.segment(photo, PlainBackdrop.Options.DEFAULT), size};
+                }));
+            }
+            for (Future<Object[]> f : futures) {
+                Object[] r = f.get();
+                results.add((PlainBackdrop.Result) r[0]);
+                sizes.add((int[]) r[1]);
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException re) throw re;
+            if (c instanceof IOException io) throw io;
+            throw new IllegalStateException(c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new dev.forge3d.runtime.progress.CancelledException();
+        } finally {
+            pool.shutdownNow();
+        }
+        int plain = 0;
+        for (PlainBackdrop.Result r : results) if (r.plain()) plain++;
+        m.put("photos", images.size());
+        m.put("plainBackdrop", plain);
+        ArrayNode notPlain = m.putArray("notPlain");
+        for (int i = 0; i < images.size() && notPlain.size() < 10; i++) {
+            if (!results.get(i).plain()) notPlain.addObject().put("name", images.get(i).name()).put("reason", results.get(i).reason());
+        }
+        boolean use = !images.isEmpty() && plain >= MIN_PLAIN_SHARE * images.size();
+        m.put("used", use);
+        if (!use) {
+            m.put("reason", String.format(Locale.ROOT, "%d of %d photos show a plain backdrop (at least %.0f %% needed): "
+                    + "the photos are used whole", plain, images.size(), 100 * MIN_PLAIN_SHARE));
+            m.put("seconds", SfmStage.round((System.nanoTime() - t0) / 1e9, 2));
+            return null;
+        }
+        Path dir = Files.createDirectories(ctx.workDir().resolve("ingest/masks-auto"));
+        double share = 0;
+        for (int i = 0; i < images.size(); i++) {
+            PlainBackdrop.Result r = results.get(i);
+            if (!r.plain()) continue;
+            share += r.objectShare();
+            int[] size = sizes.get(i);
+            ImageIO.write(PlainBackdrop.mask(r, size[0], size[1]), "png", dir.resolve(images.get(i).name() + ".png").toFile());
+        }
+        m.put("meanObjectShare", SfmStage.round(share / plain, 4));
+        m.put("seconds", SfmStage.round((System.nanoTime() - t0) / 1e9, 2));
+        return dir;
+    }
+
+    /** The photo as decoded, turned upright: the size an upload's mask has. */
+    private static BufferedImage upright(IngestedImage im) throws IOException {
+        BufferedImage raw = ImageIO.read(im.path().toFile());
+        if (raw == null) throw new IOException("cannot decode " + im.name() + " again for its mask");
+        return ImageOrientation.apply(raw, im.exif().orientation());
+    }
+}
