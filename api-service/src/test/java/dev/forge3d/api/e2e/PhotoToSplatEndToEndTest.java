@@ -19,6 +19,7 @@ import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
 import javax.imageio.ImageIO;
+import java.awt.Color;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -287,6 +288,41 @@ class PhotoToSplatEndToEndTest extends ApiTestBase {
         assertThat(artifactNames(job)).isEqualTo(new TreeSet<>(ARTIFACTS));
         assertThat(PlyReader.read(new ByteArrayInputStream(download(id, "scene.ply")), "scene.ply").size()).isPositive();
         assertThat(new String(download(id, "cameras/cameras.txt"))).contains("PINHOLE 100 100");
+        // transparent PNGs carry their own masks: none is estimated
+        assertThat(metrics.path("ingest").path("autoMasks").path("used").asBoolean()).isFalse();
+        assertThat(metrics.path("ingest").path("autoMasks").path("notPlain").get(0).path("reason").asString())
+                .contains("transparency");
+    }
+
+    @Test
+    void photosOnAPlainBackdropGetTheObjectsMasksEstimated() throws Exception {
+        Path lego = dataset("nerf-synthetic-lego");
+        assumeTrue(lego != null, "../shared/datasets/nerf-synthetic-lego is absent: skipping the plain-backdrop test");
+        drainQueue();
+        // the lego views flattened onto white: product photos on a white sweep, no masks uploaded
+        String id = create(new Multipart().field("type", "photos-to-splat").field("preset", "preview")
+                .field("iterations", "150").field("maxResolution", "100").field("outputFormats", "ply,glb")
+                .file("archive", "lego.zip", "application/zip", legoSubset(lego, 10, 200, Color.WHITE)));
+
+        JsonNode job = await(id, j -> terminal(j), Duration.ofMinutes(3));
+        assertThat(job.path("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        JsonNode metrics = ApiClient.JSON.readTree(download(id, "metrics.json"));
+        JsonNode auto = metrics.path("ingest").path("autoMasks");
+        assertThat(auto.path("used").asBoolean()).as(auto.toString()).isTrue();
+        assertThat(auto.path("plainBackdrop").asInt()).isEqualTo(10);
+        assertThat(auto.path("meanObjectShare").asDouble()).isBetween(0.05, 0.6);
+        assertThat(metrics.path("ingest").path("photosMasked").asInt()).isEqualTo(10);
+        assertThat(metrics.path("crop").path("maskedViews").asInt()).isPositive();
+
+        // the same photos with autoMasks=off are used whole
+        String off = create(new Multipart().field("type", "photos-to-splat").field("preset", "preview")
+                .field("iterations", "50").field("maxResolution", "100").field("outputFormats", "ply").field("autoMasks", "off")
+                .file("archive", "lego.zip", "application/zip", legoSubset(lego, 10, 200, Color.WHITE)));
+        JsonNode offJob = await(off, j -> terminal(j), Duration.ofMinutes(3));
+        assertThat(offJob.path("state").asString()).as(offJob.toString()).isEqualTo("SUCCEEDED");
+        JsonNode offMetrics = ApiClient.JSON.readTree(download(off, "metrics.json"));
+        assertThat(offMetrics.path("ingest").has("autoMasks")).isFalse();
+        assertThat(offMetrics.path("ingest").path("photosMasked").asInt()).isZero();
     }
 
     @Test
@@ -450,7 +486,7 @@ class PhotoToSplatEndToEndTest extends ApiTestBase {
         byte[] png = new SyntheticPhotos(96, 72, 1).png(0, 2);
         for (String[] bad : new String[][] {{"preset", "ultra"}, {"iterations", "0"}, {"iterations", "lots"},
                 {"maxResolution", "10"}, {"seed", "1.5"}, {"background", "purple"}, {"outputFormats", "obj"},
-                {"crop", "tight"}, {"meshTriangles", "10"}, {"meshTriangles", "9999999"}, {"scaleMeters", "-1"},
+                {"crop", "tight"}, {"autoMasks", "sometimes"}, {"meshTriangles", "10"}, {"meshTriangles", "9999999"}, {"scaleMeters", "-1"},
                 {"scaleMeters", "Infinity"}}) {
             ApiClient.Res r = api.postMultipart(key, new Multipart().field("type", "photos-to-splat").field(bad[0], bad[1])
                     .file("images", "a.png", "image/png", png), Map.of());
@@ -546,6 +582,11 @@ class PhotoToSplatEndToEndTest extends ApiTestBase {
 
     /** The first {@code n} lego training views, downscaled to {@code size} px (alpha kept), with their poses. */
     private static byte[] legoSubset(Path lego, int n, int size) throws IOException {
+        return legoSubset(lego, n, size, null);
+    }
+
+    /** The same, flattened onto {@code backdrop} (an opaque RGB photo) unless it is null. */
+    private static byte[] legoSubset(Path lego, int n, int size, Color backdrop) throws IOException {
         JsonNode t = ApiClient.JSON.readTree(lego.resolve("transforms_train.json").toFile());
         var root = ApiClient.JSON.createObjectNode();
         root.put("camera_angle_x", t.path("camera_angle_x").asDouble());
@@ -556,8 +597,12 @@ class PhotoToSplatEndToEndTest extends ApiTestBase {
             frames.add(f);
             String rel = f.path("file_path").asString().replaceFirst("^\\./", "") + ".png";
             BufferedImage src = ImageIO.read(new File(lego.toFile(), rel));
-            BufferedImage small = new BufferedImage(size, size, BufferedImage.TYPE_INT_ARGB);
+            BufferedImage small = new BufferedImage(size, size, backdrop == null ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
             var g = small.createGraphics();
+            if (backdrop != null) {
+                g.setColor(backdrop);
+                g.fillRect(0, 0, size, size);
+            }
             g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
             g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
             g.drawImage(src, 0, 0, size, size, null);

@@ -21,7 +21,7 @@ import java.util.concurrent.Future;
 
 /**
  * The object's masks estimated for an upload that has none, when its photos show a plain backdrop
- * ({@link PlainBackdrop}): written as an upload's masks would be ({@code <photo name>.png} at the photo's upright
+ * ({@link PlainBackdrop}): written as an upload's masks would be ({@code <photo stem>.png} at the photo's upright
  * size, in {@code work/ingest/masks-auto/}), so SfM, training and the mesh use them alike. A set where fewer than
  * {@link #MIN_PLAIN_SHARE} of the photos show a plain backdrop gets none: a table, a room or an object the frame cuts
  * is better left whole than cut by a guess. What was decided, and why, is in {@code metrics.json}
@@ -94,7 +94,9 @@ final class AutoMasks {
             if (!r.plain()) continue;
             share += r.objectShare();
             int[] size = sizes.get(i);
-            ImageIO.write(PlainBackdrop.mask(r, size[0], size[1]), "png", dir.resolve(images.get(i).name() + ".png").toFile());
+            // <stem>.png, as a user names a mask: found for the photo's name and for a posed view's stem alike
+            String name = images.get(i).name().replaceFirst("\\.[^.]*$", "");
+            ImageIO.write(PlainBackdrop.mask(r, size[0], size[1]), "png", dir.resolve(name + ".png").toFile());
         }
         m.put("meanObjectShare", SfmStage.round(share / plain, 4));
         m.put("seconds", SfmStage.round((System.nanoTime() - t0) / 1e9, 2));
