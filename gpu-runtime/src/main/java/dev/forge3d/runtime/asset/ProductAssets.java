@@ -122,8 +122,10 @@ public final class ProductAssets {
 
         // Masks that take in some of the floor (a shadow, a reflection, masks drawn loosely) leave a skirt of it
         // around the object's foot, in the hull and in training: that floor is the support the object stands on.
-        if (placement.found() && !placement.hasFloor() && maskHull != null) {
-            double[] f = floorInsideMasks(depth, maskHull, placement.uprightFromScene());
+        double[] insideMasks = placement.found() && !placement.hasFloor() && maskHull != null
+                ? pointsInside(depth, maskHull, placement.uprightFromScene()) : null;
+        if (insideMasks != null) {
+            double[] f = floorInsideMasks(insideMasks);
             if (f != null) {
                 placement = placement.onSupport(levelled(placement.uprightFromScene(), f), "floor-inside-masks", f[3], (int) f[5]);
                 decisions.put("floorInsideMasksShare", round(f[4]));
@@ -167,7 +169,8 @@ public final class ProductAssets {
         // base, where no photo shows a surface; the object ends at the lowest surface its depth shows inside the masks.
         boolean maskedBase = false;
         if (placement.found() && !placement.hasFloor() && maskHull != null) {
-            double base = lowestSurfaceInside(depth, maskHull, placement.uprightFromScene());
+            // the same upright frame as insideMasks': no floor was found in them, so the placement is unchanged
+            double base = lowestSurfaceInside(insideMasks);
             if (!Double.isNaN(base)) {
                 floorCut = base;
                 maskedBase = true;
@@ -295,12 +298,6 @@ public final class ProductAssets {
     }
 
     /**
-     * The height (upright frame) below which only 0.1 % of the depth maps' surface points inside the masks' hull lie:
-     * the object's lowest visible surface, robust to a stray pixel. Each map is read on a grid of at most about
-     * 40,000 pixels (every pixel of a 200 px map), so the cost does not grow with the photos' size. NaN when the
-     * depth maps show nothing inside.
-     */
-    /**
      * Share of the depth points inside the masks' hull that must lie on one near-level plane at the bottom for it to
      * count as floor. Measured on tune-sweep-white (2026-12-07): ground-truth masks put about 0.6 % of the points in
      * each 1 %-of-height slice near the base (the foot's rim), the estimated masks (with the contact shadow) about 12 %
@@ -315,114 +312,111 @@ public final class ProductAssets {
     static final double FLOOR_MAX_TILT_DEG = 20;
 
     /**
-     * A near-level plane at the bottom of what the depth maps show inside the masks' hull, holding at least
-     * {@link #FLOOR_INSIDE_MASKS_SHARE} of those points: {@code {a, b, c, rms, share, inliers}} for
-     * {@code y = a x + b z + c} in the upright frame, or null when there is none (the object's own foot).
+     * A near-level plane at the bottom of the points inside the masks' hull ({@link #pointsInside}, upright frame),
+     * holding at least {@link #FLOOR_INSIDE_MASKS_SHARE} of them: {@code {a, b, c, rms, share, inliers}} for
+     * {@code y = a x + b z + c}, or null when there is none (the object's own foot).
      */
-    static double[] floorInsideMasks(List<DepthMaps.DepthMap> depth, SilhouetteHull hull, Similarity upright) {
-        double[][] pts = pointsInside(depth, hull, upright);
-        if (pts.length < 1000) return null;
-        double[] ys = Arrays.stream(pts).mapToDouble(p -> p[1]).sorted().toArray();
-        double base = ys[(int) (0.001 * (ys.length - 1))], top = ys[(int) (0.999 * (ys.length - 1))];
+    static double[] floorInsideMasks(double[] xyz) {
+        int n = xyz.length / 3;
+        if (n < 1000) return null;
+        double[] ys = new double[n];
+        for (int i = 0; i < n; i++) ys[i] = xyz[3 * i + 1];
+        Arrays.sort(ys);
+        double base = ys[(int) (0.001 * (n - 1))], top = ys[(int) (0.999 * (n - 1))];
         double slab = FLOOR_SEARCH_HEIGHT * (top - base);
         // RANSAC over the bottom slab: the floor is the plane most of its points lie on, the foot's walls are not.
-        double[][] low = Arrays.stream(pts).filter(p -> p[1] <= base + slab).toArray(double[][]::new);
+        int[] low = IntStream.range(0, n).filter(i -> xyz[3 * i + 1] <= base + slab).toArray();
         if (low.length < 100) return null;
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(11);
         double eps = 0.005 * (top - base), maxSlope = Math.tan(Math.toRadians(FLOOR_MAX_TILT_DEG));
+        int step = Math.max(1, low.length / 20_000);
         double[] plane = null;
         int best = 0;
         for (int round = 0; round < 300; round++) {
-            double[] p0 = low[rnd.nextInt(low.length)], p1 = low[rnd.nextInt(low.length)], p2 = low[rnd.nextInt(low.length)];
-            double[] ata = {p0[0], p0[2], 1, p1[0], p1[2], 1, p2[0], p2[2], 1};
-            double[] abc = Mat3.solve(ata, new double[] {p0[1], p1[1], p2[1]});
+            int p0 = 3 * low[rnd.nextInt(low.length)], p1 = 3 * low[rnd.nextInt(low.length)], p2 = 3 * low[rnd.nextInt(low.length)];
+            double[] ata = {xyz[p0], xyz[p0 + 2], 1, xyz[p1], xyz[p1 + 2], 1, xyz[p2], xyz[p2 + 2], 1};
+            double[] abc = Mat3.solve(ata, new double[] {xyz[p0 + 1], xyz[p1 + 1], xyz[p2 + 1]});
             if (abc == null || Math.hypot(abc[0], abc[1]) > maxSlope) continue;
             int in = 0;
-            for (int q = 0; q < low.length; q += Math.max(1, low.length / 20_000)) {
-                double[] p = low[q];
-                if (Math.abs(p[1] - (abc[0] * p[0] + abc[1] * p[2] + abc[2])) <= eps) in++;
-            }
+            for (int q = 0; q < low.length; q += step) if (Math.abs(residual(xyz, 3 * low[q], abc)) <= eps) in++;
             if (in > best) {
                 best = in;
                 plane = new double[] {abc[0], abc[1], abc[2], eps};
             }
         }
-        if (plane == null) return null;
-        for (int round = 0; round < 3; round++) {
-            double limit = Math.max(2.5 * plane[3], 1e-6 * (top - base));
-            double[] ata = new double[9], atb = new double[3];
-            List<Double> dev = new ArrayList<>();
-            for (double[] p : pts) {
-                double res = p[1] - (plane[0] * p[0] + plane[1] * p[2] + plane[2]);
-                if (Math.abs(res) > limit) continue;
-                double[] row = {p[0], p[2], 1};
-                for (int i = 0; i < 3; i++) {
-                    atb[i] += row[i] * p[1];
-                    for (int j = 0; j < 3; j++) ata[3 * i + j] += row[i] * row[j];
-                }
-            }
-            double[] abc = Mat3.solve(ata, atb);
-            if (abc == null) return null;
-            for (double[] p : pts) {
-                double res = p[1] - (abc[0] * p[0] + abc[1] * p[2] + abc[2]);
-                if (Math.abs(res) <= limit) dev.add(Math.abs(res));
-            }
-            if (dev.size() < 50) return null;
-            double[] d = dev.stream().mapToDouble(Double::doubleValue).toArray();
-            plane = new double[] {abc[0], abc[1], abc[2], Math.max(1e-9, 1.4826 * ObjectLocator.median(d))};
+        for (int round = 0; round < 3 && plane != null; round++) {
+            plane = refitLevelPlane(xyz, plane, Math.max(2.5 * plane[3], 1e-6 * (top - base)));
         }
+        if (plane == null) return null;
         // A floor reaches out around the object's foot; a level part of the object itself (a mug's inner bottom, a
         // shelf) lies within what stands above it. The footprint: the box of the points above the plane's slab.
         double[] fpLo = {Double.MAX_VALUE, Double.MAX_VALUE}, fpHi = {-Double.MAX_VALUE, -Double.MAX_VALUE};
-        for (double[] p : pts) {
-            if (p[1] - (plane[0] * p[0] + plane[1] * p[2] + plane[2]) <= slab) continue;
-            fpLo[0] = Math.min(fpLo[0], p[0]); fpHi[0] = Math.max(fpHi[0], p[0]);
-            fpLo[1] = Math.min(fpLo[1], p[2]); fpHi[1] = Math.max(fpHi[1], p[2]);
+        for (int i = 0; i < 3 * n; i += 3) {
+            if (residual(xyz, i, plane) <= slab) continue;
+            fpLo[0] = Math.min(fpLo[0], xyz[i]); fpHi[0] = Math.max(fpHi[0], xyz[i]);
+            fpLo[1] = Math.min(fpLo[1], xyz[i + 2]); fpHi[1] = Math.max(fpHi[1], xyz[i + 2]);
         }
         double grow = 0.02 * (top - base);
         int on = 0, outside = 0;
-        for (double[] p : pts) {
-            if (Math.abs(p[1] - (plane[0] * p[0] + plane[1] * p[2] + plane[2])) > 2.5 * plane[3]) continue;
+        for (int i = 0; i < 3 * n; i += 3) {
+            if (Math.abs(residual(xyz, i, plane)) > 2.5 * plane[3]) continue;
             on++;
-            if (p[0] < fpLo[0] - grow || p[0] > fpHi[0] + grow || p[2] < fpLo[1] - grow || p[2] > fpHi[1] + grow) outside++;
+            double x = xyz[i], z = xyz[i + 2];
+            if (x < fpLo[0] - grow || x > fpHi[0] + grow || z < fpLo[1] - grow || z > fpHi[1] + grow) outside++;
         }
-        double share = (double) on / pts.length;
+        double share = (double) on / n;
         double tilt = Math.toDegrees(Math.atan(Math.hypot(plane[0], plane[1])));
         if (share < FLOOR_INSIDE_MASKS_SHARE || tilt > FLOOR_MAX_TILT_DEG || outside < FLOOR_OUTSIDE_SHARE * on) return null;
         return new double[] {plane[0], plane[1], plane[2], plane[3], share, on};
     }
 
-    /** The depth maps' points inside the hull, upright frame; each map read on a grid of at most ~40,000 pixels. */
-    static double[][] pointsInside(List<DepthMaps.DepthMap> depth, SilhouetteHull hull, Similarity upright) {
-        double[][][] perMap = new double[depth.size()][][];
-        IntStream.range(0, depth.size()).parallel().forEach(m -> {
-            DepthMaps.DepthMap d = depth.get(m);
-            var k = d.camera().intrinsics();
-            Similarity sceneFromCamera = camToScene(d.camera());
-            int stride = Math.max(1, (int) Math.round(Math.sqrt(d.width() * d.height() / 40_000.0)));
-            List<double[]> out = new ArrayList<>();
-            for (int y = 0; y < d.height(); y += stride) {
-                for (int x = 0; x < d.width(); x += stride) {
-                    float z = d.depth()[y * d.width() + x];
-                    if (Float.isNaN(z)) continue;
-                    double[] p = sceneFromCamera.apply(new double[] {(x + 0.5 - k.cx()) / k.fx() * z, (y + 0.5 - k.cy()) / k.fy() * z, z});
-                    if (hull.value(p[0], p[1], p[2]) < 0) continue;
-                    out.add(upright.apply(p));
-                }
-            }
-            perMap[m] = out.toArray(new double[0][]);
-        });
-        return Arrays.stream(perMap).flatMap(Arrays::stream).toArray(double[][]::new);
+    /** Height of point {@code i} (offset into {@code xyz}) above the plane y = a x + b z + c. */
+    private static double residual(double[] xyz, int i, double[] plane) {
+        return xyz[i + 1] - (plane[0] * xyz[i] + plane[1] * xyz[i + 2] + plane[2]);
     }
 
-    static double lowestSurfaceInside(List<DepthMaps.DepthMap> depth, SilhouetteHull hull, Similarity upright) {
+    /**
+     * Least squares {@code y = a x + b z + c} over the points ({@code xyz}, upright frame) within {@code limit} of
+     * {@code plane}: {@code {a, b, c, sigma}} with sigma the robust scale of those points about the new plane, or null
+     * with fewer than 50 of them.
+     */
+    static double[] refitLevelPlane(double[] xyz, double[] plane, double limit) {
+        double[] ata = new double[9], atb = new double[3];
+        int n = 0;
+        for (int i = 0; i < xyz.length; i += 3) {
+            if (Math.abs(residual(xyz, i, plane)) > limit) continue;
+            double[] row = {xyz[i], xyz[i + 2], 1};
+            for (int a = 0; a < 3; a++) {
+                atb[a] += row[a] * xyz[i + 1];
+                for (int b = 0; b < 3; b++) ata[3 * a + b] += row[a] * row[b];
+            }
+            n++;
+        }
+        if (n < 50) return null;
+        double[] abc = Mat3.solve(ata, atb);
+        if (abc == null) return null;
+        double[] dev = new double[n];
+        int m = 0;
+        for (int i = 0; i < xyz.length; i += 3) {
+            if (Math.abs(residual(xyz, i, plane)) > limit) continue;
+            dev[m++] = Math.abs(residual(xyz, i, abc));
+        }
+        return new double[] {abc[0], abc[1], abc[2], Math.max(1e-9, 1.4826 * ObjectLocator.median(dev))};
+    }
+
+    /**
+     * The depth maps' surface points inside the masks' hull, upright frame, as x, y, z triples. Each map is read on a
+     * grid of at most about 40,000 pixels (every pixel of a 200 px map), so the cost does not grow with the photos'
+     * size.
+     */
+    static double[] pointsInside(List<DepthMaps.DepthMap> depth, SilhouetteHull hull, Similarity upright) {
         double[][] perMap = new double[depth.size()][];
         IntStream.range(0, depth.size()).parallel().forEach(m -> {
             DepthMaps.DepthMap d = depth.get(m);
             var k = d.camera().intrinsics();
             Similarity sceneFromCamera = camToScene(d.camera());
             int stride = Math.max(1, (int) Math.round(Math.sqrt(d.width() * d.height() / 40_000.0)));
-            double[] ys = new double[(d.width() / stride + 1) * (d.height() / stride + 1)];
+            double[] out = new double[3 * (d.width() / stride + 1) * (d.height() / stride + 1)];
             int n = 0;
             for (int y = 0; y < d.height(); y += stride) {
                 for (int x = 0; x < d.width(); x += stride) {
@@ -430,14 +424,28 @@ public final class ProductAssets {
                     if (Float.isNaN(z)) continue;
                     double[] p = sceneFromCamera.apply(new double[] {(x + 0.5 - k.cx()) / k.fx() * z, (y + 0.5 - k.cy()) / k.fy() * z, z});
                     if (hull.value(p[0], p[1], p[2]) < 0) continue;
-                    ys[n++] = upright.apply(p)[1];
+                    double[] u = upright.apply(p);
+                    out[n++] = u[0];
+                    out[n++] = u[1];
+                    out[n++] = u[2];
                 }
             }
-            perMap[m] = Arrays.copyOf(ys, n);
+            perMap[m] = Arrays.copyOf(out, n);
         });
-        double[] v = Arrays.stream(perMap).flatMapToDouble(Arrays::stream).sorted().toArray();
-        if (v.length == 0) return Double.NaN;
-        return v[(int) (0.001 * (v.length - 1))];
+        return Arrays.stream(perMap).flatMapToDouble(Arrays::stream).toArray();
+    }
+
+    /**
+     * The height (upright frame) below which only 0.1 % of the points inside the masks' hull ({@link #pointsInside})
+     * lie: the object's lowest visible surface, robust to a stray pixel. NaN when there are none.
+     */
+    static double lowestSurfaceInside(double[] xyz) {
+        int n = xyz.length / 3;
+        if (n == 0) return Double.NaN;
+        double[] ys = new double[n];
+        for (int i = 0; i < n; i++) ys[i] = xyz[3 * i + 1];
+        Arrays.sort(ys);
+        return ys[(int) (0.001 * (n - 1))];
     }
 
     /** A coarse fusion over the search region; the box (upright frame) of the solid object on the camera axis. */
@@ -491,32 +499,11 @@ public final class ProductAssets {
                 }
             }
         }
+        double[] xyz = new double[3 * pts.size()];
+        for (int i = 0; i < pts.size(); i++) System.arraycopy(pts.get(i), 0, xyz, 3 * i, 3);
         double[] plane = {0, 0, 0, band};
-        for (int round = 0; round < 3; round++) {
-            double limit = round == 0 ? band : 2.5 * plane[3];
-            double[] ata = new double[9], atb = new double[3];
-            int n = 0;
-            for (double[] p : pts) {
-                double res = p[1] - (plane[0] * p[0] + plane[1] * p[2] + plane[2]);
-                if (Math.abs(res) > limit) continue;
-                double[] row = {p[0], p[2], 1};
-                for (int i = 0; i < 3; i++) {
-                    atb[i] += row[i] * p[1];
-                    for (int j = 0; j < 3; j++) ata[3 * i + j] += row[i] * row[j];
-                }
-                n++;
-            }
-            if (n < 50) return null;
-            double[] abc = Mat3.solve(ata, atb);
-            if (abc == null) return null;
-            double[] dev = new double[n];
-            int m = 0;
-            for (double[] p : pts) {
-                double res = p[1] - (plane[0] * p[0] + plane[1] * p[2] + plane[2]);
-                if (Math.abs(res) > limit) continue;
-                dev[m++] = Math.abs(p[1] - (abc[0] * p[0] + abc[1] * p[2] + abc[2]));
-            }
-            plane = new double[] {abc[0], abc[1], abc[2], Math.max(1e-9, 1.4826 * ObjectLocator.median(dev))};
+        for (int round = 0; round < 3 && plane != null; round++) {
+            plane = refitLevelPlane(xyz, plane, round == 0 ? band : 2.5 * plane[3]);
         }
         return plane;
     }

@@ -421,64 +421,60 @@ public final class PlainBackdrop {
         ArrayDeque<Integer> queue = new ArrayDeque<>();
         for (int start = 0; start < m.length; start++) {
             if (!m[start] || label[start] != 0) continue;
-            int id = sizes.size(), size = 0;
+            int id = sizes.size();
             label[start] = id;
             queue.add(start);
-            while (!queue.isEmpty()) {
-                int p = queue.poll();
-                size++;
-                int px = p % w, py = p / w;
-                for (int dy = -1; dy <= 1; dy++) {
-                    for (int dx = -1; dx <= 1; dx++) {
-                        int x = px + dx, y = py + dy;
-                        if (x < 0 || y < 0 || x >= w || y >= h) continue;
-                        int q = y * w + x;
-                        if (m[q] && label[q] == 0) {
-                            label[q] = id;
-                            queue.add(q);
-                        }
-                    }
-                }
-            }
-            sizes.add(size);
+            sizes.add(flood(m, w, h, label, id, queue));
         }
         return sizes.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** Without the connected parts (8-neighbours) that touch the photo's edge. */
-    private static boolean[] withoutFrameParts(boolean[] m, int w, int h) {
-        boolean[] out = m.clone();
-        ArrayDeque<Integer> queue = new ArrayDeque<>();
-        for (int p = 0; p < m.length; p++) {
-            int x = p % w, y = p / w;
-            if ((x == 0 || y == 0 || x == w - 1 || y == h - 1) && out[p]) {
-                out[p] = false;
-                queue.add(p);
-            }
-        }
+    /**
+     * Gives label {@code id} to every pixel of {@code m} that the queued (already labelled) pixels reach through
+     * 8-neighbours in {@code m}; returns how many pixels it went through, the queued ones included.
+     */
+    private static int flood(boolean[] m, int w, int h, int[] label, int id, ArrayDeque<Integer> queue) {
+        int size = 0;
         while (!queue.isEmpty()) {
             int p = queue.poll();
+            size++;
             int px = p % w, py = p / w;
             for (int dy = -1; dy <= 1; dy++) {
                 for (int dx = -1; dx <= 1; dx++) {
                     int x = px + dx, y = py + dy;
                     if (x < 0 || y < 0 || x >= w || y >= h) continue;
                     int q = y * w + x;
-                    if (out[q]) {
-                        out[q] = false;
+                    if (m[q] && label[q] == 0) {
+                        label[q] = id;
                         queue.add(q);
                     }
                 }
             }
         }
+        return size;
+    }
+
+    /** Without the connected parts (8-neighbours) that touch the photo's edge. */
+    private static boolean[] withoutFrameParts(boolean[] m, int w, int h) {
+        int[] label = new int[m.length];
+        ArrayDeque<Integer> queue = new ArrayDeque<>();
+        for (int p = 0; p < m.length; p++) {
+            int x = p % w, y = p / w;
+            if ((x == 0 || y == 0 || x == w - 1 || y == h - 1) && m[p]) {
+                label[p] = 1;
+                queue.add(p);
+            }
+        }
+        flood(m, w, h, label, 1, queue);
+        boolean[] out = new boolean[m.length];
+        for (int p = 0; p < m.length; p++) out[p] = m[p] && label[p] == 0;
         return out;
     }
 
     /** The size of the largest connected part (8-neighbours). */
     private static int largestPart(boolean[] m, int w, int h) {
-        int[] sizes = partSizes(m, w, h, new int[m.length]);
         int best = 0;
-        for (int s : sizes) best = Math.max(best, s);
+        for (int s : partSizes(m, w, h, new int[m.length])) best = Math.max(best, s);
         return best;
     }
 
