@@ -3,6 +3,7 @@ package dev.forge3d.worker.cli;
 import dev.forge3d.runtime.image.foreground.PlainBackdrop;
 import dev.forge3d.runtime.image.ingest.ImageOrientation;
 import dev.forge3d.runtime.image.ingest.ExifInfo;
+import dev.forge3d.worker.pipeline.stages.AutoMasks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -57,16 +58,24 @@ public final class MasksCommand implements Callable<Integer> {
         Files.createDirectories(out);
         int plain = 0;
         for (Path p : photos) {
-            BufferedImage img = ImageIO.read(p.toFile());
-            if (img == null) throw new IllegalArgumentException("not a readable photo: " + p);
-            img = ImageOrientation.apply(img, ExifInfo.read(p).orientation());
             long t0 = System.nanoTime();
-            PlainBackdrop.Result r = PlainBackdrop.segment(img, o);
+            int orientation = ExifInfo.read(p).orientation();
+            AutoMasks.Estimate e;
+            if (o.equals(d)) {
+                e = AutoMasks.estimate(p, orientation); // exactly what a job does
+            } else {
+                BufferedImage img = ImageIO.read(p.toFile());
+                if (img == null) throw new IllegalArgumentException("not a readable photo: " + p);
+                img = ImageOrientation.apply(img, orientation);
+                e = new AutoMasks.Estimate(PlainBackdrop.segment(img, o), img.getWidth(), img.getHeight());
+            }
+            PlainBackdrop.Result r = e.result();
             double ms = (System.nanoTime() - t0) / 1e6;
             String name = p.getFileName().toString();
             if (r.plain()) {
                 plain++;
-                ImageIO.write(PlainBackdrop.mask(r, img.getWidth(), img.getHeight()), "png", out.resolve(name.replaceFirst("\\.[^.]*$", "") + ".png").toFile());
+                ImageIO.write(PlainBackdrop.mask(r, e.width(), e.height()), "png",
+                        out.resolve(name.replaceFirst("\\.[^.]*$", "") + ".png").toFile());
                 System.out.printf(Locale.ROOT, "%s: object %.1f %%, backdrop noise %.2f, border %.1f %% off, %.0f ms%n",
                         name, 100 * r.objectShare(), r.noise(), 100 * r.borderObject(), ms);
             } else {

@@ -2,6 +2,7 @@ package dev.forge3d.worker.pipeline.stages;
 
 import dev.forge3d.runtime.image.foreground.PlainBackdrop;
 import dev.forge3d.runtime.image.ingest.ImageOrientation;
+import dev.forge3d.runtime.image.ingest.PhotoDecoder;
 import dev.forge3d.runtime.image.ingest.IngestedImage;
 import dev.forge3d.worker.pipeline.StageContext;
 import tools.jackson.databind.node.ArrayNode;
@@ -17,7 +18,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 
 /**
  * The object's masks estimated for an upload that has none, when its photos show a plain backdrop
@@ -27,9 +30,28 @@ import java.util.concurrent.Future;
  * is better left whole than cut by a guess. What was decided, and why, is in {@code metrics.json}
  * ({@code ingest.autoMasks}).
  */
-final class AutoMasks {
+public final class AutoMasks {
 
     private AutoMasks() { }
+
+    /** One photo's estimate and the photo's upright size (the size its mask is written at). */
+    public record Estimate(PlainBackdrop.Result result, int width, int height) { }
+
+    /**
+     * The estimate for one photo file with its EXIF orientation: decoded no larger than the estimate needs (a phone's
+     * 12 MP photo is subsampled while decoding), turned upright. A photo with an alpha channel gets none (its alpha is
+     * its mask already: ingest composites it over the background).
+     */
+    public static Estimate estimate(Path file, int orientation) throws IOException {
+        PhotoDecoder.Decoded d = PhotoDecoder.decode(file, PlainBackdrop.Options.DEFAULT.workSide());
+        boolean turned = orientation >= 5 && orientation <= 8;
+        int w = turned ? d.fullHeight() : d.fullWidth(), h = turned ? d.fullWidth() : d.fullHeight();
+        if (d.image().getColorModel().hasAlpha()) {
+            return new Estimate(new PlainBackdrop.Result(false, "the photo has its own transparency", w, h, null, 0, 0, 0), w, h);
+        }
+        BufferedImage photo = ImageOrientation.apply(d.image(), orientation);
+        return new Estimate(PlainBackdrop.segment(photo, PlainBackdrop.Options.DEFAULT), w, h);
+    }
 
     /** At least this share of the photos must show a plain backdrop for the set to be masked. */
     static final double MIN_PLAIN_SHARE = 0.8;
@@ -45,14 +67,8 @@ final class AutoMasks {
             for (IngestedImage im : images) {
                 futures.add(pool.submit(() -> {
                     ctx.progress().checkCancelled();
-                    BufferedImage photo = upright(im);
-                    int[] size = {photo.getWidth(), photo.getHeight()};
-                    if (photo.getColorModel().hasAlpha()) {
-                        // Its alpha is its mask already (ingest composites it over the background).
-                        return new Object[] {new PlainBackdrop.Result(false, "the photo has its own transparency",
-                                size[0], size[1], null, 0, 0, 0), size};
-                    }
-                    return new Object[] {PlainBackdrop.segment(photo, PlainBackdrop.Options.DEFAULT), size};
+                    Estimate e = estimate(im.path(), im.exif().orientation());
+                    return new Object[] {e.result(), new int[] {e.width(), e.height()}};
                 }));
             }
             for (Future<Object[]> f : futures) {
@@ -89,24 +105,33 @@ final class AutoMasks {
         }
         Path dir = Files.createDirectories(ctx.workDir().resolve("ingest/masks-auto"));
         double share = 0;
-        for (int i = 0; i < images.size(); i++) {
-            PlainBackdrop.Result r = results.get(i);
-            if (!r.plain()) continue;
-            share += r.objectShare();
-            int[] size = sizes.get(i);
-            // <stem>.png, as a user names a mask: found for the photo's name and for a posed view's stem alike
-            String name = images.get(i).name().replaceFirst("\\.[^.]*$", "");
-            ImageIO.write(PlainBackdrop.mask(r, size[0], size[1]), "png", dir.resolve(name + ".png").toFile());
+        for (PlainBackdrop.Result r : results) if (r.plain()) share += r.objectShare();
+        // Written in parallel: a phone photo's full-size mask takes a while to encode.
+        ForkJoinPool writers = new ForkJoinPool(Math.max(1, threads));
+        try {
+            writers.submit(() -> IntStream.range(0, images.size()).parallel().forEach(i -> {
+                PlainBackdrop.Result r = results.get(i);
+                if (!r.plain()) return;
+                int[] size = sizes.get(i);
+                // <stem>.png, as a user names a mask: found for the photo's name and for a posed view's stem alike
+                String name = images.get(i).name().replaceFirst("\\.[^.]*$", "");
+                try {
+                    ImageIO.write(PlainBackdrop.mask(r, size[0], size[1]), "png", dir.resolve(name + ".png").toFile());
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            })).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof java.io.UncheckedIOException u) throw u.getCause();
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new dev.forge3d.runtime.progress.CancelledException();
+        } finally {
+            writers.shutdown();
         }
         m.put("meanObjectShare", SfmStage.round(share / plain, 4));
         m.put("seconds", SfmStage.round((System.nanoTime() - t0) / 1e9, 2));
         return dir;
-    }
-
-    /** The photo as decoded, turned upright: the size an upload's mask has. */
-    private static BufferedImage upright(IngestedImage im) throws IOException {
-        BufferedImage raw = ImageIO.read(im.path().toFile());
-        if (raw == null) throw new IOException("cannot decode " + im.name() + " again for its mask");
-        return ImageOrientation.apply(raw, im.exif().orientation());
     }
 }
