@@ -769,8 +769,9 @@ export interface components {
              * @description photos-to-splat option; with `auto`, an upload without masks whose photos show the object on a plain
              *     backdrop (a paper sweep, a light box, a plain wall: the photo's border is one smooth colour field) gets
              *     the object's masks estimated, and they are used as uploaded masks are (training sees the object alone,
-             *     the mesh is carved to their hull). Photos on a table or in a room are left as they are. `metrics.json`
-             *     `ingest.autoMasks` says what was decided and why. `off` never estimates masks.
+             *     the mesh is carved to their hull). Photos on a table or in a room are left as they are, and so is every
+             *     photo of a job with `crop=none` (the whole scene). `metrics.json` `ingest.autoMasks` says what was decided
+             *     and why. `off` never estimates masks.
              * @default auto
              * @enum {string}
              */

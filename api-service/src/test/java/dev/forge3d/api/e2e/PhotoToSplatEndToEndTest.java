@@ -323,6 +323,16 @@ class PhotoToSplatEndToEndTest extends ApiTestBase {
         JsonNode offMetrics = ApiClient.JSON.readTree(download(off, "metrics.json"));
         assertThat(offMetrics.path("ingest").has("autoMasks")).isFalse();
         assertThat(offMetrics.path("ingest").path("photosMasked").asInt()).isZero();
+
+        // crop=none asks for the whole scene: no masks take the backdrop out
+        String whole = create(new Multipart().field("type", "photos-to-splat").field("preset", "preview")
+                .field("iterations", "50").field("maxResolution", "100").field("outputFormats", "ply").field("crop", "none")
+                .file("archive", "lego.zip", "application/zip", legoSubset(lego, 10, 200, Color.WHITE)));
+        JsonNode wholeJob = await(whole, j -> terminal(j), Duration.ofMinutes(3));
+        assertThat(wholeJob.path("state").asString()).as(wholeJob.toString()).isEqualTo("SUCCEEDED");
+        JsonNode wholeMetrics = ApiClient.JSON.readTree(download(whole, "metrics.json"));
+        assertThat(wholeMetrics.path("ingest").path("autoMasks").path("reason").asString()).contains("crop=none");
+        assertThat(wholeMetrics.path("ingest").path("photosMasked").asInt()).isZero();
     }
 
     @Test

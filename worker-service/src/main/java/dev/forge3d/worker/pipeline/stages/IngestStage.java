@@ -149,8 +149,13 @@ public final class IngestStage implements Stage {
         ObjectNode autoMasks = null;
         if (masks == null && options.autoMasks()) {
             autoMasks = tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-            listener.onProgress(Progress.of(NAME, 0.8, Double.NaN, "looking for a plain backdrop"));
-            masks = AutoMasks.estimate(read.images(), ctx, threads, autoMasks);
+            if (options.crop() == PhotoJobOptions.Crop.NONE) {
+                // Masks would take the backdrop out of the splat: crop=none asks for the whole scene.
+                autoMasks.put("used", false).put("reason", "crop=none keeps the whole scene");
+            } else {
+                listener.onProgress(Progress.of(NAME, 0.8, Double.NaN, "looking for a plain backdrop"));
+                masks = AutoMasks.estimate(read.images(), ctx, threads, autoMasks);
+            }
         }
         int masked = 0;
         List<IngestedImage> kept = new ArrayList<>();
