@@ -19,7 +19,6 @@ import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
 import javax.imageio.ImageIO;
-import java.awt.Color;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -296,28 +295,28 @@ class PhotoToSplatEndToEndTest extends ApiTestBase {
 
     @Test
     void photosOnAPlainBackdropGetTheObjectsMasksEstimated() throws Exception {
-        Path lego = dataset("nerf-synthetic-lego");
-        assumeTrue(lego != null, "../shared/datasets/nerf-synthetic-lego is absent: skipping the plain-backdrop test");
         drainQueue();
-        // the lego views flattened onto white: product photos on a white sweep, no masks uploaded
+        // a ball on a white sweep, posed, no masks uploaded
+        byte[] zip = TestImages.zip(BallOnSweep.zipEntries(12, 160));
         String id = create(new Multipart().field("type", "photos-to-splat").field("preset", "preview")
                 .field("iterations", "150").field("maxResolution", "100").field("outputFormats", "ply,glb")
-                .file("archive", "lego.zip", "application/zip", legoSubset(lego, 10, 200, Color.WHITE)));
+                .file("archive", "ball.zip", "application/zip", zip));
 
         JsonNode job = await(id, j -> terminal(j), Duration.ofMinutes(3));
         assertThat(job.path("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
         JsonNode metrics = ApiClient.JSON.readTree(download(id, "metrics.json"));
         JsonNode auto = metrics.path("ingest").path("autoMasks");
         assertThat(auto.path("used").asBoolean()).as(auto.toString()).isTrue();
-        assertThat(auto.path("plainBackdrop").asInt()).isEqualTo(10);
-        assertThat(auto.path("meanObjectShare").asDouble()).isBetween(0.05, 0.6);
-        assertThat(metrics.path("ingest").path("photosMasked").asInt()).isEqualTo(10);
+        assertThat(auto.path("plainBackdrop").asInt()).isEqualTo(12);
+        // the ball's disc (radius 44.7 px of 160) covers 24.5 % of each photo
+        assertThat(auto.path("meanObjectShare").asDouble()).isBetween(0.235, 0.28);
+        assertThat(metrics.path("ingest").path("photosMasked").asInt()).isEqualTo(12);
         assertThat(metrics.path("crop").path("maskedViews").asInt()).isPositive();
 
         // the same photos with autoMasks=off are used whole
         String off = create(new Multipart().field("type", "photos-to-splat").field("preset", "preview")
                 .field("iterations", "50").field("maxResolution", "100").field("outputFormats", "ply").field("autoMasks", "off")
-                .file("archive", "lego.zip", "application/zip", legoSubset(lego, 10, 200, Color.WHITE)));
+                .file("archive", "ball.zip", "application/zip", zip));
         JsonNode offJob = await(off, j -> terminal(j), Duration.ofMinutes(3));
         assertThat(offJob.path("state").asString()).as(offJob.toString()).isEqualTo("SUCCEEDED");
         JsonNode offMetrics = ApiClient.JSON.readTree(download(off, "metrics.json"));
@@ -327,7 +326,7 @@ class PhotoToSplatEndToEndTest extends ApiTestBase {
         // crop=none asks for the whole scene: no masks take the backdrop out
         String whole = create(new Multipart().field("type", "photos-to-splat").field("preset", "preview")
                 .field("iterations", "50").field("maxResolution", "100").field("outputFormats", "ply").field("crop", "none")
-                .file("archive", "lego.zip", "application/zip", legoSubset(lego, 10, 200, Color.WHITE)));
+                .file("archive", "ball.zip", "application/zip", zip));
         JsonNode wholeJob = await(whole, j -> terminal(j), Duration.ofMinutes(3));
         assertThat(wholeJob.path("state").asString()).as(wholeJob.toString()).isEqualTo("SUCCEEDED");
         JsonNode wholeMetrics = ApiClient.JSON.readTree(download(whole, "metrics.json"));
@@ -592,11 +591,6 @@ class PhotoToSplatEndToEndTest extends ApiTestBase {
 
     /** The first {@code n} lego training views, downscaled to {@code size} px (alpha kept), with their poses. */
     private static byte[] legoSubset(Path lego, int n, int size) throws IOException {
-        return legoSubset(lego, n, size, null);
-    }
-
-    /** The same, flattened onto {@code backdrop} (an opaque RGB photo) unless it is null. */
-    private static byte[] legoSubset(Path lego, int n, int size, Color backdrop) throws IOException {
         JsonNode t = ApiClient.JSON.readTree(lego.resolve("transforms_train.json").toFile());
         var root = ApiClient.JSON.createObjectNode();
         root.put("camera_angle_x", t.path("camera_angle_x").asDouble());
@@ -607,12 +601,8 @@ class PhotoToSplatEndToEndTest extends ApiTestBase {
             frames.add(f);
             String rel = f.path("file_path").asString().replaceFirst("^\\./", "") + ".png";
             BufferedImage src = ImageIO.read(new File(lego.toFile(), rel));
-            BufferedImage small = new BufferedImage(size, size, backdrop == null ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
+            BufferedImage small = new BufferedImage(size, size, BufferedImage.TYPE_INT_ARGB);
             var g = small.createGraphics();
-            if (backdrop != null) {
-                g.setColor(backdrop);
-                g.fillRect(0, 0, size, size);
-            }
             g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
             g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
             g.drawImage(src, 0, 0, size, size, null);
