@@ -30,6 +30,8 @@ class PhotoJobOptionsTest {
         assertThat(d.background()).containsExactly(1f, 1f, 1f);
         assertThat(d.outputFormats()).containsExactlyInAnyOrder("ply", "splat", "spz", "glb");
         assertThat(d.crop()).isEqualTo(PhotoJobOptions.Crop.AUTO);
+        assertThat(d.autoMasks()).isTrue();
+        assertThat(PhotoJobOptions.parse(params("autoMasks", " OFF")).autoMasks()).isFalse();
         assertThat(d.meshTriangles()).isEqualTo(100_000);
         assertThat(d.scaleMeters()).isNaN();
         PhotoJobOptions asset = PhotoJobOptions.parse(params("crop", " None", "meshTriangles", "5000", "scaleMeters", "0.25"));
@@ -67,6 +69,7 @@ class PhotoJobOptionsTest {
         assertThatThrownBy(() -> PhotoJobOptions.parse(params("background", "1,1,2"))).hasMessageContaining("'background'");
         assertThatThrownBy(() -> PhotoJobOptions.parse(params("outputFormats", "ply,obj"))).hasMessageContaining("'obj'");
         assertThatThrownBy(() -> PhotoJobOptions.parse(params("crop", "tight"))).hasMessageContaining("'crop' must be auto or none");
+        assertThatThrownBy(() -> PhotoJobOptions.parse(params("autoMasks", "yes"))).hasMessageContaining("'autoMasks' must be auto or off");
         assertThatThrownBy(() -> PhotoJobOptions.parse(params("meshTriangles", "999"))).hasMessageContaining("'meshTriangles' must be between 1000 and 2000000");
         assertThatThrownBy(() -> PhotoJobOptions.parse(params("meshTriangles", "1e9"))).hasMessageContaining("'meshTriangles'");
         assertThatThrownBy(() -> PhotoJobOptions.parse(params("scaleMeters", "0"))).hasMessageContaining("'scaleMeters'");
