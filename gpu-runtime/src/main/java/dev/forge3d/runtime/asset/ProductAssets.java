@@ -124,7 +124,8 @@ public final class ProductAssets {
         // around the object's foot, in the hull and in training: that floor is the support the object stands on.
         double[] insideMasks = placement.found() && !placement.hasFloor() && maskHull != null
                 ? pointsInside(depth, maskHull, placement.uprightFromScene()) : null;
-        if (insideMasks != null) {
+        // -Dforge3d.mesh.floorInsideMasks=false turns the search off, to measure what it does.
+        if (insideMasks != null && !"false".equals(System.getProperty("forge3d.mesh.floorInsideMasks"))) {
             double[] f = floorInsideMasks(insideMasks);
             if (f != null) {
                 placement = placement.onSupport(levelled(placement.uprightFromScene(), f), "floor-inside-masks", f[3], (int) f[5]);
