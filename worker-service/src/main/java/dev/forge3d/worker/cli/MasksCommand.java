@@ -5,7 +5,9 @@ import dev.forge3d.runtime.image.ingest.ImageOrientation;
 import dev.forge3d.runtime.image.ingest.ExifInfo;
 import dev.forge3d.worker.pipeline.stages.AutoMasks;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -42,13 +44,18 @@ public final class MasksCommand implements Callable<Integer> {
     @Option(names = "--margin", description = "Pixels (at the working size) the object is grown by (default: the jobs').")
     Integer margin;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        java.io.PrintWriter stdout = spec.commandLine().getOut();
         PlainBackdrop.Options d = PlainBackdrop.Options.DEFAULT;
         PlainBackdrop.Options o = new PlainBackdrop.Options(d.workSide(),
                 thresholdNoise == null ? d.thresholdNoise() : thresholdNoise,
                 minThreshold == null ? d.minThreshold() : minThreshold, maxNoise == null ? d.maxNoise() : maxNoise, d.maxBorderObject(),
                 margin == null ? d.marginPx() : margin);
+        if (!Files.isDirectory(images)) throw new IllegalArgumentException("--images: not a folder: " + images);
         List<Path> photos;
         try (Stream<Path> s = Files.list(images)) {
             photos = s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(png|jpe?g)"))
@@ -76,13 +83,14 @@ public final class MasksCommand implements Callable<Integer> {
                 plain++;
                 ImageIO.write(PlainBackdrop.mask(r, e.width(), e.height()), "png",
                         out.resolve(name.replaceFirst("\\.[^.]*$", "") + ".png").toFile());
-                System.out.printf(Locale.ROOT, "%s: object %.1f %%, backdrop noise %.2f, border %.1f %% off, %.0f ms%n",
+                stdout.printf(Locale.ROOT, "%s: object %.1f %%, backdrop noise %.2f, border %.1f %% off, %.0f ms%n",
                         name, 100 * r.objectShare(), r.noise(), 100 * r.borderObject(), ms);
             } else {
-                System.out.printf(Locale.ROOT, "%s: no mask: %s%n", name, r.reason());
+                stdout.printf(Locale.ROOT, "%s: no mask: %s%n", name, r.reason());
             }
         }
-        System.out.printf(Locale.ROOT, "%d of %d photos on a plain backdrop; masks in %s%n", plain, photos.size(), out);
+        stdout.printf(Locale.ROOT, "%d of %d photos on a plain backdrop; masks in %s%n", plain, photos.size(), out);
+        stdout.flush();
         return 0;
     }
 }
