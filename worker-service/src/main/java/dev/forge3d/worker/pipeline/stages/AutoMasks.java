@@ -59,34 +59,33 @@ public final class AutoMasks {
     /** The folder of estimated masks, or null when the set gets none; what was decided and why goes into {@code m}. */
     static Path estimate(List<IngestedImage> images, StageContext ctx, int threads, ObjectNode m) throws IOException {
         long t0 = System.nanoTime();
-        List<PlainBackdrop.Result> results = new ArrayList<>();
-        List<int[]> sizes = new ArrayList<>();
+        List<Estimate> estimates = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
         try {
-            List<Future<Object[]>> futures = new ArrayList<>();
+            List<Future<Estimate>> futures = new ArrayList<>();
             for (IngestedImage im : images) {
                 futures.add(pool.submit(() -> {
                     ctx.progress().checkCancelled();
-                    Estimate e = estimate(im.path(), im.exif().orientation());
-                    return new Object[] {e.result(), new int[] {e.width(), e.height()}};
+                    try {
+                        return estimate(im.path(), im.exif().orientation());
+                    } catch (IOException e) {
+                        // ingest decoded it once already; an optional estimate never fails the job
+                        return new Estimate(new PlainBackdrop.Result(false, "not decoded for its mask: " + e.getMessage(),
+                                0, 0, null, 0, 0, 0), 0, 0);
+                    }
                 }));
             }
-            for (Future<Object[]> f : futures) {
-                Object[] r = f.get();
-                results.add((PlainBackdrop.Result) r[0]);
-                sizes.add((int[]) r[1]);
-            }
+            for (Future<Estimate> f : futures) estimates.add(f.get());
         } catch (java.util.concurrent.ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException re) throw re;
-            if (c instanceof IOException io) throw io;
-            throw new IllegalStateException(c);
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new dev.forge3d.runtime.progress.CancelledException();
         } finally {
             pool.shutdownNow();
         }
+        List<PlainBackdrop.Result> results = estimates.stream().map(Estimate::result).toList();
         int plain = 0;
         for (PlainBackdrop.Result r : results) if (r.plain()) plain++;
         m.put("photos", images.size());
@@ -112,11 +111,11 @@ public final class AutoMasks {
             writers.submit(() -> IntStream.range(0, images.size()).parallel().forEach(i -> {
                 PlainBackdrop.Result r = results.get(i);
                 if (!r.plain()) return;
-                int[] size = sizes.get(i);
+                Estimate est = estimates.get(i);
                 // <stem>.png, as a user names a mask: found for the photo's name and for a posed view's stem alike
                 String name = images.get(i).name().replaceFirst("\\.[^.]*$", "");
                 try {
-                    ImageIO.write(PlainBackdrop.mask(r, size[0], size[1]), "png", dir.resolve(name + ".png").toFile());
+                    ImageIO.write(PlainBackdrop.mask(r, est.width(), est.height()), "png", dir.resolve(name + ".png").toFile());
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
