@@ -16,10 +16,16 @@ import java.util.Locale;
  * than the backdrop's own noise is the object. A photo whose border is not such a field (a textured table, a room)
  * is reported as not plain, and nothing is estimated for it.
  *
- * <p>What it errs towards: holes in the object (a mug's handle, a dark sole on a dark sweep) are filled and the
- * object is grown by {@link Options#marginPx}, because the masks carve the mesh's volume and a mask that misses a part
- * of the object cuts it away in every view, while one that is too large in one view is corrected by the others.
- * Shadows the object casts on the backdrop count as object here: they are removed later with the support plane.
+ * <p>What reaches the photo's frame is taken as backdrop too (a sweep's far edge, a horizon band) and the backdrop is
+ * then modelled cell by cell, which follows such bands.
+ *
+ * <p>What it errs towards: holes in the object (a mug's handle, a dark sole on a dark sweep) are filled, because the
+ * masks carve the mesh's volume and a mask that misses a part of the object cuts it away, while one that is too large
+ * in one view is corrected by the others. It adds no margin of its own ({@link Options#marginPx} 0): the smoothing
+ * against grain already moves a high-contrast edge out by about a pixel, and jobs grow every mask by
+ * {@code ObjectMasks.MARGIN_PX}. Shadows (and reflections) next to the object count as object; the mesh step finds
+ * the floor a shadow shows inside the masks and stands the object on it. The defaults were chosen on the TUNE product
+ * scenes (docs/product-scenes.md, "Masks estimated on plain backdrops").
  */
 public final class PlainBackdrop {
 
@@ -44,7 +50,7 @@ public final class PlainBackdrop {
      * @param plain        whether the photo shows a plain backdrop; when false, {@code reason} says why and
      *                     {@code object} is null
      * @param width        the working size the coverage is at
-     * @param object       1 where the object is (0 elsewhere), row-major at the working size, holes filled and grown
+     * @param object       1 where the object is (0 elsewhere), row-major at the working size, holes filled
      * @param noise        the backdrop's robust residual scale on the border (0..255 units)
      * @param objectShare  the share of the photo the object covers
      * @param borderObject the share of the border ring that departs from the backdrop
