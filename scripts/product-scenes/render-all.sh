@@ -16,11 +16,11 @@ if sys.argv[2] not in c["sets"]:
     sys.exit("no set %r in scenes.json (have: %s)" % (sys.argv[2], ", ".join(c["sets"])))
 for s in c["sets"][sys.argv[2]]:
     print(s["name"], s["kind"], s["seed"], s.get("views", c["views"]), s.get("size", c["size"]), s.get("samples", c["samples"]),
-          s.get("capture", "orbit"), s.get("backdrop", "room"))
+          s.get("capture", "orbit"), s.get("backdrop", "room"), "--pale-product" if s.get("paleProduct") else "")
 PY
 )
 for line in "${LINES[@]}"; do
-  read -r name kind seed views size samples capture backdrop <<<"$line"
+  read -r name kind seed views size samples capture backdrop pale <<<"$line"
   if [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $name "* ]]; then continue; fi
   out="$OUTROOT/$name"
   if [ -f "$out/gt/scene.json" ]; then echo "render-all: $name exists, skipped"; continue; fi
@@ -28,7 +28,7 @@ for line in "${LINES[@]}"; do
   start=$(date +%s)
   echo "render-all: $name ($kind, seed $seed, $capture, $backdrop backdrop, $views views, ${size}px, $samples samples) -> $out"
   blender -b --factory-startup -P "$HERE/render_scene.py" -- --scene "$name" --kind "$kind" --seed "$seed" \
-      --views "$views" --size "$size" --samples "$samples" --capture "$capture" --backdrop "$backdrop" --out "$out" "$@" >"$out/render.log" 2>&1 \
+      --views "$views" --size "$size" --samples "$samples" --capture "$capture" --backdrop "$backdrop" $pale --out "$out" "$@" >"$out/render.log" 2>&1 \
       || { echo "render-all: $name failed, see $out/render.log" >&2; exit 1; }
   grep -aE '^(RENDER|SCENE)' "$out/render.log" || true
   echo "render-all: $name done in $(( $(date +%s) - start )) s"

@@ -60,6 +60,8 @@ def parse_args():
                     help="orbit: the camera walks around the product in a still room; turntable: the product turns "
                          "on a disc in front of a fixed camera (one fixed camera per elevation ring), so the room, "
                          "the table and the lights stay still in the photos")
+    ap.add_argument("--pale-product", action="store_true",
+                    help="near-white and grey product colours (a white product on a white sweep)")
     ap.add_argument("--backdrop", choices=("room", "white", "black"), default="room",
                     help="room: a textured table in a textured room; white / black: a studio sweep, the product on a "
                          "seamless plain paper cyclorama (flat floor curving up into a wall all round), few features "
@@ -275,6 +277,9 @@ def mix(nt, fac, c1, c2, blend="MIX"):
     return m.outputs[0]
 
 
+PALE_PRODUCT = False
+
+
 def rand_colour(rng, sat=(0.4, 0.8), val=(0.35, 0.8)):
     import colorsys
     r, g, b = colorsys.hsv_to_rgb(rng.random(), rng.uniform(*sat), rng.uniform(*val))
@@ -287,14 +292,16 @@ def product_material(rng, size):
     k = 1.0 / size  # pattern scales relative to the product's size
     noise = node(nt, "ShaderNodeTexNoise", Scale=rng.uniform(5, 8) * k, Detail=5.0, Roughness=0.6)
     link(nt, tc.outputs["Object"], noise.inputs["Vector"])
-    c1, c2 = rand_colour(rng), rand_colour(rng)
+    # --pale-product: near-white and grey (a white product on a white sweep, the hard case for a mask estimate)
+    pale = dict(sat=(0.0, 0.08), val=(0.8, 0.95)) if PALE_PRODUCT else {}
+    c1, c2 = rand_colour(rng, **pale), rand_colour(rng, **pale)
     col = mix(nt, contrast(nt, noise.outputs["Fac"]), c1, c2)
     vor = node(nt, "ShaderNodeTexVoronoi", Scale=rng.uniform(18, 26) * k * 0.2)
     link(nt, tc.outputs["Object"], vor.inputs["Vector"])
     speck = node(nt, "ShaderNodeMath", operation="LESS_THAN")
     speck.inputs[1].default_value = 0.18
     link(nt, vor.outputs["Distance"], speck.inputs[0])
-    col = mix(nt, speck.outputs[0], col, rand_colour(rng, val=(0.7, 0.95)))
+    col = mix(nt, speck.outputs[0], col, rand_colour(rng, **(pale or dict(val=(0.7, 0.95)))))
     chk = node(nt, "ShaderNodeTexChecker", Scale=rng.uniform(2.5, 3.5) * k)
     link(nt, tc.outputs["Object"], chk.inputs["Vector"])
     col = mix(nt, 0.35, col, chk.outputs["Color"], "OVERLAY")
@@ -467,7 +474,9 @@ def rot_to_quat(R):
 # ---------------------------------------------------------------------------------------------------------------
 
 def main():
+    global PALE_PRODUCT
     a = parse_args()
+    PALE_PRODUCT = a.pale_product
     kind = a.kind or a.scene.split("-", 1)[-1].split("-")[0]
     rng = random.Random(a.seed)
     out = os.path.abspath(a.out)
