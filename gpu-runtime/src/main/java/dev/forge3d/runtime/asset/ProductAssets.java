@@ -104,6 +104,17 @@ public final class ProductAssets {
      */
     public static Result build(GaussianModel model, List<View> views, List<float[]> masks, Options opt, Rasterizer raster,
                                ProgressListener progress) {
+        return build(model, views, masks, false, opt, raster, progress);
+    }
+
+    /**
+     * @param masksMayHoldFloor the masks were estimated (a shadow or a reflection next to the object counts as
+     *                          object in them), so a level floor found inside their hull around the object's foot is
+     *                          floor ({@link #floorInsideMasks}). False for a user's masks, which mean what they show: a
+     *                          flat part of the product standing out around its foot (a saucer) must not be cut away.
+     */
+    public static Result build(GaussianModel model, List<View> views, List<float[]> masks, boolean masksMayHoldFloor,
+                               Options opt, Rasterizer raster, ProgressListener progress) {
         Map<String, Object> decisions = new LinkedHashMap<>();
         decisions.put("requested", opt.crop().name().toLowerCase(java.util.Locale.ROOT));
         List<Camera> cameras = views.stream().map(View::camera).toList();
@@ -125,7 +136,7 @@ public final class ProductAssets {
         double[] insideMasks = placement.found() && !placement.hasFloor() && maskHull != null
                 ? pointsInside(depth, maskHull, placement.uprightFromScene()) : null;
         // -Dforge3d.mesh.floorInsideMasks=false turns the search off, to measure what it does.
-        if (insideMasks != null && !"false".equals(System.getProperty("forge3d.mesh.floorInsideMasks"))) {
+        if (insideMasks != null && masksMayHoldFloor && !"false".equals(System.getProperty("forge3d.mesh.floorInsideMasks"))) {
             double[] f = floorInsideMasks(insideMasks);
             if (f != null) {
                 placement = placement.onSupport(levelled(placement.uprightFromScene(), f), "floor-inside-masks", f[3], (int) f[5]);

@@ -71,7 +71,7 @@ class MaskedAssetsTest {
 
     @Test
     void masksThatTakeInTheFloorAroundTheFootStandTheObjectOnIt() {
-        // loose masks (a shadow or a reflection taken for the object): the can and the table 10 cm around its foot
+        // estimated masks that took a shadow for the object: the can and the table 10 cm around its foot
         GaussianModel loose = canWithTableAround(can, ProductAssetsTest.R + 0.10);
         List<float[]> looseMasks = new ArrayList<>();
         for (View v : views) {
@@ -82,14 +82,17 @@ class MaskedAssetsTest {
         }
         ProductAssets.Options opt = new ProductAssets.Options(ProductAssets.Crop.AUTO, 20_000, 96, true, Double.NaN, 200, 0);
         // the scene without the card, trained as on masked photos: the can and the table the loose masks let through
-        ProductAssets.Result r = ProductAssets.build(loose, views, looseMasks, opt, raster, ProgressListener.NONE);
+        ProductAssets.Result r = ProductAssets.build(loose, views, looseMasks, true, opt, raster, ProgressListener.NONE);
+        // a user's masks mean what they show: the same masks as uploaded keep the disc of table
+        ProductAssets.Result asUploaded = ProductAssets.build(loose, views, looseMasks, opt, raster, ProgressListener.NONE);
+        assertThat(asUploaded.decisions().get("up")).isNotEqualTo("floor-inside-masks");
         assertThat(r.decisions().get("up")).isEqualTo("floor-inside-masks");
         assertThat((Double) r.decisions().get("floorInsideMasksShare")).isGreaterThan(ProductAssets.FLOOR_INSIDE_MASKS_SHARE);
         // no skirt of table around the foot: everything near the can's surface
         assertThat(farFromCan(r, 0.03)).as("vertices of the table's skirt").isLessThan((int) (0.03 * r.mesh().vertexCount()));
 
         // exact masks of the can alone show no floor: its flat top is part of the object, not a support
-        ProductAssets.Result exact = ProductAssets.build(canWithoutTable(can), views, masks, opt, raster, ProgressListener.NONE);
+        ProductAssets.Result exact = ProductAssets.build(canWithoutTable(can), views, masks, true, opt, raster, ProgressListener.NONE);
         assertThat(exact.decisions().get("up")).isNotEqualTo("floor-inside-masks");
     }
 

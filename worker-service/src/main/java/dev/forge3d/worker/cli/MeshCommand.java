@@ -63,6 +63,10 @@ public final class MeshCommand implements Callable<Integer> {
             + "carved to their hull (a job does this with an upload's masks).")
     Path masks;
 
+    @Option(names = "--masks-estimated", description = "The --masks were estimated (forge3d masks), as a job's are on "
+            + "a plain backdrop: a floor they take in around the object's foot (a shadow) is found and cut away.")
+    boolean masksEstimated;
+
     @Option(names = "--threads", description = "Threads (default: all processors).")
     Integer threads;
 
@@ -81,7 +85,7 @@ public final class MeshCommand implements Callable<Integer> {
         ProductAssets.Result result;
         try (dev.forge3d.runtime.splat.raster.Rasterizer r = backend.open(threads == null ? Runtime.getRuntime().availableProcessors() : threads);
              ConsoleProgressBar bar = new ConsoleProgressBar(System.out)) {
-            result = ProductAssets.build(model, ds.train(), ViewMasks.of(ds.train(), masks), options, r, bar);
+            result = ProductAssets.build(model, ds.train(), ViewMasks.of(ds.train(), masks), masksEstimated, options, r, bar);
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         if (result.textured() != null) GlbWriter.write(result.textured(), out.resolve("model.glb"));

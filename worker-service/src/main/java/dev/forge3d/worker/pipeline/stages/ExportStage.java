@@ -172,21 +172,22 @@ public final class ExportStage implements Stage {
     private static ProductAssets.Result buildAssets(StageContext ctx, ProductAssets.Options asked, TrainStage.Output trained,
                                                     CpuRasterizer raster) {
         List<float[]> masks;
+        IngestStage.Output ingest = ctx.shared(IngestStage.OUTPUT, IngestStage.Output.class).orElseThrow();
+        boolean estimated = ingest.masksEstimated();
         try {
-            IngestStage.Output ingest = ctx.shared(IngestStage.OUTPUT, IngestStage.Output.class).orElseThrow();
             masks = ViewMasks.of(trained.dataset().train(), ingest.masksDir());
         } catch (IOException e) {
             throw new StageFailedException(e.getMessage());
         }
         try {
-            return ProductAssets.build(trained.model(), trained.dataset().train(), masks, asked, raster, ctx.progress());
+            return ProductAssets.build(trained.model(), trained.dataset().train(), masks, estimated, asked, raster, ctx.progress());
         } catch (IllegalStateException | IllegalArgumentException first) {
             RuntimeException e = first;
             if (asked.crop() == ProductAssets.Crop.AUTO) {
                 ProductAssets.Options whole = asked.withCrop(ProductAssets.Crop.NONE);
                 try {
-                    ProductAssets.Result r = ProductAssets.build(trained.model(), trained.dataset().train(), masks, whole, raster,
-                            ctx.progress());
+                    ProductAssets.Result r = ProductAssets.build(trained.model(), trained.dataset().train(), masks, estimated,
+                            whole, raster, ctx.progress());
                     r.decisions().put("requested", "auto");
                     r.decisions().put("fallback", "the object could not be meshed: " + first.getMessage());
                     return r;

@@ -70,9 +70,10 @@ public final class IngestStage implements Stage {
      * @param fromVideo    the photos are frames of a video, in time order by name
      * @param masksDir     the job's masks gathered by file name ({@link FeatureMask#maskFor}), or those estimated for
      *                     it on a plain backdrop ({@link AutoMasks}); null when it has none
+     * @param masksEstimated the masks are {@link AutoMasks}' estimate, not the upload's
      */
     public record Output(Path imagesDir, Path originalsDir, List<IngestedImage> images, List<RejectedImage> rejected,
-                         boolean fromVideo, Path masksDir) { }
+                         boolean fromVideo, Path masksDir, boolean masksEstimated) { }
 
     private final WorkerLimits limits;
 
@@ -201,7 +202,8 @@ public final class IngestStage implements Stage {
             throw new StageFailedException("none of the " + given + " photos could be used: " + rejected.stream()
                     .map(r -> r.name() + " (" + r.reason() + ")").collect(Collectors.joining(", ")));
         }
-        ctx.shared().put(OUTPUT, new Output(out, photos, List.copyOf(kept), List.copyOf(rejected), fromVideo > 0, masks));
+        ctx.shared().put(OUTPUT, new Output(out, photos, List.copyOf(kept), List.copyOf(rejected), fromVideo > 0, masks,
+                autoMasks != null && masks != null));
         listener.onProgress(Progress.of(NAME, 1, 0, kept.size() + " photos ready"
                 + (rejected.isEmpty() ? "" : ", " + rejected.size() + " set aside")));
     }
