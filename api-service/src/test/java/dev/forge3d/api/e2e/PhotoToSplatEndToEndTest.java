@@ -143,6 +143,9 @@ class PhotoToSplatEndToEndTest extends ApiTestBase {
         assertThat(metrics.path("ingest").path("photosMasked").asInt()).isEqualTo(6);
         assertThat(maskCounts.path("trainingImagesMasked").asInt()).isEqualTo(6);
         assertThat(metrics.path("crop").path("maskedViews").asInt()).isEqualTo(5);
+        // their coverage reached training (written beside SfM's undistorted images): random colours behind them
+        assertThat(metrics.path("train").path("maskedViews").asInt()).isEqualTo(5);
+        assertThat(metrics.path("train").path("maskedBackground").asString()).isEqualTo("random");
         assertThat(metrics.path("posesSupplied").asBoolean()).isFalse();
         assertThat(metrics.path("meanReprojectionErrorPx").asDouble()).isBetween(0.0, 1.0);
         // 9.9 dB before training (1 iteration); 16.9 dB after 150 iterations, measured with 2 threads
@@ -312,6 +315,9 @@ class PhotoToSplatEndToEndTest extends ApiTestBase {
         assertThat(auto.path("meanObjectShare").asDouble()).isBetween(0.235, 0.28);
         assertThat(metrics.path("ingest").path("photosMasked").asInt()).isEqualTo(12);
         assertThat(metrics.path("crop").path("maskedViews").asInt()).isPositive();
+        // posed: the coverage went from ingest through the scene folder to training and the mesh
+        assertThat(metrics.path("train").path("maskedViews").asInt()).isEqualTo(metrics.path("crop").path("maskedViews").asInt());
+        assertThat(metrics.path("train").path("maskedBackground").asString()).isEqualTo("random");
 
         // the same photos with autoMasks=off are used whole
         String off = create(new Multipart().field("type", "photos-to-splat").field("preset", "preview")
@@ -322,6 +328,8 @@ class PhotoToSplatEndToEndTest extends ApiTestBase {
         JsonNode offMetrics = ApiClient.JSON.readTree(download(off, "metrics.json"));
         assertThat(offMetrics.path("ingest").has("autoMasks")).isFalse();
         assertThat(offMetrics.path("ingest").path("photosMasked").asInt()).isZero();
+        assertThat(offMetrics.path("train").path("maskedViews").asInt()).isZero();
+        assertThat(offMetrics.path("train").has("maskedBackground")).isFalse();
 
         // crop=none asks for the whole scene: no masks take the backdrop out
         String whole = create(new Multipart().field("type", "photos-to-splat").field("preset", "preview")

@@ -131,6 +131,33 @@ public final class ObjectMasks {
         return out;
     }
 
+    /**
+     * Writes a coverage (as {@link #composite} used it) as an 8-bit grey PNG, so that the stage that trains on the
+     * composited image knows which of its pixels are the photo and which the background.
+     */
+    public static void writeCoverage(float[] m, int width, int height, Path file) throws IOException {
+        if (m.length != width * height) throw new IllegalArgumentException("coverage of " + m.length + " pixels for " + width + "x" + height);
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+        byte[] px = ((java.awt.image.DataBufferByte) img.getRaster().getDataBuffer()).getData();
+        for (int i = 0; i < m.length; i++) px[i] = (byte) Math.round(Math.max(0, Math.min(1, m[i])) * 255);
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) java.nio.file.Files.createDirectories(parent);
+        if (!ImageIO.write(img, "png", file.toFile())) throw new IOException("no PNG writer for " + file);
+    }
+
+    /** A coverage written by {@link #writeCoverage}; it must have the size {@code width x height}. */
+    public static float[] readCoverage(Path file, int width, int height) throws IOException {
+        BufferedImage img = read(file);
+        if (img.getWidth() != width || img.getHeight() != height) {
+            throw new IOException("the coverage " + file.getFileName() + " is " + img.getWidth() + "x" + img.getHeight()
+                    + ", its image " + width + "x" + height);
+        }
+        int[] rgb = img.getRGB(0, 0, width, height, null, 0, width);
+        float[] out = new float[rgb.length];
+        for (int i = 0; i < rgb.length; i++) out[i] = (rgb[i] & 255) / 255f;
+        return out;
+    }
+
     private static int luma(int p) {
         return Math.round(0.299f * ((p >> 16) & 255) + 0.587f * ((p >> 8) & 255) + 0.114f * (p & 255));
     }

@@ -80,6 +80,10 @@ public final class TrainCommand implements Callable<Integer> {
             + "with an upload's masks.")
     Path masks;
 
+    @Option(names = "--masked-background", defaultValue = "random", description = "Behind the masked photos while "
+            + "training: random (a new colour each iteration, as a job does) or fixed (the --background) (default: ${DEFAULT-VALUE}).")
+    String maskedBackground;
+
     @Option(names = "--background", defaultValue = "white", description = "white, black or r,g,b in 0..1 (default: ${DEFAULT-VALUE}).")
     String background;
 
@@ -151,6 +155,11 @@ public final class TrainCommand implements Callable<Integer> {
         cfg.flattenWeight = flatten;
         cfg.opacitySparsityWeight = opacitySparsity;
         cfg.background = parseBackground(background);
+        cfg.randomBackgroundWhereMasked = switch (maskedBackground) {
+            case "random" -> true;
+            case "fixed" -> false;
+            default -> throw new IllegalArgumentException("--masked-background must be random or fixed, not " + maskedBackground);
+        };
         cfg.evalAtSeconds = new ArrayList<>(evalAt);
         cfg.checkpointEvery = checkpointEvery;
         if (densifyUntil != null) cfg.densifyUntilFraction = densifyUntil;

@@ -35,6 +35,14 @@ public final class TrainConfig {
     /** NeRF-synthetic's ratio: the 1.3 cube half extent over its 4.03 camera distance. */
     public static final double INIT_EXTENT_PER_DISTANCE = 1.3 / 4.03;
     public float[] background = {1, 1, 1};
+    /**
+     * Views with a coverage (photos composited with an object mask, {@link dev.forge3d.runtime.dataset.View#coverage()})
+     * are trained against a random background colour per iteration, the photo composited over it again, instead of
+     * {@link #background}. Behind one fixed colour the parts of an object that have about that colour (a dark foot on
+     * black) can turn transparent and still match the photo; behind a colour that changes they cannot (gsplat's
+     * {@code random_bkgd}). Views without a coverage always use {@link #background}.
+     */
+    public boolean randomBackgroundWhereMasked = true;
     public double lambdaDssim = 0.2;
     /**
      * Weight of {@link FlatteningLoss} (PGSR uses 100 on scenes of unit extent): 0 = off (3DGS). Flat Gaussians put

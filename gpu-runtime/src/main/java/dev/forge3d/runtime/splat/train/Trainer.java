@@ -170,6 +170,7 @@ public final class Trainer implements AutoCloseable {
         evalAt.sort(Double::compare);
         while (nextEval < evalAt.size() && evalAt.get(nextEval) * 1e9 <= state.trainingNanos) nextEval++;
         float[] grad = new float[0];
+        float[] recomposited = new float[0];
         double[] lr = new double[ParamGroup.ALL.length];
         long lastCheck = System.nanoTime();
         while (!finished()) {
@@ -182,10 +183,19 @@ public final class Trainer implements AutoCloseable {
                 model.setShDegree(model.shDegree() + 1);
             }
             View view = views.get(state.nextView(views.size()));
-            RenderResult res = rasterizer.forward(model, view.camera(), settings);
+            RasterSettings background = settings;
+            float[] target = view.image().data();
+            if (cfg.randomBackgroundWhereMasked && view.coverage() != null) {
+                background = new RasterSettings(new float[] {
+                        (float) state.rng.nextDouble(), (float) state.rng.nextDouble(), (float) state.rng.nextDouble()});
+                if (recomposited.length != target.length) recomposited = new float[target.length];
+                recomposite(target, view.coverage(), cfg.background, background.background(), recomposited);
+                target = recomposited;
+            }
+            RenderResult res = rasterizer.forward(model, view.camera(), background);
             int w = res.width(), h = res.height();
             if (grad.length != 3 * w * h) grad = new float[3 * w * h];
-            PhotometricLoss.Value lv = loss.evaluate(res.rgb(), view.image().data(), w, h, grad);
+            PhotometricLoss.Value lv = loss.evaluate(res.rgb(), target, w, h, grad);
             grads.reset(model.size());
             rasterizer.backward(res, ImageGradient.ofRgb(grad), grads);
             if (cfg.flattenWeight > 0) FlatteningLoss.addGradient(model, cfg.flattenWeight, extent, grads);
@@ -240,6 +250,19 @@ public final class Trainer implements AutoCloseable {
             }
         }
         return new Result(state.iteration, state.trainingNanos / 1e9, state.model.size(), state.psnrEstimate, curve());
+    }
+
+    /**
+     * {@code image} (a photo composited over {@code from} with {@code coverage}) composited over {@code to} instead:
+     * {@code photo * m + to * (1 - m) = image + (to - from) * (1 - m)}, planar RGB into {@code out}.
+     */
+    static void recomposite(float[] image, float[] coverage, float[] from, float[] to, float[] out) {
+        int plane = coverage.length;
+        for (int c = 0; c < 3; c++) {
+            float shift = to[c] - from[c];
+            int o = c * plane;
+            for (int p = 0; p < plane; p++) out[o + p] = image[o + p] + shift * (1 - coverage[p]);
+        }
     }
 
     private void report(ProgressListener listener) {

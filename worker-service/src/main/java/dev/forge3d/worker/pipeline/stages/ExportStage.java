@@ -171,14 +171,10 @@ public final class ExportStage implements Stage {
      */
     private static ProductAssets.Result buildAssets(StageContext ctx, ProductAssets.Options asked, TrainStage.Output trained,
                                                     CpuRasterizer raster) {
-        List<float[]> masks;
         IngestStage.Output ingest = ctx.shared(IngestStage.OUTPUT, IngestStage.Output.class).orElseThrow();
         boolean estimated = ingest.masksEstimated();
-        try {
-            masks = ViewMasks.of(trained.dataset().train(), ingest.masksDir());
-        } catch (IOException e) {
-            throw new StageFailedException(e.getMessage());
-        }
+        // the coverage the training images were composited with (undistorted with them in a photos-only job)
+        List<float[]> masks = ViewMasks.coverageOf(trained.dataset().train());
         try {
             return ProductAssets.build(trained.model(), trained.dataset().train(), masks, estimated, asked, raster, ctx.progress());
         } catch (IllegalStateException | IllegalArgumentException first) {

@@ -1,6 +1,7 @@
 package dev.forge3d.worker.pipeline.stages;
 
 import dev.forge3d.jobs.options.PhotoJobOptions;
+import dev.forge3d.runtime.asset.ViewMasks;
 import dev.forge3d.runtime.image.ObjectMasks;
 import dev.forge3d.runtime.image.heif.HeifDecoder;
 import dev.forge3d.runtime.image.ingest.AreaResampler;
@@ -166,8 +167,10 @@ public final class IngestStage implements Stage {
             listener.checkCancelled();
             BufferedImage small = prepared(im, options.background());
             java.util.Optional<Path> mask = FeatureMask.maskFor(masks, im.name());
+            float[] coverage = null;
             if (mask.isPresent()) {
-                small = masked(im, small, mask.get(), options.background());
+                coverage = coverage(im, small, mask.get());
+                small = ObjectMasks.composite(small, coverage, options.background());
                 masked++;
             }
             if (Math.min(small.getWidth(), small.getHeight()) < MIN_SIDE) {
@@ -177,6 +180,9 @@ public final class IngestStage implements Stage {
             }
             Path target = out.resolve(im.name());
             write(small, target);
+            // which pixels are the photo: training puts other backgrounds behind them (TrainConfig.randomBackgroundWhereMasked)
+            if (coverage != null) ObjectMasks.writeCoverage(coverage, small.getWidth(), small.getHeight(),
+                    ViewMasks.coverageFile(coverageDir(out), im.name()));
             double scale = (double) small.getWidth() / im.width();
             OptionalDouble focal = im.focalPriorPx().isPresent()
                     ? OptionalDouble.of(im.focalPriorPx().getAsDouble() * scale) : OptionalDouble.empty();
@@ -276,12 +282,17 @@ public final class IngestStage implements Stage {
         return AreaResampler.downscale(rgb, im.small().getWidth(), im.small().getHeight());
     }
 
+    /** Where the coverage of the images in {@code imagesDir} is kept: {@code coverage/} beside it. */
+    static Path coverageDir(Path imagesDir) {
+        return imagesDir.resolveSibling("coverage");
+    }
+
     /**
-     * The prepared photo composited over the job's background with its mask (grown by {@link ObjectMasks#MARGIN_PX})
-     * as coverage: what the mask calls not the object (a table, a sweep, a room) becomes plain background, which the
-     * Gaussians leave transparent.
+     * The photo's mask as coverage of the prepared photo, grown by {@link ObjectMasks#marginPx()}: the prepared photo
+     * is composited over the job's background with it, so that what the mask calls not the object (a table, a sweep,
+     * a room) becomes plain background, which the Gaussians leave transparent.
      */
-    private static BufferedImage masked(IngestedImage im, BufferedImage small, Path maskFile, float[] background) {
+    private static float[] coverage(IngestedImage im, BufferedImage small, Path maskFile) {
         BufferedImage mask;
         try {
             mask = ObjectMasks.read(maskFile);
@@ -293,7 +304,7 @@ public final class IngestStage implements Stage {
                     + mask.getHeight() + " but its photo " + im.name() + " is " + im.width() + "x" + im.height()
                     + " (upright): a mask must have its photo's size");
         }
-        return ObjectMasks.composite(small, ObjectMasks.trustedCoverage(mask, small.getWidth(), small.getHeight()), background);
+        return ObjectMasks.trustedCoverage(mask, small.getWidth(), small.getHeight());
     }
 
     /** The job's masks (inputs in a {@code masks/} folder) gathered into one folder by file name, or null when none. */

@@ -1,6 +1,7 @@
 package dev.forge3d.worker.pipeline.stages;
 
 import dev.forge3d.jobs.options.PhotoJobOptions;
+import dev.forge3d.runtime.asset.ViewMasks;
 import dev.forge3d.runtime.camera.Intrinsics;
 import dev.forge3d.runtime.dataset.colmap.ColmapDatasetLoader;
 import dev.forge3d.runtime.dataset.colmap.ColmapModel;
@@ -190,8 +191,8 @@ public final class SfmStage implements Stage {
 
     /**
      * The training images SfM wrote (undistorted, at the training size) composited over the job's background with
-     * their masks, undistorted by the same lens and grown by {@link ObjectMasks#marginPx()}: what {@link IngestStage}
-     * does for photos with poses.
+     * their masks, undistorted by the same lens and grown by {@link ObjectMasks#marginPx()}, that coverage written
+     * beside them ({@link ViewMasks#coverageFile}): what {@link IngestStage} does for photos with poses.
      */
     private static int maskTrainingImages(SfmResult r, Path imagesDir, Path masksDir, float[] background) throws IOException {
         int masked = 0;
@@ -207,6 +208,8 @@ public final class SfmStage implements Stage {
             if (lens.k1 != 0) mask = ImageUndistorter.undistort(mask, lens);
             float[] coverage = ObjectMasks.trustedCoverage(mask, photo.getWidth(), photo.getHeight());
             IngestStage.write(ObjectMasks.composite(photo, coverage, background), target);
+            ObjectMasks.writeCoverage(coverage, photo.getWidth(), photo.getHeight(),
+                    ViewMasks.coverageFile(IngestStage.coverageDir(imagesDir), im.name()));
             masked++;
         }
         return masked;
@@ -313,7 +316,7 @@ public final class SfmStage implements Stage {
                 missing.add(base);
                 continue;
             }
-            copy(im.path(), images.resolve(im.name()));
+            copyWithCoverage(im, images);
             ObjectNode copy = ((ObjectNode) f).deepCopy();
             copy.put("file_path", "images/" + im.name());
             frames.add(copy);
@@ -350,7 +353,7 @@ public final class SfmStage implements Stage {
             double sx = (double) photo.width() / c.width(), sy = (double) photo.height() / c.height();
             cameras.putIfAbsent(c.id(), new ColmapTextWriter.CameraEntry(c.id(), new Intrinsics(photo.width(), photo.height(),
                     k.fx() * sx, k.fy() * sy, k.cx() * sx, k.cy() * sy)));
-            copy(photo.path(), images.resolve(photo.name()));
+            copyWithCoverage(photo, images);
             entries.add(new ColmapTextWriter.ImageEntry(im.id(), photo.name(), c.id(), im.pose(), new double[0], new long[0]));
         }
         if (entries.isEmpty()) throw new StageFailedException("the uploaded COLMAP model names no photo of the upload");
@@ -365,6 +368,16 @@ public final class SfmStage implements Stage {
     }
 
     private static int rgb(float v) { return Math.max(0, Math.min(255, Math.round(v * 255))); }
+
+    /** The prepared photo into the scene's images, and its coverage (a masked photo's, {@link IngestStage}) beside them. */
+    private static void copyWithCoverage(IngestedImage photo, Path images) throws IOException {
+        copy(photo.path(), images.resolve(photo.name()));
+        Path coverage = ViewMasks.coverageFile(IngestStage.coverageDir(photo.path().getParent()), photo.name());
+        if (Files.isRegularFile(coverage)) {
+            Path dir = Files.createDirectories(IngestStage.coverageDir(images));
+            copy(coverage, dir.resolve(coverage.getFileName()));
+        }
+    }
 
     private static void copy(Path from, Path to) throws IOException {
         Files.copy(from, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);

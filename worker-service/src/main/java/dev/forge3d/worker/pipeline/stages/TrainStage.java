@@ -1,6 +1,7 @@
 package dev.forge3d.worker.pipeline.stages;
 
 import dev.forge3d.jobs.options.PhotoJobOptions;
+import dev.forge3d.runtime.asset.ViewMasks;
 import dev.forge3d.runtime.dataset.DatasetLoader;
 import dev.forge3d.runtime.dataset.LoadOptions;
 import dev.forge3d.runtime.dataset.SceneDataset;
@@ -57,6 +58,11 @@ public final class TrainStage implements Stage {
         ctx.progress().onProgress(Progress.of(NAME, 0, Double.NaN, options.capped().isEmpty() ? "loading the posed photos"
                 : "capped by this worker: " + String.join(", ", options.capped())));
         SceneDataset data = load(scene.sceneDir(), options.background());
+        try {
+            data = ViewMasks.withCoverage(data, IngestStage.coverageDir(scene.sceneDir().resolve("images")));
+        } catch (IOException e) {
+            throw new StageFailedException("the masked photos' coverage cannot be read: " + e.getMessage());
+        }
 
         TrainConfig cfg = config(options, Math.max(1, ctx.job().capabilities().threads()));
         Path local = ctx.workDir().resolve("train-state.bin");
@@ -73,6 +79,9 @@ public final class TrainStage implements Stage {
         m.put("heldOutViews", data.test().size());
         m.put("resolution", data.train().get(0).image().width() + "x" + data.train().get(0).image().height());
         m.put("resumedFromIteration", resumed == null ? 0 : resumed.iteration);
+        long masked = data.train().stream().filter(v -> v.coverage() != null).count();
+        m.put("maskedViews", masked);
+        if (masked > 0) m.put("maskedBackground", cfg.randomBackgroundWhereMasked ? "random" : "fixed");
         if (resumed != null) {
             ctx.progress().onProgress(Progress.of(NAME, (double) resumed.iteration / cfg.iterations, Double.NaN,
                     "resuming from the checkpoint at iteration " + resumed.iteration));
@@ -148,6 +157,8 @@ public final class TrainStage implements Stage {
         c.seed = o.seed();
         c.threads = threads;
         c.background = o.background();
+        // -Dforge3d.train.randomBackground=false trains masked photos against the job's background (to measure it)
+        c.randomBackgroundWhereMasked = !"false".equals(System.getProperty("forge3d.train.randomBackground"));
         c.checkpointEvery = 1; // the sink decides by iterations or seconds
         c.maxGaussians = o.preset().maxGaussians;
         int n = o.iterations();
