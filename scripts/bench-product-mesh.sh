@@ -117,7 +117,24 @@ else
   SPLAT=()
   if [ "${SPLAT_EVAL:-0}" = 1 ] && [ "$MODE" = posed ]; then
     log "splat_eval.py on the held-out views (slow)"
-    /usr/bin/python3 /work/shared/tools/splat_eval.py "$OUT/scene.ply" "$SCENE" --downscale 1 --save "$OUT/splat-renders" \
+    # The delivered scene.ply is in the model frame (cropped, upright): the scene's cameras are moved into that frame
+    # (camera-to-world M * C, M = crop.modelFromScene, rigid for a posed upload) rather than the splat out of it.
+    SPLAT_SCENE="$OUT/splat-scene"
+    rm -rf "$SPLAT_SCENE" && mkdir -p "$SPLAT_SCENE" && ln -s "$SCENE/images" "$SPLAT_SCENE/images"
+    python3 - "$OUT/metrics.json" "$SCENE/transforms_train.json" "$SPLAT_SCENE/transforms_train.json" <<'PY'
+import json, sys
+import numpy as np
+m = json.load(open(sys.argv[1]))
+M = np.array(m.get("crop", {}).get("modelFromScene", np.eye(4).ravel().tolist()), dtype=float).reshape(4, 4)
+s = np.cbrt(np.linalg.det(M[:3, :3]))
+if abs(s - 1) > 1e-6:
+    sys.exit("modelFromScene has scale %.6f: a posed upload keeps its scale" % s)
+t = json.load(open(sys.argv[2]))
+for f in t["frames"]:
+    f["transform_matrix"] = (M @ np.array(f["transform_matrix"], dtype=float)).tolist()
+json.dump(t, open(sys.argv[3], "w"))
+PY
+    /usr/bin/python3 /work/shared/tools/splat_eval.py "$OUT/scene.ply" "$SPLAT_SCENE" --downscale 1 --save "$OUT/splat-renders" \
         > "$OUT/splat_eval.txt"
     SPLAT=(--splat-renders "$OUT/splat-renders")
   fi

@@ -143,9 +143,9 @@ class PhotoToSplatEndToEndTest extends ApiTestBase {
         assertThat(metrics.path("ingest").path("photosMasked").asInt()).isEqualTo(6);
         assertThat(maskCounts.path("trainingImagesMasked").asInt()).isEqualTo(6);
         assertThat(metrics.path("crop").path("maskedViews").asInt()).isEqualTo(5);
-        // their coverage reached training (written beside SfM's undistorted images): random colours behind them
+        // their coverage reached training (written beside SfM's undistorted images)
         assertThat(metrics.path("train").path("maskedViews").asInt()).isEqualTo(5);
-        assertThat(metrics.path("train").path("maskedBackground").asString()).isEqualTo("random");
+        assertThat(metrics.path("train").path("maskedBackground").asString()).isEqualTo("fixed");
         assertThat(metrics.path("posesSupplied").asBoolean()).isFalse();
         assertThat(metrics.path("meanReprojectionErrorPx").asDouble()).isBetween(0.0, 1.0);
         // 9.9 dB before training (1 iteration); 16.9 dB after 150 iterations, measured with 2 threads
@@ -317,7 +317,7 @@ class PhotoToSplatEndToEndTest extends ApiTestBase {
         assertThat(metrics.path("crop").path("maskedViews").asInt()).isPositive();
         // posed: the coverage went from ingest through the scene folder to training and the mesh
         assertThat(metrics.path("train").path("maskedViews").asInt()).isEqualTo(metrics.path("crop").path("maskedViews").asInt());
-        assertThat(metrics.path("train").path("maskedBackground").asString()).isEqualTo("random");
+        assertThat(metrics.path("train").path("maskedBackground").asString()).isEqualTo("fixed");
 
         // the same photos with autoMasks=off are used whole
         String off = create(new Multipart().field("type", "photos-to-splat").field("preset", "preview")

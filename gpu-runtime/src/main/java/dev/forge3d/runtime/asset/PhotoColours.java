@@ -14,12 +14,27 @@ import java.util.stream.IntStream;
  */
 public final class PhotoColours {
 
-    /** A photo and the depth map rendered for its camera (the map may be smaller than the photo). */
-    public record Source(Camera camera, RgbImage photo, DepthMaps.DepthMap depth) { }
+    /**
+     * A photo and the depth map rendered for its camera (the map may be smaller than the photo).
+     *
+     * @param coverage where the photo shows the object (its mask as coverage, the photo's size, row-major), or null
+     */
+    public record Source(Camera camera, RgbImage photo, DepthMaps.DepthMap depth, float[] coverage) {
+        public Source(Camera camera, RgbImage photo, DepthMaps.DepthMap depth) { this(camera, photo, depth, null); }
+    }
+
+    /** A photo's pixels count as the object's where its coverage is at least this at all four bilinear neighbours. */
+    static final float COVERED = 0.99f;
 
     private PhotoColours() { }
 
     /**
+     * Each point's colour: the photos that see it (in front, within {@code tolerance} of their depth map), weighted by
+     * the fourth power of the cosine between its normal and the view ray. Where photos have a coverage, only the
+     * pixels wholly inside it count while any does: a masked photo holds the background it was composited over outside
+     * its mask, and a point that projects there in one photo (a surface a little larger than the object) would take
+     * that colour; a point that no such pixel sees takes what the others give.
+     *
      * @param points    xyz triples in the scene frame
      * @param normals   unit normals, same layout
      * @param tolerance how far (scene units) a point may be behind the depth map's surface and still count as seen
@@ -33,6 +48,7 @@ public final class PhotoColours {
         IntStream.range(0, n).parallel().forEach(v -> {
             double px = points[3 * v], py = points[3 * v + 1], pz = points[3 * v + 2];
             double sum = 0, r = 0, g = 0, b = 0;
+            double sumOut = 0, rOut = 0, gOut = 0, bOut = 0;
             for (int si = 0; si < sources.size(); si++) {
                 Source s = sources.get(si);
                 double[] rt = s.camera().pose().r(), tt = s.camera().pose().t();
@@ -52,11 +68,19 @@ public final class PhotoColours {
                 RgbImage img = s.photo();
                 if (u < 0 || w < 0 || u > img.width() - 1 || w > img.height() - 1) continue;
                 double weight = cos * cos * cos * cos;
+                if (s.coverage() != null && !covered(s.coverage(), img.width(), img.height(), u, w)) {
+                    sumOut += weight;
+                    rOut += weight * bilinear(img, 0, u, w);
+                    gOut += weight * bilinear(img, 1, u, w);
+                    bOut += weight * bilinear(img, 2, u, w);
+                    continue;
+                }
                 sum += weight;
                 r += weight * bilinear(img, 0, u, w);
                 g += weight * bilinear(img, 1, u, w);
                 b += weight * bilinear(img, 2, u, w);
             }
+            if (sum == 0) { sum = sumOut; r = rOut; g = gOut; b = bOut; }
             if (sum > 0) {
                 out[3 * v] = (float) (r / sum); out[3 * v + 1] = (float) (g / sum); out[3 * v + 2] = (float) (b / sum);
             } else {
@@ -64,6 +88,14 @@ public final class PhotoColours {
             }
         });
         return out;
+    }
+
+    /** Whether all four pixels {@link #bilinear} reads at (u, v) are wholly covered. */
+    static boolean covered(float[] coverage, int width, int height, double u, double v) {
+        int x0 = Math.max(0, Math.min((int) u, width - 2)), y0 = Math.max(0, Math.min((int) v, height - 2));
+        int x1 = Math.min(x0 + 1, width - 1), y1 = Math.min(y0 + 1, height - 1);
+        return coverage[y0 * width + x0] >= COVERED && coverage[y0 * width + x1] >= COVERED
+                && coverage[y1 * width + x0] >= COVERED && coverage[y1 * width + x1] >= COVERED;
     }
 
     static float bilinear(RgbImage img, int ch, double u, double v) {

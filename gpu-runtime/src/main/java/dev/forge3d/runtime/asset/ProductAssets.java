@@ -252,7 +252,12 @@ public final class ProductAssets {
         float[] scenePts = transform(mesh.positions(), sceneFromUpright, false);
         float[] sceneNormals = transform(mesh.vertexNormals(), sceneFromUpright, true);
         List<PhotoColours.Source> sources = new ArrayList<>();
-        for (int i = 0; i < views.size(); i++) sources.add(new PhotoColours.Source(cameras.get(i), views.get(i).image(), depth.get(i)));
+        // -Dforge3d.mesh.colourFromCoveredPixels=false colours from every pixel, inside the masks or not (to measure it)
+        boolean coveredOnly = !"false".equals(System.getProperty("forge3d.mesh.colourFromCoveredPixels"));
+        for (int i = 0; i < views.size(); i++) {
+            float[] coverage = coveredOnly && !masks.isEmpty() ? masks.get(i) : null;
+            sources.add(new PhotoColours.Source(cameras.get(i), views.get(i).image(), depth.get(i), coverage));
+        }
         float[] display = PhotoColours.sample(scenePts, sceneNormals, sources, 2 * voxel, new float[] {0.5f, 0.5f, 0.5f});
         float[] linear = new float[display.length];
         for (int i = 0; i < linear.length; i++) linear[i] = Srgb.toLinear(display[i]);

@@ -80,8 +80,9 @@ public final class TrainCommand implements Callable<Integer> {
             + "with an upload's masks.")
     Path masks;
 
-    @Option(names = "--masked-background", defaultValue = "random", description = "Behind the masked photos while "
-            + "training: random (a new colour each iteration, as a job does) or fixed (the --background) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--masked-background", defaultValue = "fixed", description = "Behind the masked photos while "
+            + "training: fixed (the --background, as a job does), random (a new colour each iteration) or contrast (white "
+            + "or black, whichever the object is further from) (default: ${DEFAULT-VALUE}).")
     String maskedBackground;
 
     @Option(names = "--background", defaultValue = "white", description = "white, black or r,g,b in 0..1 (default: ${DEFAULT-VALUE}).")
@@ -155,10 +156,11 @@ public final class TrainCommand implements Callable<Integer> {
         cfg.flattenWeight = flatten;
         cfg.opacitySparsityWeight = opacitySparsity;
         cfg.background = parseBackground(background);
-        cfg.randomBackgroundWhereMasked = switch (maskedBackground) {
-            case "random" -> true;
-            case "fixed" -> false;
-            default -> throw new IllegalArgumentException("--masked-background must be random or fixed, not " + maskedBackground);
+        cfg.maskedBackground = switch (maskedBackground) {
+            case "fixed" -> TrainConfig.MaskedBackground.FIXED;
+            case "random" -> TrainConfig.MaskedBackground.RANDOM;
+            case "contrast" -> TrainConfig.MaskedBackground.CONTRAST;
+            default -> throw new IllegalArgumentException("--masked-background must be fixed, random or contrast, not " + maskedBackground);
         };
         cfg.evalAtSeconds = new ArrayList<>(evalAt);
         cfg.checkpointEvery = checkpointEvery;
@@ -184,6 +186,9 @@ public final class TrainCommand implements Callable<Integer> {
         try (dev.forge3d.runtime.splat.raster.Rasterizer raster = backend.open(cfg.threads);
              ConsoleProgressBar bar = new ConsoleProgressBar(System.out);
              Trainer trainer = new Trainer(ds, cfg, raster, resumed)) {
+            if (cfg.maskedBackground == TrainConfig.MaskedBackground.CONTRAST) {
+                System.out.println("masked views trained over " + java.util.Arrays.toString(trainer.contrastingBackground()));
+            }
             trainer.onCheckpoint(s -> CheckpointIo.write(s, checkpoint));
             CountDownLatch stopped = new CountDownLatch(1);
             Thread hook = new Thread(() -> {

@@ -35,14 +35,29 @@ public final class TrainConfig {
     /** NeRF-synthetic's ratio: the 1.3 cube half extent over its 4.03 camera distance. */
     public static final double INIT_EXTENT_PER_DISTANCE = 1.3 / 4.03;
     public float[] background = {1, 1, 1};
+    /** What masked views are trained against; see {@link #maskedBackground}. */
+    public enum MaskedBackground {
+        /** {@link #background}, as every other view. */
+        FIXED,
+        /** A new uniformly random colour each iteration (gsplat's {@code random_bkgd}). */
+        RANDOM,
+        /**
+         * Whichever of white and black is further from the object: the tenth of the masked views' object pixels
+         * nearest to each in colour decides.
+         */
+        CONTRAST
+    }
     /**
      * Views with a coverage (photos composited with an object mask, {@link dev.forge3d.runtime.dataset.View#coverage()})
-     * are trained against a random background colour per iteration, the photo composited over it again, instead of
-     * {@link #background}. Behind one fixed colour the parts of an object that have about that colour (a dark foot on
-     * black) can turn transparent and still match the photo; behind a colour that changes they cannot (gsplat's
-     * {@code random_bkgd}). Views without a coverage always use {@link #background}.
+     * can be trained against another background than {@link #background}: the photo is composited over it again from
+     * its coverage and the Gaussians are rendered over it. Behind one colour, the parts of an object that have about
+     * that colour (a dark foot on black, a pale mug on white) match the photo while nearly transparent, and the mesh
+     * step, which reads the splat's opacity and depth, loses them. {@link MaskedBackground#FIXED} by default: random
+     * colours gained on the TUNE scenes (most where the object shares the background's colour) but lost on the
+     * REPORT scenes (docs/product-scenes.md, "Masked photos behind random colours"). Views without a coverage always
+     * use {@link #background}.
      */
-    public boolean randomBackgroundWhereMasked = true;
+    public MaskedBackground maskedBackground = MaskedBackground.FIXED;
     public double lambdaDssim = 0.2;
     /**
      * Weight of {@link FlatteningLoss} (PGSR uses 100 on scenes of unit extent): 0 = off (3DGS). Flat Gaussians put

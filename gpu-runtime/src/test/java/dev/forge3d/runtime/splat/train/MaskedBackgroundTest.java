@@ -56,7 +56,7 @@ class MaskedBackgroundTest {
         c.background = new float[] {0, 0, 0};
         c.initPoints = 2000;
         c.initHalfExtent = 0.7;
-        c.randomBackgroundWhereMasked = random;
+        c.maskedBackground = random ? TrainConfig.MaskedBackground.RANDOM : TrainConfig.MaskedBackground.FIXED;
         try (CpuRasterizer r = new CpuRasterizer(2); Trainer t = new Trainer(data, c, r)) {
             t.train(ProgressListener.NONE);
             double sum = 0;

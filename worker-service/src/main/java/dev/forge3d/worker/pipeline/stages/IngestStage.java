@@ -180,7 +180,7 @@ public final class IngestStage implements Stage {
             }
             Path target = out.resolve(im.name());
             write(small, target);
-            // which pixels are the photo: training puts other backgrounds behind them (TrainConfig.randomBackgroundWhereMasked)
+            // which pixels are the photo: training puts other backgrounds behind them (TrainConfig.maskedBackground)
             if (coverage != null) ObjectMasks.writeCoverage(coverage, small.getWidth(), small.getHeight(),
                     ViewMasks.coverageFile(coverageDir(out), im.name()));
             double scale = (double) small.getWidth() / im.width();

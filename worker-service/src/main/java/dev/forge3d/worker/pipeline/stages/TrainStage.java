@@ -81,7 +81,7 @@ public final class TrainStage implements Stage {
         m.put("resumedFromIteration", resumed == null ? 0 : resumed.iteration);
         long masked = data.train().stream().filter(v -> v.coverage() != null).count();
         m.put("maskedViews", masked);
-        if (masked > 0) m.put("maskedBackground", cfg.randomBackgroundWhereMasked ? "random" : "fixed");
+        if (masked > 0) m.put("maskedBackground", cfg.maskedBackground.name().toLowerCase(java.util.Locale.ROOT));
         if (resumed != null) {
             ctx.progress().onProgress(Progress.of(NAME, (double) resumed.iteration / cfg.iterations, Double.NaN,
                     "resuming from the checkpoint at iteration " + resumed.iteration));
@@ -92,6 +92,10 @@ public final class TrainStage implements Stage {
         boolean[] savedOnHandBack = {false};
         try (CpuRasterizer raster = new CpuRasterizer(cfg.threads)) {
             Trainer trainer = new Trainer(data, cfg, raster, resumed);
+            if (masked > 0 && cfg.maskedBackground == TrainConfig.MaskedBackground.CONTRAST) {
+                float[] b = trainer.contrastingBackground();
+                m.put("maskedBackgroundColour", b[0] > 0.5f ? "white" : "black");
+            }
             int lastIt = resumed == null ? 0 : resumed.iteration;
             long[] last = {lastIt, System.nanoTime()};
             trainer.onCheckpoint(state -> {
@@ -157,8 +161,9 @@ public final class TrainStage implements Stage {
         c.seed = o.seed();
         c.threads = threads;
         c.background = o.background();
-        // -Dforge3d.train.randomBackground=false trains masked photos against the job's background (to measure it)
-        c.randomBackgroundWhereMasked = !"false".equals(System.getProperty("forge3d.train.randomBackground"));
+        // -Dforge3d.train.maskedBackground=random|contrast trains masked photos behind other colours (to measure it)
+        c.maskedBackground = TrainConfig.MaskedBackground.valueOf(
+                System.getProperty("forge3d.train.maskedBackground", "fixed").toUpperCase(java.util.Locale.ROOT));
         c.checkpointEvery = 1; // the sink decides by iterations or seconds
         c.maxGaussians = o.preset().maxGaussians;
         int n = o.iterations();
