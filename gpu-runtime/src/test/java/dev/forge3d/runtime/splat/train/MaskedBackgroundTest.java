@@ -36,8 +36,29 @@ class MaskedBackgroundTest {
                 expected[c * 4 + p] = photo[p] * coverage[p] + to[c] * (1 - coverage[p]);
             }
         }
-        Trainer.recomposite(image, coverage, from, to, out);
+        MaskedViews.recomposite(image, coverage, from, to, out);
         for (int i = 0; i < 12; i++) assertThat(out[i]).as("value %d", i).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-6f));
+    }
+
+    @Test
+    void theContrastingBackgroundIsTheOneTheObjectsNearestTenthIsFurthestFrom() {
+        // 20 object pixels: 18 pale (0.85), 2 mid grey (0.5), the rest of the view uncovered (white around them)
+        float[] grey = new float[3 * 25], coverage = new float[25];
+        java.util.Arrays.fill(grey, 1f);
+        for (int p = 0; p < 20; p++) {
+            coverage[p] = 1;
+            for (int c = 0; c < 3; c++) grey[c * 25 + p] = p < 18 ? 0.85f : 0.5f;
+        }
+        Camera cam = SyntheticScene.lookAt("v", new double[] {3, 0, 0}, 5, 0.7);
+        View pale = new View("v", cam, new RgbImage(5, 5, grey), coverage);
+        assertThat(MaskedViews.contrastingBackground(List.of(pale), new float[] {1, 1, 1})).containsExactly(0, 0, 0);
+        float[] dark = grey.clone();
+        for (int i = 0; i < dark.length; i++) if (coverage[i % 25] == 1) dark[i] = 1 - dark[i];
+        View darkView = new View("v", cam, new RgbImage(5, 5, dark), coverage);
+        assertThat(MaskedViews.contrastingBackground(List.of(darkView), new float[] {0, 0, 0})).containsExactly(1, 1, 1);
+        View plain = new View("v", cam, new RgbImage(5, 5, grey));
+        assertThat(MaskedViews.contrastingBackground(List.of(plain), new float[] {0.2f, 0.3f, 0.4f}))
+                .as("no masked view: the job's").containsExactly(0.2f, 0.3f, 0.4f);
     }
 
     @Test
