@@ -169,7 +169,7 @@ public final class IngestStage implements Stage {
             java.util.Optional<Path> mask = FeatureMask.maskFor(masks, im.name());
             float[] coverage = null;
             if (mask.isPresent()) {
-                coverage = coverage(im, small, mask.get());
+                coverage = maskCoverage(im, small, mask.get());
                 small = ObjectMasks.composite(small, coverage, options.background());
                 masked++;
             }
@@ -180,7 +180,8 @@ public final class IngestStage implements Stage {
             }
             Path target = out.resolve(im.name());
             write(small, target);
-            // which pixels are the photo: training puts other backgrounds behind them (TrainConfig.maskedBackground)
+            // which pixels are the photo: the mesh step carves and colours with it, and training can put other
+            // backgrounds behind the photo (TrainConfig.maskedBackground)
             if (coverage != null) ObjectMasks.writeCoverage(coverage, small.getWidth(), small.getHeight(),
                     ViewMasks.coverageFile(coverageDir(out), im.name()));
             double scale = (double) small.getWidth() / im.width();
@@ -292,7 +293,7 @@ public final class IngestStage implements Stage {
      * is composited over the job's background with it, so that what the mask calls not the object (a table, a sweep,
      * a room) becomes plain background, which the Gaussians leave transparent.
      */
-    private static float[] coverage(IngestedImage im, BufferedImage small, Path maskFile) {
+    private static float[] maskCoverage(IngestedImage im, BufferedImage small, Path maskFile) {
         BufferedImage mask;
         try {
             mask = ObjectMasks.read(maskFile);
