@@ -320,26 +320,26 @@ class PhotoToSplatEndToEndTest extends ApiTestBase {
         assertThat(metrics.path("train").path("maskedBackground").asString()).isEqualTo("fixed");
 
         // the same photos with autoMasks=off are used whole
-        String off = create(new Multipart().field("type", "photos-to-splat").field("preset", "preview")
-                .field("iterations", "50").field("maxResolution", "100").field("outputFormats", "ply").field("autoMasks", "off")
-                .file("archive", "ball.zip", "application/zip", zip));
-        JsonNode offJob = await(off, j -> terminal(j), Duration.ofMinutes(3));
-        assertThat(offJob.path("state").asString()).as(offJob.toString()).isEqualTo("SUCCEEDED");
-        JsonNode offMetrics = ApiClient.JSON.readTree(download(off, "metrics.json"));
+        JsonNode offMetrics = shortBallJobMetrics(zip, "autoMasks", "off");
         assertThat(offMetrics.path("ingest").has("autoMasks")).isFalse();
         assertThat(offMetrics.path("ingest").path("photosMasked").asInt()).isZero();
         assertThat(offMetrics.path("train").path("maskedViews").asInt()).isZero();
         assertThat(offMetrics.path("train").has("maskedBackground")).isFalse();
 
         // crop=none asks for the whole scene: no masks take the backdrop out
-        String whole = create(new Multipart().field("type", "photos-to-splat").field("preset", "preview")
-                .field("iterations", "50").field("maxResolution", "100").field("outputFormats", "ply").field("crop", "none")
-                .file("archive", "ball.zip", "application/zip", zip));
-        JsonNode wholeJob = await(whole, j -> terminal(j), Duration.ofMinutes(3));
-        assertThat(wholeJob.path("state").asString()).as(wholeJob.toString()).isEqualTo("SUCCEEDED");
-        JsonNode wholeMetrics = ApiClient.JSON.readTree(download(whole, "metrics.json"));
+        JsonNode wholeMetrics = shortBallJobMetrics(zip, "crop", "none");
         assertThat(wholeMetrics.path("ingest").path("autoMasks").path("reason").asString()).contains("crop=none");
         assertThat(wholeMetrics.path("ingest").path("photosMasked").asInt()).isZero();
+    }
+
+    /** A 50-iteration job on the ball's photos with one option set; it must succeed; its metrics.json. */
+    private JsonNode shortBallJobMetrics(byte[] zip, String option, String value) throws Exception {
+        String id = create(new Multipart().field("type", "photos-to-splat").field("preset", "preview")
+                .field("iterations", "50").field("maxResolution", "100").field("outputFormats", "ply").field(option, value)
+                .file("archive", "ball.zip", "application/zip", zip));
+        JsonNode job = await(id, j -> terminal(j), Duration.ofMinutes(3));
+        assertThat(job.path("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        return ApiClient.JSON.readTree(download(id, "metrics.json"));
     }
 
     @Test

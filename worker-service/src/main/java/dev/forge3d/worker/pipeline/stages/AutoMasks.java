@@ -53,6 +53,20 @@ public final class AutoMasks {
         return new Estimate(PlainBackdrop.segment(photo, PlainBackdrop.Options.DEFAULT), w, h);
     }
 
+    /** The task's result; its failure rethrown as it was thrown (an IO failure as IOException), an interrupt as a cancel. */
+    private static <T> T join(Future<T> task) throws IOException {
+        try {
+            return task.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof java.io.UncheckedIOException u) throw u.getCause();
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new dev.forge3d.runtime.progress.CancelledException();
+        }
+    }
+
     /** At least this share of the photos must show a plain backdrop for the set to be masked. */
     static final double MIN_PLAIN_SHARE = 0.8;
 
@@ -75,13 +89,7 @@ public final class AutoMasks {
                     }
                 }));
             }
-            for (Future<Estimate> f : futures) estimates.add(f.get());
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) throw re;
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new dev.forge3d.runtime.progress.CancelledException();
+            for (Future<Estimate> f : futures) estimates.add(join(f));
         } finally {
             pool.shutdownNow();
         }
@@ -108,7 +116,7 @@ public final class AutoMasks {
         // Written in parallel: a phone photo's full-size mask takes a while to encode.
         ForkJoinPool writers = new ForkJoinPool(Math.max(1, threads));
         try {
-            writers.submit(() -> IntStream.range(0, images.size()).parallel().forEach(i -> {
+            join(writers.submit(() -> IntStream.range(0, images.size()).parallel().forEach(i -> {
                 PlainBackdrop.Result r = results.get(i);
                 if (!r.plain()) return;
                 Estimate est = estimates.get(i);
@@ -119,13 +127,7 @@ public final class AutoMasks {
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
-            })).get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof java.io.UncheckedIOException u) throw u.getCause();
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new dev.forge3d.runtime.progress.CancelledException();
+            })));
         } finally {
             writers.shutdown();
         }

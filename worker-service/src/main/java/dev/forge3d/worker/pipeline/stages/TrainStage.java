@@ -162,8 +162,13 @@ public final class TrainStage implements Stage {
         c.threads = threads;
         c.background = o.background();
         // -Dforge3d.train.maskedBackground=random|contrast trains masked photos behind other colours (to measure it)
-        c.maskedBackground = TrainConfig.MaskedBackground.valueOf(
-                System.getProperty("forge3d.train.maskedBackground", "fixed").toUpperCase(java.util.Locale.ROOT));
+        String masked = System.getProperty("forge3d.train.maskedBackground", "fixed");
+        try {
+            c.maskedBackground = TrainConfig.MaskedBackground.valueOf(masked.strip().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("this worker's -Dforge3d.train.maskedBackground=" + masked
+                    + " is not fixed, random or contrast");
+        }
         c.checkpointEvery = 1; // the sink decides by iterations or seconds
         c.maxGaussians = o.preset().maxGaussians;
         int n = o.iterations();
