@@ -4,13 +4,16 @@ import dev.forge3d.runtime.camera.Camera;
 import dev.forge3d.runtime.splat.GaussianModel;
 import dev.forge3d.runtime.splat.raster.RasterSettings;
 import dev.forge3d.runtime.splat.raster.Rasterizer;
+import dev.forge3d.runtime.splat.raster.cpu.CpuRasterizer;
 import dev.forge3d.runtime.splat.raster.RenderResult;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Depth maps rendered from the trained Gaussians, one per camera: the expected depth ({@code sum w z / alpha}) where
+ * Depth maps rendered from the trained Gaussians, one per camera: the depth where the ray's opacity field reaches 1/2
+ * ({@link RasterSettings#surfaceDepth}; the expected depth {@code sum w z / alpha} of the Gaussians' centres with
+ * {@code -Dforge3d.mesh.surfaceDepth=false}) where
  * the render is nearly opaque, NaN elsewhere and at depth discontinuities, where the expected depth of a pixel mixes
  * a foreground and a background surface and would carve free space through the object.
  */
@@ -40,8 +43,23 @@ public final class DepthMaps {
     /** Renders every camera at most {@code maxSide} pixels on its longest side. */
     public static List<DepthMap> render(GaussianModel model, List<Camera> cameras, Rasterizer raster, int maxSide,
                                         Runnable checkCancelled) {
+        if (!SURFACE) return render(model, cameras, raster, RasterSettings.black(), maxSide, checkCancelled);
+        if (raster.supportsSurfaceDepth()) return render(model, cameras, raster, RasterSettings.black().withSurfaceDepth(), maxSide, checkCancelled);
+        // a backend without surface depth (CUDA): depth maps are a few seconds of a job, the CPU renders them
+        try (Rasterizer cpu = new CpuRasterizer()) {
+            return render(model, cameras, cpu, RasterSettings.black().withSurfaceDepth(), maxSide, checkCancelled);
+        }
+    }
+
+    /**
+     * Depth where the ray's opacity field reaches 1/2 ({@link RasterSettings#surfaceDepth}) rather than the expected
+     * depth of the Gaussians' centres. {@code -Dforge3d.mesh.surfaceDepth=false} renders the expected depth, to measure it.
+     */
+    static final boolean SURFACE = !"false".equals(System.getProperty("forge3d.mesh.surfaceDepth"));
+
+    private static List<DepthMap> render(GaussianModel model, List<Camera> cameras, Rasterizer raster, RasterSettings settings,
+                                         int maxSide, Runnable checkCancelled) {
         List<DepthMap> out = new ArrayList<>();
-        RasterSettings settings = RasterSettings.black();
         for (Camera full : cameras) {
             checkCancelled.run();
             double factor = Math.max(1.0, Math.max(full.width(), full.height()) / (double) maxSide);
@@ -50,10 +68,19 @@ public final class DepthMaps {
             float[] alpha = r.alpha(), acc = r.depth();
             int w = cam.width(), h = cam.height();
             float[] d = new float[w * h];
-            for (int i = 0; i < d.length; i++) d[i] = alpha[i] >= MIN_ALPHA ? acc[i] / alpha[i] : Float.NaN;
+            for (int i = 0; i < d.length; i++) {
+                d[i] = alpha[i] < MIN_ALPHA ? Float.NaN : settings.surfaceDepth() ? acc[i] : acc[i] / alpha[i];
+            }
             out.add(new DepthMap(cam, dropDiscontinuities(d, w, h)));
             String dump = System.getProperty(DUMP_PROPERTY);
-            if (dump != null) dump(java.nio.file.Path.of(dump, full.name() + ".f32"), cam, alpha, acc);
+            if (dump != null) {
+                float[] weighted = acc;
+                if (settings.surfaceDepth()) { // the dump's format holds alpha-weighted depth
+                    weighted = new float[acc.length];
+                    for (int i = 0; i < acc.length; i++) weighted[i] = Float.isNaN(acc[i]) ? 0f : acc[i] * alpha[i];
+                }
+                dump(java.nio.file.Path.of(dump, full.name() + ".f32"), cam, alpha, weighted);
+            }
         }
         return out;
     }

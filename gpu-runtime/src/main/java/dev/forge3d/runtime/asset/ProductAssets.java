@@ -81,8 +81,10 @@ public final class ProductAssets {
     /**
      * Thickest gap (voxels) between the fused surface and the silhouettes' hull that {@link TsdfVolume#fillHullGaps}
      * closes where the silhouettes need it; 0 turns the step off ({@code -Dforge3d.mesh.hullGap=V} to measure others).
-     * Measured on the tuning scenes (same splats, off / 10 / 24): tune-vase F@1 % 0.754 / 0.878 / 0.870, tune-mug
-     * 0.588 / 0.587 / 0.587 (docs/product-scenes.md).
+     * Chosen with the expected depth of the Gaussians' centres (inside the object): tune-vase F@1 % 0.754 / 0.878 / 0.870
+     * for off / 10 / 24. Measured again with the opacity field's surface depth on twelve TUNE meshes, 4 / 10: a mean
+     * F@1 % of 0.755 / 0.775 (4 helps flat tops, whose loose visual hull a wide gap fills, and costs the pale
+     * products on white, whose silhouettes hold the shape; docs/product-scenes.md, fifteenth session).
      */
     static final double HULL_GAP_VOXELS = 10;
 

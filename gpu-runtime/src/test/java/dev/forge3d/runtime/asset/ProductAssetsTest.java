@@ -212,6 +212,9 @@ class ProductAssetsTest {
     /** Marks a lid Gaussian in {@link #canOnTable}'s rows (side Gaussians carry their angle around the can). */
     static final double LID = -1;
 
+    /** Vertical scale of the can's side discs. */
+    static final double SIDE_SIGMA_Z = 0.006;
+
     static GaussianModel canOnTable() {
         List<double[]> rows = new ArrayList<>(); // x y z scale r g b [angle | LID] (can frame, z up)
         double step = 0.018;
@@ -222,7 +225,9 @@ class ProductAssetsTest {
                 rows.add(new double[] {x, y, 0, step * 0.8, dark ? 0.2 : 0.7, dark ? 0.3 : 0.6, dark ? 0.2 : 0.4});
             }
         }
-        for (double z = step / 2; z < H; z += step * 0.8) {
+        // rings from the lid down, the top one a vertical sigma under it: the side's opacity ends at the lid, as a
+        // trained splat's does (rings up to the lid would stand a sigma above it in every silhouette)
+        for (double z = H - SIDE_SIGMA_Z; z > 0; z -= step * 0.8) {
             for (double a = 0; a < 2 * Math.PI; a += step * 0.8 / R) {
                 rows.add(new double[] {R * Math.cos(a), R * Math.sin(a), z, step * 0.7, 0.85, 0.05, 0.05, a});
             }
@@ -246,6 +251,7 @@ class ProductAssetsTest {
                     scale[2] = 0.1f * s;
                 } else {
                     scale[0] = 0.1f * s; // local x along the can's radius
+                    scale[2] = (float) SIDE_SIGMA_Z;
                     local = new double[] {Math.cos(a), -Math.sin(a), 0, Math.sin(a), Math.cos(a), 0, 0, 0, 1};
                 }
             }

@@ -13,6 +13,9 @@ public interface Rasterizer extends AutoCloseable {
     /** A short backend name, e.g. {@code cpu}. */
     String name();
 
+    /** Whether {@link #forward} honours {@link RasterSettings#surfaceDepth} (else it must be given false). */
+    default boolean supportsSurfaceDepth() { return false; }
+
     /** Renders RGB, alpha and depth of {@code model} seen by {@code camera}. */
     RenderResult forward(GaussianModel model, Camera camera, RasterSettings settings);
 

@@ -24,7 +24,10 @@ public interface RenderResult {
     /** Accumulated opacity per pixel, {@code 1 - T_final}. */
     float[] alpha();
 
-    /** Alpha-weighted camera-space depth per pixel, {@code sum w_i z_i} (divide by alpha for the expected surface depth). */
+    /**
+     * Alpha-weighted camera-space depth per pixel, {@code sum w_i z_i} (divide by alpha for the expected surface depth);
+     * with {@link RasterSettings#surfaceDepth}, the surface depth itself (NaN where the ray's opacity stays under 1/2).
+     */
     float[] depth();
 
     /** Per Gaussian: screen radius in pixels of its 3-sigma footprint, 0 when culled (size() entries). */

@@ -31,6 +31,8 @@ public final class CpuRasterizer implements Rasterizer {
         allBlenders.add(b);
         return b;
     });
+    private final SurfaceDepth surface = new SurfaceDepth();
+    private final ThreadLocal<SurfaceDepth.Layers> layers = ThreadLocal.withInitial(SurfaceDepth.Layers::new);
     private final ThreadLocal<Projection.Scratch> scratch = ThreadLocal.withInitial(Projection.Scratch::new);
     private final ThreadLocal<double[]> sums = ThreadLocal.withInitial(() -> new double[TileBlender.GRAD_STRIDE]);
     private float[] slotGrad = new float[0];
@@ -76,6 +78,9 @@ public final class CpuRasterizer implements Rasterizer {
     @Override
     public String name() { return "cpu"; }
 
+    @Override
+    public boolean supportsSurfaceDepth() { return true; }
+
     private void parallel(int n, int grain, IntConsumer body) {
         int chunks = (n + grain - 1) / grain;
         if (chunks <= 1) {
@@ -91,7 +96,7 @@ public final class CpuRasterizer implements Rasterizer {
     @Override
     public RenderResult forward(GaussianModel model, Camera camera, RasterSettings settings) {
         int n = model.size();
-        ViewParams vp = new ViewParams(camera);
+        ViewParams vp = new ViewParams(camera, settings.surfaceDepth());
         projected.ensure(n);
         long t0 = System.nanoTime();
         parallel(n, 2048, i -> Projection.forward(model, i, vp, projected, scratch.get()));
@@ -110,6 +115,11 @@ public final class CpuRasterizer implements Rasterizer {
         f.background = settings.background();
         int nTiles = vp.tilesX * vp.tilesY;
         parallel(nTiles, 1, t -> blenders.get().forward(t, vp, projected, bins, f));
+        if (vp.surfaceDepth) {
+            surface.ensure(n);
+            parallel(n, 2048, i -> surface.prepare(model, i, vp, projected));
+            parallel(nTiles, 1, t -> surface.tile(t, vp, projected, bins, f, layers.get()));
+        }
         stageNanos[0] = t1 - t0;
         stageNanos[1] = t2 - t1;
         stageNanos[2] = System.nanoTime() - t2;
@@ -123,6 +133,7 @@ public final class CpuRasterizer implements Rasterizer {
     public void backward(RenderResult result, ImageGradient dL, GaussianGradients out) {
         if (!(result instanceof CpuRenderResult r) || r.generation != generation)
             throw new IllegalStateException("backward needs the latest forward result of this rasterizer");
+        if (r.view.surfaceDepth) throw new IllegalStateException("a surface-depth render has no backward pass");
         GaussianModel model = r.model();
         int n = model.size();
         if (out.size() != n) throw new IllegalArgumentException("gradient table has " + out.size() + " rows, model has " + n);

@@ -11,8 +11,13 @@ final class ViewParams {
     final double fx, fy, cx, cy;
     final int width, height, tilesX, tilesY;
     final double limX, limY;
+    /** The depth channel holds the opacity field's surface depth ({@code RasterSettings.surfaceDepth}). */
+    final boolean surfaceDepth;
 
-    ViewParams(Camera camera) {
+    ViewParams(Camera camera) { this(camera, false); }
+
+    ViewParams(Camera camera, boolean surfaceDepth) {
+        this.surfaceDepth = surfaceDepth;
         r = camera.pose().rotation();
         t = camera.pose().translation();
         centre = camera.pose().centre();

@@ -155,6 +155,7 @@ public final class CudaRasterizer implements Rasterizer {
 
     @Override
     public RenderResult forward(GaussianModel model, Camera camera, RasterSettings settings) {
+        if (settings.surfaceDepth()) throw new UnsupportedOperationException("the CUDA rasterizer renders centre depths only");
         ctx.makeCurrent();
         int n = model.size();
         int[] view = packView(camera, model.shDegree(), settings.background());
