@@ -18,22 +18,26 @@ final class SurfaceDepth {
     /** Opacity at which the surface lies. */
     static final double LEVEL = 0.5;
     /** Gaussians behind the first one that brings the ray to LEVEL whose rise may still start in front of it. */
-    static final int LOOK_BEHIND = 16;
+    static final int LOOK_BEHIND = 8;
     static final int MAX_LAYERS = 96;
 
     private double[] mean = new double[0];      // camera frame, 3 per Gaussian
     private double[] precision = new double[0]; // camera-frame inverse covariance: q00 q01 q02 q11 q12 q22
+    private double[] minPower = new double[0];  // ln(ALPHA_MIN / opacity): below it the Gaussian's alpha is cut off
 
-    /** Camera-frame means and inverse covariances of the Gaussians that projection kept (call in parallel over i). */
+    /** Room for n Gaussians (grown on demand, reused across renders). */
     void ensure(int n) {
         if (mean.length < 3 * n) {
             mean = new double[3 * n];
             precision = new double[6 * n];
+            minPower = new double[n];
         }
     }
 
+    /** Camera-frame mean and inverse covariance of Gaussian i, if projection kept it (called in parallel over i). */
     void prepare(GaussianModel m, int i, ViewParams vp, Projected pr) {
         if (pr.radius[i] == 0) return;
+        minPower[i] = Math.log(RasterConstants.ALPHA_MIN / pr.opacity[i]);
         double[] r = vp.r, t = vp.t;
         float[] pos = m.positions();
         double px = pos[3 * i], py = pos[3 * i + 1], pz = pos[3 * i + 2];
@@ -75,8 +79,11 @@ final class SurfaceDepth {
         int start = bins.tileStart[tile], end = bins.tileStart[tile + 1];
         for (int ly = 0; ly < th; ly++) {
             for (int lx = 0; lx < tw; lx++) {
-                int x = x0 + lx, y = y0 + ly;
-                f.depth[y * vp.width + x] = (float) pixel(x + 0.5, y + 0.5, vp, pr, bins, start, end, layers);
+                int x = x0 + lx, y = y0 + ly, pix = y * vp.width + x;
+                // the blending stage's transmittance says whether the ray ever reaches LEVEL: most of a scene's
+                // pixels that do not are not worth a walk through the whole tile list
+                f.depth[pix] = f.finalT[pix] > 1 - LEVEL + 1e-3 ? Float.NaN
+                        : (float) pixel(x + 0.5, y + 0.5, vp, pr, bins, start, end, layers);
             }
         }
     }
@@ -89,9 +96,8 @@ final class SurfaceDepth {
             int g = bins.list[j];
             double dx = pr.u[g] - px, dy = pr.v[g] - py;
             double power = -0.5 * (pr.conA[g] * dx * dx + pr.conC[g] * dy * dy) - pr.conB[g] * dx * dy;
-            if (power > 0) continue;
-            double alpha = Math.min(RasterConstants.ALPHA_MAX, pr.opacity[g] * Math.exp(power));
-            if (alpha < RasterConstants.ALPHA_MIN) continue;
+            // alpha = opacity e^power >= ALPHA_MIN, tested without the exponential
+            if (power > 0 || power < minPower[g]) continue;
             int b = 6 * g;
             double q0 = precision[b] * rx + precision[b + 1] * ry + precision[b + 2];
             double q1 = precision[b + 1] * rx + precision[b + 3] * ry + precision[b + 4];
@@ -104,6 +110,8 @@ final class SurfaceDepth {
                 if (++behind > LOOK_BEHIND) break;
                 if (peak - 4 / Math.sqrt(xqx) >= far) continue;
             }
+            double alpha = Math.min(RasterConstants.ALPHA_MAX, pr.opacity[g] * Math.exp(power));
+            if (alpha < RasterConstants.ALPHA_MIN) continue;
             l.alpha[count] = alpha; l.peak[count] = peak; l.sharp[count] = xqx;
             count++;
             transmittance *= 1 - alpha;
@@ -116,7 +124,7 @@ final class SurfaceDepth {
         // every layer is at its full alpha at `far`, so the ray's opacity there is >= LEVEL; bisect its first crossing
         double near = far;
         for (int k = 0; k < count; k++) near = Math.min(near, l.peak[k] - 5 / Math.sqrt(l.sharp[k]));
-        for (int it = 0; it < 40 && far - near > 1e-6 * far; it++) {
+        for (int it = 0; it < 40 && far - near > 1e-4 * far; it++) {
             double mid = 0.5 * (near + far);
             if (transmittanceAt(mid, l, count) <= 1 - LEVEL) far = mid; else near = mid;
         }
@@ -127,8 +135,9 @@ final class SurfaceDepth {
         double tr = 1;
         for (int k = 0; k < count; k++) {
             double d = t - l.peak[k];
-            double a = d >= 0 ? l.alpha[k] : l.alpha[k] * Math.exp(-0.5 * d * d * l.sharp[k]);
-            tr *= 1 - a;
+            if (d >= 0) { tr *= 1 - l.alpha[k]; continue; }
+            double e = 0.5 * d * d * l.sharp[k];
+            if (e < 20) tr *= 1 - l.alpha[k] * Math.exp(-e); // further in front its rise has not begun (e^-20)
         }
         return tr;
     }
