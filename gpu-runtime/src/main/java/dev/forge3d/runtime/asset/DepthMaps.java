@@ -4,8 +4,8 @@ import dev.forge3d.runtime.camera.Camera;
 import dev.forge3d.runtime.splat.GaussianModel;
 import dev.forge3d.runtime.splat.raster.RasterSettings;
 import dev.forge3d.runtime.splat.raster.Rasterizer;
-import dev.forge3d.runtime.splat.raster.cpu.CpuRasterizer;
 import dev.forge3d.runtime.splat.raster.RenderResult;
+import dev.forge3d.runtime.splat.raster.cpu.CpuRasterizer;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +45,8 @@ public final class DepthMaps {
                                         Runnable checkCancelled) {
         if (!SURFACE) return render(model, cameras, raster, RasterSettings.black(), maxSide, checkCancelled);
         if (raster.supportsSurfaceDepth()) return render(model, cameras, raster, RasterSettings.black().withSurfaceDepth(), maxSide, checkCancelled);
-        // a backend without surface depth (CUDA): depth maps are a few seconds of a job, the CPU renders them
+        // a backend without surface depth (CUDA): the CPU renders the depth maps (one pass over the cameras, a small
+        // part of a job next to its training)
         try (Rasterizer cpu = new CpuRasterizer()) {
             return render(model, cameras, cpu, RasterSettings.black().withSurfaceDepth(), maxSide, checkCancelled);
         }
